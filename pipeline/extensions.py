@@ -1,0 +1,45 @@
+"""The Doc-side contract: span-group keys and every custom extension, declared in one table.
+
+Each stage writes its spans to ``doc.spans[<key>]`` and its normalized values to ONE span
+extension named after the stage (``span._.date``, ``span._.figure`` ...). The value is a dict of
+JSON primitives, so ``DocBin(store_user_data=True)`` round-trips it without custom encoders.
+Names are stage-specific because spaCy keys span extensions by character offsets: a date and a
+figure over the same characters ("seven decades") must not overwrite each other.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+SPANS_PARAGRAPHS = "paragraphs"
+SPANS_BOILERPLATE = "boilerplate"
+SPANS_ENTITIES = "entities"
+SPANS_DATES = "dates"
+SPANS_FIGURES = "figures"
+SPANS_CLAIMS = "claims"
+
+# Document metadata set by the runner before the pipeline runs (all JSON primitives).
+DOC_EXTENSIONS: dict[str, object] = {
+    "doc_id": None,       # str: stable document id
+    "published": None,    # str | None: "YYYY", "YYYY-MM" or "YYYY-MM-DD", the anchor for relative dates
+    "title": None,        # str | None: from metadata or the page's title line
+    "authors": None,      # list[str] | None
+}
+
+# One dict-valued extension per stage; the stage module documents the dict's keys.
+SPAN_EXTENSIONS: dict[str, object] = {
+    "segment": None,  # boilerplate spans: {"kind": str}
+    "entity": None,   # {"canonical", "kb_id", "actor", "source"}
+    "date": None,     # {"type", "value", "mod", "relative", "anchor", "begin", "end", "unresolved"}
+    "figure": None,   # {"value", "unit", "kind", "currency", "scale", "qualifier", "change", ...}
+    "claim": None,    # {"type", "score", "hedged", "certainty", "speaker", ...}
+}
+
+
+def ensure_extensions() -> None:
+    """Register every extension once; safe to call from every component's constructor."""
+    for name, default in DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    for name, default in SPAN_EXTENSIONS.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)

@@ -1,0 +1,114 @@
+"""Doc -> record dicts. Pure: no file access, no spaCy pipeline state.
+
+Every span record starts with ``id``, ``doc_id``, ``start_char``, ``end_char``, ``text`` where
+``text == source_text[start_char:end_char]`` (Python string indices into the text exactly as
+read). Ids are stable: they hash the record kind, the document id, the span text and the
+occurrence number of that text among the kind's spans, so an id survives re-runs and even
+edits elsewhere in the article (review decisions stay attached).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from .extensions import SPANS_BOILERPLATE
+
+# Short prefixes keep ids readable in review: "sen_…", "ent_…".
+ID_PREFIXES = {
+    "sentences": "sen",
+    "entities": "ent",
+    "dates": "dat",
+    "figures": "fig",
+    "claims": "clm",
+}
+
+RECORD_KINDS = ("sentences", "entities", "dates", "figures", "claims")
+
+
+def stable_id(kind: str, doc_id: str, text: str, occurrence: int) -> str:
+    """Id of the ``occurrence``-th span of ``kind`` whose text is ``text`` in document ``doc_id``."""
+    digest = hashlib.sha1(f"{kind}\x1f{doc_id}\x1f{text}\x1f{occurrence}".encode("utf-8")).hexdigest()
+    return f"{ID_PREFIXES.get(kind, kind[:3])}_{digest[:16]}"
+
+
+def assign_ids(kind: str, doc_id: str, spans: Iterable[tuple[int, int, str]]) -> dict[tuple[int, int], str]:
+    """Map (start_char, end_char) -> stable id for one kind's spans (any order in, offset order used)."""
+    seen: Counter[str] = Counter()
+    ids: dict[tuple[int, int], str] = {}
+    for start, end, text in sorted(set(spans)):
+        ids[(start, end)] = stable_id(kind, doc_id, text, seen[text])
+        seen[text] += 1
+    return ids
+
+
+@dataclass
+class RecordContext:
+    """What a stage needs to turn its spans into records: ids for every kind and sentence lookup.
+
+    Built once per Doc by :func:`build_context` after the whole pipeline ran, so a stage can
+    refer to records of other kinds (a claim's evidence -> figure ids) by the same stable ids.
+    """
+
+    doc: Doc
+    doc_id: str
+    ids: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    sentence_starts: list[int] = field(default_factory=list)
+    sentence_ids: list[str] = field(default_factory=list)
+
+    def id_of(self, kind: str, span: Span | tuple[int, int]) -> str | None:
+        """Stable id of a span of ``kind`` (None when that span is not one of the kind's records)."""
+        key = (span.start_char, span.end_char) if isinstance(span, Span) else span
+        return self.ids.get(kind, {}).get(key)
+
+    def sentence_id(self, span: Span | int) -> str | None:
+        """Id of the sentence containing ``span`` (or the character offset)."""
+        from bisect import bisect_right
+
+        start = span.start_char if isinstance(span, Span) else span
+        i = bisect_right(self.sentence_starts, start) - 1
+        return self.sentence_ids[i] if i >= 0 else None
+
+    def base(self, kind: str, span: Span) -> dict:
+        """The fields every span record starts with, in contract order."""
+        return {
+            "id": self.id_of(kind, span),
+            "doc_id": self.doc_id,
+            "start_char": span.start_char,
+            "end_char": span.end_char,
+            "text": span.text,
+        }
+
+
+def boilerplate_kind_at(doc: Doc) -> Callable[[Span], str | None]:
+    """Function giving the boilerplate kind of the paragraph a span starts in (None for body)."""
+    spans = sorted(((s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPANS_BOILERPLATE, [])))
+
+    def kind_of(span: Span) -> str | None:
+        for start, end, label in spans:
+            if start <= span.start_char < end:
+                return label
+        return None
+
+    return kind_of
+
+
+def build_context(doc: Doc, doc_id: str, kind_spans: dict[str, Iterable[Span]]) -> RecordContext:
+    """Assign ids for sentences and for every kind's spans in ``kind_spans``."""
+    ctx = RecordContext(doc=doc, doc_id=doc_id)
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") or len(doc) else []
+    sent_ids = assign_ids("sentences", doc_id, ((s.start_char, s.end_char, s.text) for s in sents))
+    ctx.ids["sentences"] = sent_ids
+    ctx.sentence_starts = [s.start_char for s in sents]
+    ctx.sentence_ids = [sent_ids[(s.start_char, s.end_char)] for s in sents]
+    for kind, spans in kind_spans.items():
+        ctx.ids[kind] = assign_ids(kind, doc_id, ((s.start_char, s.end_char, s.text) for s in spans))
+    return ctx
+
+
+def sort_records(records: Iterable[dict]) -> list[dict]:
+    """Deterministic order: document, then offsets, then id."""
+    return sorted(records, key=lambda r: (r["doc_id"], r["start_char"], r["end_char"], r["id"]))

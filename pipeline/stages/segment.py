@@ -1,0 +1,446 @@
+"""Segmentation stage: paragraphs, sentences, and boilerplate set apart (never deleted).
+
+Reads: the raw Doc (a whole article, text exactly as read), ``doc._.title`` / ``doc._.authors``
+from metadata when present.
+Writes: ``token.is_sent_start`` for every token (so a later parser keeps these boundaries),
+``doc.spans["paragraphs"]`` (one span per paragraph) and ``doc.spans["boilerplate"]`` (one span per
+boilerplate paragraph, ``label_`` = its kind, ``span._.segment = {"kind": kind}``).
+
+Boilerplate kinds: ``title``, ``byline``, ``author_role``, ``author_bio``, ``image_credit``,
+``navigation``, ``page_label``. Later stages analyze :func:`body_sentences` only.
+
+The logic is in pure functions over strings (``find_paragraphs``, ``split_sentences``,
+``classify_paragraphs``) so it is tested without a pipeline.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, ensure_extensions
+from ..resources import read_table
+
+DEFAULT_CONFIG: dict = {"max_title_words": 25}
+
+BOILERPLATE_KINDS = (
+    "title", "byline", "author_role", "author_bio", "image_credit", "navigation", "page_label",
+)
+
+# --- paragraphs ---------------------------------------------------------------------------------
+
+_LINE = re.compile(r"[^\r\n]+")
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_CONTINUATION_START = re.compile(r"^[a-z0-9(\[]")
+_MD_BLOCK_START = re.compile(r"^(#{1,6}\s|[-*+]\s|\d+[.)]\s|>\s?)")
+
+
+def find_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character ranges of paragraphs, whitespace-trimmed.
+
+    A paragraph is a line, or several lines of one blank-line block joined when they look like a
+    hard-wrapped paragraph (the earlier line has no terminal punctuation and the next starts in
+    lower case). Short label lines stacked without blank lines ("Äldre forskare" / a name) stay
+    separate paragraphs.
+    """
+    paragraphs: list[tuple[int, int]] = []
+    prev_end_in_text = -1
+    for match in _LINE.finditer(text):
+        raw = match.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        end = start + len(stripped)
+        gap = text[prev_end_in_text:match.start()] if prev_end_in_text >= 0 else ""
+        same_block = prev_end_in_text >= 0 and gap.count("\n") <= 1 and not gap.strip()
+        if (
+            paragraphs
+            and same_block
+            and not _TERMINAL.search(text[paragraphs[-1][0]:paragraphs[-1][1]])
+            and _CONTINUATION_START.match(stripped)
+            and not _MD_BLOCK_START.match(stripped)
+        ):
+            paragraphs[-1] = (paragraphs[-1][0], end)
+        else:
+            paragraphs.append((start, end))
+        prev_end_in_text = match.end()
+    return paragraphs
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace, then
+# something that can open a sentence (capital, digit, opening quote or bracket).
+_BOUNDARY = re.compile(
+    r"(?P<punct>[.!?…]+)(?P<close>[\"”’'»)\]]*)(?P<space>\s+)(?=[\"“‘'«(\[]?[A-Z0-9À-ÖØ-ÞĀ-Ž])"
+)
+_WORD_BEFORE = re.compile(r"(\S+)$")
+_INITIAL = re.compile(r"^[\"“‘'(]?[A-Z]\.$")
+_DOTTED_ACRONYM = re.compile(r"^[\"“‘'(]?(?:[A-Za-z]\.){2,}$")
+_NEXT_WORD = re.compile(r"[\"“‘'«(\[]?([\w’'.-]+)")
+_QUOTE_CLOSERS = set("\"”’'»")
+# "“We will act.” Panov said." / "“...” the minister added." : the attribution after a closing
+# quote continues the sentence. Up to four capitalized words (or "the ..." phrase), then the verb.
+_ATTRIBUTION_AFTER_QUOTE = re.compile(
+    r"^(?:(?:[A-Z][\w’'.-]*|the|a|an|former|then|senior|deputy|foreign|prime|minister)\s+){1,5}"
+    r"(?:said|says|told|added|argued|argues|noted|notes|explained|stated|warned|wrote|writes|insisted|"
+    r"claimed|claims|remarked|observed|declared|asserted|replied|recalled|concluded|stressed|emphasised|"
+    r"emphasized|acknowledged|admitted|conceded|suggested|predicted|continued|cautioned|announced)\b",
+)
+# Words that, after a dotted acronym ("the U.S."), show a new sentence has begun.
+_SENTENCE_STARTERS = frozenset(
+    "The This That These Those It Its In On At But And Yet However He She They We I You There Such "
+    "A An As If When While Although Though Since Because For Nor Or So Still Moreover Furthermore "
+    "Meanwhile Instead Indeed Nevertheless Thus Therefore Hence After Before Despite Nonetheless "
+    "What Why How Who Where Both Each Many Most Some Other Few".split()
+)
+
+
+@dataclass(frozen=True)
+class Abbreviations:
+    """Abbreviation table: lower-cased token (with its periods) -> when it blocks a split."""
+
+    when: dict[str, str]
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[dict[str, str]]) -> "Abbreviations":
+        allowed = {"always", "before_digit", "before_name"}
+        table: dict[str, str] = {}
+        for row in rows:
+            if row["when"] not in allowed:
+                raise ValueError(f"abbreviation {row['abbreviation']!r}: 'when' must be one of {sorted(allowed)}")
+            table[row["abbreviation"].lower()] = row["when"]
+        return cls(table)
+
+
+def split_sentences(text: str, start: int, end: int, abbreviations: Abbreviations) -> list[tuple[int, int]]:
+    """Sentence ranges inside ``text[start:end]`` (one paragraph), as absolute character offsets."""
+    sentences: list[tuple[int, int]] = []
+    sent_start = start
+    segment = text[start:end]
+    for match in _BOUNDARY.finditer(segment):
+        cut = match.end("close")  # the sentence ends after its closing quotes/brackets
+        if _keeps_going(segment, match, abbreviations):
+            continue
+        sentences.append((sent_start, start + cut))
+        sent_start = start + match.end()
+    if sent_start < end:
+        sentences.append((sent_start, end))
+    return sentences
+
+
+def _keeps_going(segment: str, match: re.Match, abbreviations: Abbreviations) -> bool:
+    """True when the candidate boundary is not a sentence end (abbreviation, initial, attribution)."""
+    punct, close = match.group("punct"), match.group("close")
+    after = segment[match.end():]
+    next_word_match = _NEXT_WORD.match(after)
+    next_word = next_word_match.group(1) if next_word_match else ""
+    if punct == "." and not close:
+        word = _WORD_BEFORE.search(segment[: match.start("punct") + 1])
+        token = word.group(1) if word else ""
+        bare = token.lstrip("\"“‘'(").lower()
+        when = abbreviations.when.get(bare)
+        if when == "always" or when == "before_name":
+            return True
+        if when == "before_digit" and next_word[:1].isdigit():
+            return True
+        if _INITIAL.match(token):
+            return True  # "John F. Kennedy", "Claude A. Lambert"
+        if _DOTTED_ACRONYM.match(token):
+            return next_word not in _SENTENCE_STARTERS  # "the U.S. Navy" vs "the U.S. The ..."
+    if close and set(close) & _QUOTE_CLOSERS and _ATTRIBUTION_AFTER_QUOTE.match(after):
+        return True
+    return False
+
+
+# --- boilerplate --------------------------------------------------------------------------------
+
+_IMAGE_CREDIT_START = re.compile(
+    r"^(?:main\s+)?(?:image|photo|picture|illustration|graphic|header image|cover image|video)s?"
+    r"(?:\s+credits?)?\s*[:\-–—]?\s", re.IGNORECASE,
+)
+_CREDIT_START = re.compile(r"^(?:credits?|photo by|image by|source: (?:getty|reuters|afp|ap|wikimedia))\b", re.IGNORECASE)
+_CREDIT_END = re.compile(
+    r"(?:courtesy of [^.]{1,80}|getty images|shutterstock|wikimedia(?: commons)?|"
+    r"(?:reuters|afp|ap|epa|xinhua|tass|kyodo)(?:/[\w .]+)?|ap photo[^.]{0,60})\.?\)?$",
+    re.IGNORECASE,
+)
+_CREDIT_MARK = re.compile(r"\b(?:courtesy|photo|image|credit)\b|©", re.IGNORECASE)
+_BY_LINE = re.compile(r"^by\s+(?P<names>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})*)$")
+_NAME_LINE = re.compile(
+    r"^(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame|Gen|General|Ambassador|Admiral|Colonel)\.?\s+)?"
+    r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]+(?:\s+(?:[A-Z]\.?|[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]+|van|von|de|der|da|al|bin|le|la)){1,3}$"
+)
+_BIO_START = re.compile(
+    r"^(?P<name>(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame)\.?\s+)?[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'.-]+"
+    r"(?:\s+(?:[A-Z]\.?|[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'.-]+|van|von|de|der|da|al|bin|le|la)){1,4})"
+    r"\s+(?:is|was|has|had|leads|led|serves|served|works|worked|holds|held|heads|headed|joined|"
+    r"specialises|specializes|focuses|teaches|researches|writes|directs|manages|received|earned)\b"
+)
+_ABOUT_AUTHOR = re.compile(r"^about the authors?\b", re.IGNORECASE)
+_WORDS = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class BoilerplateLexicon:
+    """Whole-line phrases (navigation, page labels) and author-bio cue words."""
+
+    line_kinds: dict[str, str]
+    role_words: frozenset[str]
+
+
+def _line_key(text: str) -> str:
+    return re.sub(r"[\s.:»›→>|]+$", "", text.strip().lower())
+
+
+def classify_paragraphs(
+    paragraphs: Sequence[str],
+    lexicon: BoilerplateLexicon,
+    *,
+    title: str | None = None,
+    authors: Sequence[str] = (),
+    max_title_words: int = 25,
+) -> list[str | None]:
+    """Boilerplate kind (or None for body) of each paragraph text, in order.
+
+    ``title`` and ``authors`` are the metadata values when known; the page's own lines are
+    recognized without them.
+    """
+    kinds: list[str | None] = [None] * len(paragraphs)
+    author_set = {a.strip().lower() for a in authors if a and a.strip()}
+    for i, para in enumerate(paragraphs):
+        kinds[i] = _line_kind(para, lexicon)
+    # Title: the first paragraph that is not a page label, if it reads like a headline.
+    for i, para in enumerate(paragraphs):
+        if kinds[i] == "page_label":
+            continue
+        words = len(_WORDS.findall(para))
+        is_meta_title = title is not None and _line_key(para) == _line_key(title)
+        headline = (
+            words <= max_title_words
+            and not re.search(r"[.;,]\s*$", para)
+            and len(paragraphs) > 1
+            and not _BIO_START.match(para)
+        )
+        if kinds[i] is None and (is_meta_title or headline):
+            kinds[i] = "title"
+        break
+    # A "By ..." line or an author's name near the top is a byline.
+    for i in range(min(4, len(paragraphs))):
+        para = paragraphs[i].strip()
+        if kinds[i] is None and (_BY_LINE.match(para) or para.lower() in author_set):
+            kinds[i] = "byline"
+    _classify_tail(paragraphs, kinds, lexicon, author_set)
+    return kinds
+
+
+def _line_kind(para: str, lexicon: BoilerplateLexicon) -> str | None:
+    key = _line_key(para)
+    if key in lexicon.line_kinds:
+        return lexicon.line_kinds[key]
+    words = len(_WORDS.findall(para))
+    if words <= 80:
+        if _IMAGE_CREDIT_START.match(para) or _CREDIT_START.match(para):
+            return "image_credit"
+        if _CREDIT_END.search(para) and _CREDIT_MARK.search(para) and words <= 60:
+            return "image_credit"
+    return None
+
+
+def _is_bio(para: str, lexicon: BoilerplateLexicon, author_set: set[str]) -> bool:
+    if _ABOUT_AUTHOR.match(para):
+        return True
+    match = _BIO_START.match(para)
+    if not match:
+        return False
+    name = match.group("name").lower()
+    if name in author_set or any(name.endswith(a) or a.endswith(name) for a in author_set):
+        return True
+    first_sentence = re.split(r"(?<=[.!?])\s", para, maxsplit=1)[0].lower()
+    return any(word in lexicon.role_words for word in re.findall(r"[a-z-]+", first_sentence))
+
+
+def _is_person_name_line(para: str, lexicon: BoilerplateLexicon, author_set: set[str]) -> bool:
+    """A short line that is a person's name: "Jonathan Eyal", not "RUSI International"."""
+    if para.lower() in author_set:
+        return True
+    if not _NAME_LINE.match(para):
+        return False
+    words = para.split()
+    if any(len(w) > 1 and w.isupper() for w in words):
+        return False  # an acronym: an institute, not a person
+    return not any(w.lower().strip(",.") in lexicon.role_words for w in words)
+
+
+def _classify_tail(
+    paragraphs: Sequence[str], kinds: list[str | None], lexicon: BoilerplateLexicon, author_set: set[str]
+) -> None:
+    """Walk back from the end over the author block: names, roles, bios, links, labels."""
+    for i in range(len(paragraphs) - 1, 0, -1):
+        para = paragraphs[i].strip()
+        if kinds[i] is not None and kinds[i] != "title":
+            continue
+        words = len(_WORDS.findall(para))
+        short_line = words <= 12 and not re.search(r"[.!?]\s*$", para)
+        if _is_bio(para, lexicon, author_set):
+            kinds[i] = "author_bio"
+        elif short_line and (_is_person_name_line(para, lexicon, author_set) or _BY_LINE.match(para)):
+            kinds[i] = "byline"
+        elif short_line:
+            kinds[i] = "author_role"
+        else:
+            break
+    _relabel_roles_without_author(paragraphs, kinds)
+
+
+def _relabel_roles_without_author(paragraphs: Sequence[str], kinds: list[str | None]) -> None:
+    """Short tail lines count as author roles only when an author name or bio is in the block.
+
+    Without one, a closing heading or a one-line paragraph is body text, not page furniture.
+    """
+    tail = [i for i, k in enumerate(kinds) if k in ("author_role", "byline", "author_bio")]
+    if tail and not any(kinds[i] in ("byline", "author_bio") for i in tail):
+        for i in tail:
+            kinds[i] = None
+
+
+def page_metadata(paragraphs: Sequence[str], kinds: Sequence[str | None]) -> dict:
+    """Title, authors and author roles as the page shows them (None / [] when it does not)."""
+    title = next((p.strip() for p, k in zip(paragraphs, kinds) if k == "title"), None)
+    authors: list[str] = []
+    roles: list[str] = []
+    for para, kind in zip(paragraphs, kinds):
+        para = para.strip()
+        if kind == "byline":
+            by = _BY_LINE.match(para)
+            names = by.group("names") if by else para
+            authors += [n.strip() for n in re.split(r"\s*(?:,|\band\b|&)\s*", names) if n.strip()]
+        elif kind == "author_bio":
+            match = _BIO_START.match(para)
+            if match:
+                authors.append(match.group("name"))
+        elif kind == "author_role":
+            roles.append(para)
+    return {"title": title, "authors": list(dict.fromkeys(authors)), "author_roles": roles}
+
+
+# --- the component ------------------------------------------------------------------------------
+
+
+class Segmenter:
+    """Sets sentence boundaries, paragraph spans and boilerplate spans on a whole-article Doc.
+
+    Every token gets ``is_sent_start`` True or False, so a parser that runs later keeps these
+    boundaries (names such as "Shinzo Abe" are never split by a statistical senter).
+    """
+
+    def __init__(self, nlp: Language, name: str, *, max_title_words: int) -> None:
+        ensure_extensions()
+        self.name = name
+        self.max_title_words = max_title_words
+        self.abbreviations: Abbreviations | None = None
+        self.lexicon: BoilerplateLexicon | None = None
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, resources_root: str | None = None) -> None:
+        """Load the abbreviation and boilerplate tables (packaged ones unless ``resources_root``)."""
+        self.abbreviations = Abbreviations.from_rows(
+            read_table("segment/abbreviations.tsv", root=resources_root, columns=("abbreviation", "when"))
+        )
+        nav = read_table("segment/navigation.tsv", root=resources_root, columns=("phrase", "kind"))
+        for row in nav:
+            if row["kind"] not in BOILERPLATE_KINDS:
+                raise ValueError(f"segment/navigation.tsv: unknown kind {row['kind']!r} for {row['phrase']!r}")
+        roles = read_table("segment/role_words.tsv", root=resources_root, columns=("word",))
+        self.lexicon = BoilerplateLexicon(
+            line_kinds={_line_key(r["phrase"]): r["kind"] for r in nav},
+            role_words=frozenset(r["word"].lower() for r in roles),
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.abbreviations is None or self.lexicon is None:
+            self.initialize()
+        assert self.abbreviations is not None and self.lexicon is not None
+        text = doc.text
+        para_ranges = find_paragraphs(text)
+        para_texts = [text[s:e] for s, e in para_ranges]
+        kinds = classify_paragraphs(
+            para_texts,
+            self.lexicon,
+            title=doc._.title,
+            authors=doc._.authors or (),
+            max_title_words=self.max_title_words,
+        )
+        starts_by_char = {token.idx: token.i for token in doc}
+        sent_starts: set[int] = {0} if len(doc) else set()
+        paragraphs: list[Span] = []
+        boilerplate: list[Span] = []
+        for (p_start, p_end), kind in zip(para_ranges, kinds):
+            span = doc.char_span(p_start, p_end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            paragraphs.append(span)
+            sent_starts.add(span.start)
+            if kind is not None:
+                bp = Span(doc, span.start, span.end, label=kind)
+                bp._.segment = {"kind": kind}
+                boilerplate.append(bp)
+            for s_start, _ in split_sentences(text, p_start, p_end, self.abbreviations):
+                token_i = starts_by_char.get(s_start)
+                if token_i is None:  # a boundary inside a token: snap to the token holding it
+                    token_i = doc.char_span(s_start, s_start + 1, alignment_mode="expand").start
+                sent_starts.add(token_i)
+        for token in doc:
+            token.is_sent_start = token.i in sent_starts
+        doc.spans[SPANS_PARAGRAPHS] = paragraphs
+        doc.spans[SPANS_BOILERPLATE] = boilerplate
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.abbreviations is None or self.lexicon is None:
+            self.initialize()
+        srsly.write_json(
+            path / "segment.json",
+            {
+                "abbreviations": self.abbreviations.when,
+                "line_kinds": self.lexicon.line_kinds,
+                "role_words": sorted(self.lexicon.role_words),
+            },
+        )
+
+    def from_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> "Segmenter":
+        data = srsly.read_json(Path(path) / "segment.json")
+        self.abbreviations = Abbreviations(dict(data["abbreviations"]))
+        self.lexicon = BoilerplateLexicon(dict(data["line_kinds"]), frozenset(data["role_words"]))
+        return self
+
+
+def make_segmenter(nlp: Language, name: str, max_title_words: int) -> Segmenter:
+    return Segmenter(nlp, name, max_title_words=max_title_words)
+
+
+# --- helpers for later stages -------------------------------------------------------------------
+
+
+def boilerplate_ranges(doc: Doc) -> list[tuple[int, int, str]]:
+    """Sorted (start_char, end_char, kind) of the boilerplate paragraphs."""
+    return sorted((s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPANS_BOILERPLATE, []))
+
+
+def body_sentences(doc: Doc) -> Iterator[Span]:
+    """Sentences outside boilerplate, skipping whitespace-only ones (in document order)."""
+    ranges = boilerplate_ranges(doc)
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        start = sent.start_char
+        if any(b_start <= start < b_end for b_start, b_end, _ in ranges):
+            continue
+        yield sent

@@ -20,6 +20,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 SIDECAR_SUFFIX = ".meta.json"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a 7,000-word commentary is ~45 kB; 20 MB is not an article
 _PUBLISHED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+MIN_HTML_WORDS = 12
 _META_FIELDS = ("published", "title", "url", "publisher", "authors")
 
 
@@ -294,7 +295,8 @@ def extract_html(html: str) -> tuple[str, dict] | None:
     import trafilatura
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-    if not text or not text.strip():
+    # Fewer words than a sentence or two is menu residue, not an article's main text.
+    if not text or len(text.split()) < MIN_HTML_WORDS:
         return None
     meta: dict = {}
     try:

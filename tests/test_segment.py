@@ -1,0 +1,138 @@
+"""Segmentation: paragraphs, sentences, boilerplate kinds — pure functions and the component."""
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import DocBin
+
+from pipeline.stages.segment import (
+    Abbreviations,
+    body_sentences,
+    find_paragraphs,
+    page_metadata,
+    split_sentences,
+)
+from pipeline.resources import read_table
+
+from .conftest import FIXTURES
+
+ABBREVIATIONS = Abbreviations.from_rows(read_table("segment/abbreviations.tsv", columns=("abbreviation", "when")))
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text, 0, len(text), ABBREVIATIONS)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "‘The two countries need to act’, said the former ambassador. Talks resume in May.",
+            ["‘The two countries need to act’, said the former ambassador.", "Talks resume in May."],
+        ),
+        (
+            "“We will not give up the islands.” Panov said. The Kremlin agreed.",
+            ["“We will not give up the islands.” Panov said.", "The Kremlin agreed."],
+        ),
+        (
+            "“We will not give up the islands,” the former ambassador added. The Kremlin agreed.",
+            ["“We will not give up the islands,” the former ambassador added.", "The Kremlin agreed."],
+        ),
+        ("Mr. Abe met Dr. Panov in Tokyo. They spoke.", ["Mr. Abe met Dr. Panov in Tokyo.", "They spoke."]),
+        ("The U.S. Navy sailed. The U.S. The end.", ["The U.S. Navy sailed.", "The U.S.", "The end."]),
+        ("Allies, e.g. Japan, agreed. Others did not.", ["Allies, e.g. Japan, agreed.", "Others did not."]),
+        ("John F. Kennedy spoke in Berlin. Crowds cheered.", ["John F. Kennedy spoke in Berlin.", "Crowds cheered."]),
+        ("See No. 5 and pp. 28–29 for details. Then stop.", ["See No. 5 and pp. 28–29 for details.", "Then stop."]),
+        ("Gen. Gerasimov visited. Is this a thaw? Not yet!", ["Gen. Gerasimov visited.", "Is this a thaw?", "Not yet!"]),
+        ("Growth reached 3.5 per cent in 2016. Then it fell.", ["Growth reached 3.5 per cent in 2016.", "Then it fell."]),
+        ("Prime Minister Shinzo Abe arrived. Putin waited.", ["Prime Minister Shinzo Abe arrived.", "Putin waited."]),
+    ],
+)
+def test_split_sentences(text, expected):
+    assert sentences_of(text) == expected
+
+
+def test_find_paragraphs_lines_blocks_and_hard_wraps():
+    text = "Title line\n\nFirst paragraph is wrapped\nacross two lines.\nSecond line stands alone.\n\n\nÄldre forskare\nMarcin Nowak\n"
+    paragraphs = [text[s:e] for s, e in find_paragraphs(text)]
+    assert paragraphs == [
+        "Title line",
+        "First paragraph is wrapped\nacross two lines.",
+        "Second line stands alone.",
+        "Äldre forskare",
+        "Marcin Nowak",
+    ]
+
+
+def boilerplate_of(doc) -> list[tuple[str, str]]:
+    return [(s.label_, s.text) for s in doc.spans["boilerplate"]]
+
+
+def test_boilerplate_kinds_think_tank_page(segment_nlp):
+    text = (FIXTURES / "articles" / "arctic-shipping.txt").read_text(encoding="utf-8")
+    doc = segment_nlp(text)
+    assert boilerplate_of(doc) == [
+        ("title", "Cold Calculations: Why the Northern Sea Route Will Disappoint Beijing"),
+        ("image_credit", "Main Image Credit A Russian icebreaker escorts a cargo vessel near Sabetta. Courtesy of Wikimedia."),
+        ("byline", "Anna Lindqvist"),
+        ("author_role", "Senior Fellow, Polar Security Programme"),
+        ("author_role", "Nordic Institute of Strategic Studies"),
+        ("navigation", "View profile"),
+        ("navigation", "Explore our related content"),
+    ]
+    body = [s.text.strip() for s in body_sentences(doc)]
+    assert body[0] == "China has spent a decade courting Russia over Arctic shipping."
+    assert "“The two countries need to act before the ice window closes”, said a former Russian deputy minister of transport." in body
+    assert "Officials in Moscow, e.g. at the Ministry of Natural Resources, are less patient." in body
+    assert "Mr. Ivanov told reporters that the U.S. Navy was watching closely." in body
+    assert "The agreement signed by John F. Kennedy’s successors was never meant for this." in body
+    assert body[-2:] == ["Is the route a real alternative?", "Not yet."]
+    assert not any("View profile" in s or "Lindqvist" in s for s in body)
+
+
+def test_boilerplate_page_labels_in_swedish(segment_nlp):
+    text = (FIXTURES / "articles" / "baltic-brief.md").read_text(encoding="utf-8")
+    doc = segment_nlp(text)
+    assert boilerplate_of(doc) == [
+        ("page_label", "Sammanfattning"),
+        ("page_label", "Äldre forskare"),
+        ("byline", "Erik Sandberg"),
+    ]
+    body = [s.text.strip() for s in body_sentences(doc)]
+    assert "Dr. Rasa Juknevičienė argued that deterrence needs permanent forces." in body
+
+
+def test_author_bio_and_page_metadata(segment_nlp):
+    text = (
+        "Ports, Power and the Indian Ocean\n\n"
+        "India is building ports to counter China. The strategy will take a decade.\n\n"
+        "Priya Raman is a Research Fellow at the Centre for Maritime Studies. She was previously a journalist.\n"
+    )
+    doc = segment_nlp(text)
+    assert boilerplate_of(doc) == [
+        ("title", "Ports, Power and the Indian Ocean"),
+        ("author_bio", "Priya Raman is a Research Fellow at the Centre for Maritime Studies. She was previously a journalist."),
+    ]
+    paragraphs = [p.text for p in doc.spans["paragraphs"]]
+    kinds = [next((b.label_ for b in doc.spans["boilerplate"] if b.start == p.start), None) for p in doc.spans["paragraphs"]]
+    assert page_metadata(paragraphs, kinds) == {
+        "title": "Ports, Power and the Indian Ocean",
+        "authors": ["Priya Raman"],
+        "author_roles": [],
+    }
+
+
+def test_closing_body_line_is_not_author_block(segment_nlp):
+    doc = segment_nlp("A Title\n\nThe talks failed. Moscow walked out.\n\nWhat next for Tokyo\n")
+    assert boilerplate_of(doc) == [("title", "A Title")]
+
+
+def test_every_token_has_a_sentence_decision_and_docbin_roundtrip(segment_nlp):
+    text = (FIXTURES / "articles" / "arctic-shipping.txt").read_text(encoding="utf-8")
+    doc = segment_nlp(text)
+    assert all(token.is_sent_start is not None for token in doc)
+    db = DocBin(store_user_data=True)
+    db.add(doc)
+    restored = list(DocBin().from_bytes(db.to_bytes()).get_docs(segment_nlp.vocab))[0]
+    assert boilerplate_of(restored) == boilerplate_of(doc)
+    assert [s._.segment for s in restored.spans["boilerplate"]][0] == {"kind": "title"}
+    assert [s.text for s in restored.sents] == [s.text for s in doc.sents]

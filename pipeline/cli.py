@@ -79,6 +79,8 @@ def run(
     if unresolved:
         typer.echo(f"note: {unresolved} relative dates left unresolved (no publication date; use --published or a sidecar)")
     if not result.processed and not result.reused:
+        if not result.errors:
+            typer.echo(f"error: no articles (.txt, .md, .html, .jsonl) found in {', '.join(map(str, inputs))}", err=True)
         raise typer.Exit(1)
 
 

@@ -21,6 +21,7 @@ SIDECAR_SUFFIX = ".meta.json"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a 7,000-word commentary is ~45 kB; 20 MB is not an article
 _PUBLISHED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 MIN_HTML_WORDS = 12
+_NOT_ARTICLES = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "CONTRIBUTING"})
 _META_FIELDS = ("published", "title", "url", "publisher", "authors")
 
 
@@ -158,6 +159,8 @@ def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str, 
             rel = path.relative_to(root)
             if any(part.startswith(".") for part in rel.parts) or path.name.endswith(SIDECAR_SUFFIX):
                 continue
+            if path.stem.upper() in _NOT_ARTICLES:
+                continue  # a folder's README / LICENSE documents the folder; it is not an article
             if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
                 yield path, str(Path(given_str) / rel), rel.with_suffix("").as_posix()
 

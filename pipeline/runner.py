@@ -102,11 +102,9 @@ def check_model_available(source: str) -> None:
 
 def default_paths() -> dict[str, str]:
     """Values for the config's ``[paths]`` placeholders that point into the installed package."""
-    try:
-        from .syntax import syntax_model_path
-    except ImportError:
-        return {}
-    return {"paths.syntax_model": str(syntax_model_path())}
+    from .syntax import SYNTAX_MODEL_DIR  # may not exist yet: check_model_available says how to build it
+
+    return {"paths.syntax_model": str(SYNTAX_MODEL_DIR)}
 
 
 def load_pipeline_config(config_path: str | Path | None = None, overrides: dict | None = None, *, model: str | None = None):

@@ -172,7 +172,7 @@ _CREDIT_END = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_MARK = re.compile(r"\b(?:courtesy|photo|image|credit)\b|©", re.IGNORECASE)
-_BY_LINE = re.compile(r"^by\s+(?P<names>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})*)$")
+_BY_LINE = re.compile(r"^[Bb][Yy]:?\s+(?P<names>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})*)$")
 _NAME_LINE = re.compile(
     r"^(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame|Gen|General|Ambassador|Admiral|Colonel)\.?\s+)?"
     r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]+(?:\s+(?:[A-Z]\.?|[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]+|van|von|de|der|da|al|bin|le|la)){1,3}$"
@@ -183,6 +183,7 @@ _BIO_START = re.compile(
     r"\s+(?:is|was|has|had|leads|led|serves|served|works|worked|holds|held|heads|headed|joined|"
     r"specialises|specializes|focuses|teaches|researches|writes|directs|manages|received|earned)\b"
 )
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _ABOUT_AUTHOR = re.compile(r"^about the authors?\b", re.IGNORECASE)
 _WORDS = re.compile(r"\S+")
 
@@ -312,7 +313,7 @@ def _relabel_roles_without_author(paragraphs: Sequence[str], kinds: list[str | N
 
 def page_metadata(paragraphs: Sequence[str], kinds: Sequence[str | None]) -> dict:
     """Title, authors and author roles as the page shows them (None / [] when it does not)."""
-    title = next((p.strip() for p, k in zip(paragraphs, kinds) if k == "title"), None)
+    title = next((_MD_HEADING.sub("", p.strip()) for p, k in zip(paragraphs, kinds) if k == "title"), None)
     authors: list[str] = []
     roles: list[str] = []
     for para, kind in zip(paragraphs, kinds):

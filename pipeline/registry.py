@@ -10,11 +10,38 @@ from spacy.language import Language
 
 from .stages import segment
 from .stages.segment import make_segmenter
+from .stages import entities
+from .stages.entities import make_entities
+from .stages import figures
+from .stages.figures import make_figures
+from .stages import claims
+from .stages.claims import make_claims
 
 Language.factory(
     "claims_segmenter",
     default_config=segment.DEFAULT_CONFIG,
-    assigns=["token.is_sent_start", "doc.spans"],
+    assigns=["token.is_sent_start", "doc.sents", "doc.spans"],
 )(make_segmenter)
 
-__all__ = ["make_segmenter"]
+Language.factory(
+    "claims_entities",
+    default_config=entities.DEFAULT_CONFIG,
+    requires=["doc.sents"],
+    assigns=["doc.ents", "doc.spans", "span._.entity"],
+)(make_entities)
+
+Language.factory(
+    "claims_figures",
+    default_config=figures.DEFAULT_CONFIG,
+    requires=["token.is_sent_start"],
+    assigns=["doc.spans", "span._.figure"],
+)(make_figures)
+
+Language.factory(
+    "claims_claims",
+    default_config=claims.DEFAULT_CONFIG,
+    requires=["doc.sents"],
+    assigns=["doc.spans", "span._.claim"],
+)(make_claims)
+
+__all__ = ["make_figures", "make_segmenter", "make_claims", "make_entities"]

@@ -136,3 +136,25 @@ def test_every_token_has_a_sentence_decision_and_docbin_roundtrip(segment_nlp):
     assert boilerplate_of(restored) == boilerplate_of(doc)
     assert [s._.segment for s in restored.spans["boilerplate"]][0] == {"kind": "title"}
     assert [s.text for s in restored.sents] == [s.text for s in doc.sents]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # closing headings look like names but have no author furniture around them
+        ("A Title\n\nThe war goes on. Kyiv holds.\n\nForeign Involvement\n", [("title", "A Title")]),
+        ("A Title\n\nThe war goes on. Kyiv holds.\n\nAppendix A\n\nTable A: Scores by Country\n", [("title", "A Title")]),
+        # body text and headings that start with "Images" / "Credit" are not credits
+        ("A Title\n\nImages of a restored order are illusions. Power has shifted.\n", [("title", "A Title")]),
+        ("A Title\n\nCredit Crisis in the Making?\n\nRussian banks are strained.\n", [("title", "A Title")]),
+        # figure captions and photo lines are set apart
+        (
+            "A Title\n\nFigure 2: Chinese Cyber Actors. Source: the authors.\n\nPhoto: Ministry of Defence/Wikimedia Commons\n\nBody text. More.\n",
+            [("title", "A Title"), ("image_credit", "Figure 2: Chinese Cyber Actors. Source: the authors."),
+             ("image_credit", "Photo: Ministry of Defence/Wikimedia Commons")],
+        ),
+        ("A Title\n\nBy Heather Williams\n\nBody text. More.\n", [("title", "A Title"), ("byline", "By Heather Williams")]),
+    ],
+)
+def test_boilerplate_edge_cases(segment_nlp, text, expected):
+    assert boilerplate_of(segment_nlp(text)) == expected

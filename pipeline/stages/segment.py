@@ -19,11 +19,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy
 import srsly
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, ensure_extensions
+from ..extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, doc_text, ensure_extensions
 from ..resources import read_table
 
 DEFAULT_CONFIG: dict = {"max_title_words": 25}
@@ -80,7 +82,6 @@ def find_paragraphs(text: str) -> list[tuple[int, int]]:
 _BOUNDARY = re.compile(
     r"(?P<punct>[.!?…]+)(?P<close>[\"”’'»)\]]*)(?P<space>\s+)(?=[\"“‘'«(\[]?[A-Z0-9À-ÖØ-ÞĀ-Ž])"
 )
-_WORD_BEFORE = re.compile(r"(\S+)$")
 _INITIAL = re.compile(r"^[\"“‘'(]?[A-Z]\.$")
 _DOTTED_ACRONYM = re.compile(r"^[\"“‘'(]?(?:[A-Za-z]\.){2,}$")
 _NEXT_WORD = re.compile(r"[\"“‘'«(\[]?([\w’'.-]+)")
@@ -88,7 +89,7 @@ _QUOTE_CLOSERS = set("\"”’'»")
 # "“We will act.” Panov said." / "“...” the minister added." : the attribution after a closing
 # quote continues the sentence. Up to four capitalized words (or "the ..." phrase), then the verb.
 _ATTRIBUTION_AFTER_QUOTE = re.compile(
-    r"^(?:(?:[A-Z][\w’'.-]*|the|a|an|former|then|senior|deputy|foreign|prime|minister)\s+){1,5}"
+    r"(?:(?:[A-Z][\w’'.-]*|the|a|an|former|then|senior|deputy|foreign|prime|minister)\s+){1,5}"
     r"(?:said|says|told|added|argued|argues|noted|notes|explained|stated|warned|wrote|writes|insisted|"
     r"claimed|claims|remarked|observed|declared|asserted|replied|recalled|concluded|stressed|emphasised|"
     r"emphasized|acknowledged|admitted|conceded|suggested|predicted|continued|cautioned|announced)\b",
@@ -138,12 +139,13 @@ def split_sentences(text: str, start: int, end: int, abbreviations: Abbreviation
 def _keeps_going(segment: str, match: re.Match, abbreviations: Abbreviations) -> bool:
     """True when the candidate boundary is not a sentence end (abbreviation, initial, attribution)."""
     punct, close = match.group("punct"), match.group("close")
-    after = segment[match.end():]
-    next_word_match = _NEXT_WORD.match(after)
+    next_word_match = _NEXT_WORD.match(segment, match.end())
     next_word = next_word_match.group(1) if next_word_match else ""
     if punct == "." and not close:
-        word = _WORD_BEFORE.search(segment[: match.start("punct") + 1])
-        token = word.group(1) if word else ""
+        # the whitespace-delimited word ending with this period (no slicing: paragraphs can be long)
+        dot = match.start("punct")
+        word_start = max(segment.rfind(" ", 0, dot), segment.rfind("\n", 0, dot), segment.rfind("\u00a0", 0, dot)) + 1
+        token = segment[word_start:dot + 1]
         bare = token.lstrip("\"“‘'(").lower()
         when = abbreviations.when.get(bare)
         if when == "always" or when == "before_name":
@@ -154,7 +156,7 @@ def _keeps_going(segment: str, match: re.Match, abbreviations: Abbreviations) ->
             return True  # "John F. Kennedy", "Claude A. Lambert"
         if _DOTTED_ACRONYM.match(token):
             return next_word not in _SENTENCE_STARTERS  # "the U.S. Navy" vs "the U.S. The ..."
-    if close and set(close) & _QUOTE_CLOSERS and _ATTRIBUTION_AFTER_QUOTE.match(after):
+    if close and set(close) & _QUOTE_CLOSERS and _ATTRIBUTION_AFTER_QUOTE.match(segment, match.end()):
         return True
     return False
 
@@ -162,10 +164,13 @@ def _keeps_going(segment: str, match: re.Match, abbreviations: Abbreviations) ->
 # --- boilerplate --------------------------------------------------------------------------------
 
 _IMAGE_CREDIT_START = re.compile(
-    r"^(?:main\s+)?(?:image|photo|picture|illustration|graphic|header image|cover image|video)s?"
-    r"(?:\s+credits?)?\s*[:\-–—]?\s", re.IGNORECASE,
+    r"^(?:main\s+image(?:\s+credits?)?\b"
+    r"|(?:image|photo|picture|illustration|graphic|header image|cover image|video)s?\s+credits?\b"
+    r"|(?:image|photo|picture|illustration|graphic|video)s?(?:\s+\d+)?\s*[:\-–—]\s"
+    r"|(?:figure|fig\.|chart|map|table)\s+[A-Z]?[\d.-]+[a-z]?\s*[:.\-–—]\s)",
+    re.IGNORECASE,
 )
-_CREDIT_START = re.compile(r"^(?:credits?|photo by|image by|source: (?:getty|reuters|afp|ap|wikimedia))\b", re.IGNORECASE)
+_CREDIT_START = re.compile(r"^(?:credits?\s*:|photo by\b|image by\b|source:\s*(?:getty|reuters|afp|ap|wikimedia)\b)", re.IGNORECASE)
 _CREDIT_END = re.compile(
     r"(?:courtesy of [^.]{1,80}|getty images|shutterstock|wikimedia(?: commons)?|"
     r"(?:reuters|afp|ap|epa|xinhua|tass|kyodo)(?:/[\w .]+)?|ap photo[^.]{0,60})\.?\)?$",
@@ -183,6 +188,7 @@ _BIO_START = re.compile(
     r"\s+(?:is|was|has|had|leads|led|serves|served|works|worked|holds|held|heads|headed|joined|"
     r"specialises|specializes|focuses|teaches|researches|writes|directs|manages|received|earned)\b"
 )
+_NOT_NAME_STARTS = frozenset("appendix annex table figure chart map chapter part section the a an our".split())
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _ABOUT_AUTHOR = re.compile(r"^about the authors?\b", re.IGNORECASE)
 _WORDS = re.compile(r"\S+")
@@ -274,6 +280,8 @@ def _is_person_name_line(para: str, lexicon: BoilerplateLexicon, author_set: set
     if not _NAME_LINE.match(para):
         return False
     words = para.split()
+    if words[0].lower() in _NOT_NAME_STARTS:
+        return False
     if any(len(w) > 1 and w.isupper() for w in words):
         return False  # an acronym: an institute, not a person
     return not any(w.lower().strip(",.") in lexicon.role_words for w in words)
@@ -282,33 +290,53 @@ def _is_person_name_line(para: str, lexicon: BoilerplateLexicon, author_set: set
 def _classify_tail(
     paragraphs: Sequence[str], kinds: list[str | None], lexicon: BoilerplateLexicon, author_set: set[str]
 ) -> None:
-    """Walk back from the end over the author block: names, roles, bios, links, labels."""
+    """Classify the author block at the end: names, roles, bios, among links and labels.
+
+    Walking back from the end collects the block (bios, short unpunctuated lines, lines already
+    known as navigation or page labels). A short line is a byline only with support: the
+    metadata names it, a page label precedes it ("Äldre forskare"), or role lines / links follow
+    it. Role lines count only after a byline. Anything else in the block is body text (closing
+    headings such as "Appendix A" or "Foreign Involvement" look like names but are not).
+    """
+    block: list[int] = []
+    provisional: dict[int, str] = {}
     for i in range(len(paragraphs) - 1, 0, -1):
         para = paragraphs[i].strip()
         if kinds[i] is not None and kinds[i] != "title":
+            block.append(i)
             continue
         words = len(_WORDS.findall(para))
         short_line = words <= 12 and not re.search(r"[.!?]\s*$", para)
         if _is_bio(para, lexicon, author_set):
-            kinds[i] = "author_bio"
+            provisional[i] = "author_bio"
         elif short_line and (_is_person_name_line(para, lexicon, author_set) or _BY_LINE.match(para)):
-            kinds[i] = "byline"
+            provisional[i] = "name"
         elif short_line:
-            kinds[i] = "author_role"
+            provisional[i] = "short"
         else:
             break
-    _relabel_roles_without_author(paragraphs, kinds)
-
-
-def _relabel_roles_without_author(paragraphs: Sequence[str], kinds: list[str | None]) -> None:
-    """Short tail lines count as author roles only when an author name or bio is in the block.
-
-    Without one, a closing heading or a one-line paragraph is body text, not page furniture.
-    """
-    tail = [i for i, k in enumerate(kinds) if k in ("author_role", "byline", "author_bio")]
-    if tail and not any(kinds[i] in ("byline", "author_bio") for i in tail):
-        for i in tail:
-            kinds[i] = None
+        block.append(i)
+    block.sort()
+    furniture = {"navigation", "page_label"}
+    for pos, i in enumerate(block):
+        kind = provisional.get(i)
+        if kind == "author_bio":
+            kinds[i] = "author_bio"
+        elif kind == "name":
+            para = paragraphs[i].strip()
+            before = kinds[block[pos - 1]] if pos > 0 and block[pos - 1] == i - 1 else None
+            after = [provisional.get(j, kinds[j]) for j in block[pos + 1:]]
+            supported = (
+                para.lower() in author_set
+                or _BY_LINE.match(para) is not None
+                or before == "page_label"
+                or (bool(after) and all(k in ("short", "name", "author_bio") or k in furniture for k in after)
+                    and any(k in furniture or k == "short" for k in after))
+            )
+            kinds[i] = "byline" if supported else None
+        elif kind == "short":
+            prev = block[pos - 1] if pos > 0 else None
+            kinds[i] = "author_role" if prev == i - 1 and kinds[prev] in ("byline", "author_role") else None
 
 
 def page_metadata(paragraphs: Sequence[str], kinds: Sequence[str | None]) -> dict:
@@ -367,7 +395,7 @@ class Segmenter:
         if self.abbreviations is None or self.lexicon is None:
             self.initialize()
         assert self.abbreviations is not None and self.lexicon is not None
-        text = doc.text
+        text = doc_text(doc)
         para_ranges = find_paragraphs(text)
         para_texts = [text[s:e] for s, e in para_ranges]
         kinds = classify_paragraphs(
@@ -377,7 +405,8 @@ class Segmenter:
             authors=doc._.authors or (),
             max_title_words=self.max_title_words,
         )
-        starts_by_char = {token.idx: token.i for token in doc}
+        # Token offsets as an array: creating a Token object per token is the slow path.
+        token_starts = doc.to_array("IDX").astype("int64") if len(doc) else numpy.zeros(0, dtype="int64")
         sent_starts: set[int] = {0} if len(doc) else set()
         paragraphs: list[Span] = []
         boilerplate: list[Span] = []
@@ -392,12 +421,14 @@ class Segmenter:
                 bp._.segment = {"kind": kind}
                 boilerplate.append(bp)
             for s_start, _ in split_sentences(text, p_start, p_end, self.abbreviations):
-                token_i = starts_by_char.get(s_start)
-                if token_i is None:  # a boundary inside a token: snap to the token holding it
-                    token_i = doc.char_span(s_start, s_start + 1, alignment_mode="expand").start
-                sent_starts.add(token_i)
-        for token in doc:
-            token.is_sent_start = token.i in sent_starts
+                # the token starting at s_start (or, for a boundary inside a token, the one holding it)
+                sent_starts.add(int(numpy.searchsorted(token_starts, s_start, side="right")) - 1)
+        if len(doc):
+            # One array write: setting token.is_sent_start one token at a time re-checks the whole
+            # Doc's annotation on every call (quadratic on long articles).
+            values = numpy.full((len(doc), 1), -1, dtype="int64")
+            values[sorted(sent_starts), 0] = 1
+            doc.from_array([SENT_START], values.astype("uint64"))
         doc.spans[SPANS_PARAGRAPHS] = paragraphs
         doc.spans[SPANS_BOILERPLATE] = boilerplate
         return doc

@@ -1,0 +1,47 @@
+"""`make test` scores the default pipeline on corpus/ against the hand-written gold in tests/gold.
+
+The floors below are the measured scores minus a small margin: a change that makes extraction
+worse on the gold fails here. The numbers themselves are reported by `claims eval` (see README).
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.evaluate import evaluate_dirs, format_table
+from pipeline.runner import run_corpus
+
+from .conftest import PROJECT_ROOT
+
+GOLD = PROJECT_ROOT / "tests" / "gold"
+
+# kind -> {metric path: floor}
+FLOORS = {
+    "sentences": {"exact.f1": 0.97, "boilerplate_accuracy": 0.97},
+}
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory, default_nlp):
+    out = tmp_path_factory.mktemp("gold-run")
+    run_corpus([str(PROJECT_ROOT / "corpus")], out, nlp=default_nlp)
+    result = evaluate_dirs(out, GOLD)
+    print(format_table(result))
+    return result
+
+
+def _get(d: dict, path: str):
+    for part in path.split("."):
+        d = d[part]
+    return d
+
+
+@pytest.mark.parametrize("kind, metric, floor", [(k, m, f) for k, ms in FLOORS.items() for m, f in ms.items()])
+def test_gold_scores_stay_above_floor(scores, kind, metric, floor):
+    assert _get(scores[kind], metric) >= floor, format_table(scores)
+
+
+def test_gold_covers_every_corpus_document(scores):
+    assert scores["documents"] == [
+        "eu-gas-sanctions", "gulf-hormuz-shipping", "gulf-saudi-iran-detente", "japan-russia-islands",
+        "kashmir-tension", "nato-eastern-flank", "south-china-sea-incidents",
+    ]

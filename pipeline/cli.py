@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -35,10 +36,18 @@ def run(
     strict: Annotated[bool, typer.Option(help="Stop at the first input error.")] = False,
     batch_size: Annotated[int, typer.Option(help="Documents per batch.")] = 16,
     max_mb: Annotated[float, typer.Option(help="Largest article file accepted, in MB.")] = 20.0,
+    workers: Annotated[int, typer.Option(help="Worker processes, each with its own pipeline and shard of the inputs (or Dask LocalCluster workers).", min=1)] = 1,
+    engine: Annotated[str, typer.Option(help="Where shards run: local (process pool) or dask (a Dask cluster).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786) for --engine dask; default: a LocalCluster of --workers processes.")] = None,
 ) -> None:
     """Annotate articles and write documents, sentences, entities, dates, figures and claims JSONL."""
     from .io import normalize_published
-    from .runner import InputFailure, PipelineConfigError, build_nlp, parse_overrides, run_corpus
+    from .runner import ENGINES, InputFailure, PipelineConfigError, ShardFailure, build_nlp, parse_overrides, run_corpus
+
+    if engine not in ENGINES:
+        _fail(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}", 2)
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask", 2)
 
     try:
         if published:
@@ -61,11 +70,16 @@ def run(
             strict=strict,
             batch_size=batch_size,
             max_bytes=int(max_mb * 1024 * 1024),
+            workers=workers,
+            engine=engine,
+            scheduler=scheduler,
             on_progress=progress,
             on_error=lambda err: typer.echo(f"skipped: {err}" if err.skipped else f"warning: {err}", err=True),
         )
     except InputFailure as err:
         _fail(f"{err} (--strict)")
+    except ShardFailure as err:
+        _fail(str(err))
     finally:
         if progress is not None:
             progress.close()
@@ -158,6 +172,74 @@ def train_syntax_cmd(
 
     path = train_syntax(data, out)
     typer.echo(f"trained syntax model written to {path}")
+
+
+@app.command()
+def review(
+    out_dir: Annotated[Path, typer.Argument(help="Output folder of a run.")],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (default: a free one).", min=0, max=65535)] = 0,
+    reviewer: Annotated[Optional[str], typer.Option(help="Name recorded with each decision (default: your login name).")] = None,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the page in the default browser.")] = True,
+) -> None:
+    """Review a run in the browser: accept, reject, skip, undo and edit records with the keyboard."""
+    from .review.server import RunFolderError, make_server
+
+    try:
+        server = make_server(out_dir, port=port, reviewer=reviewer)
+    except (RunFolderError, ValueError) as err:
+        _fail(str(err), 2)
+    except OSError as err:
+        _fail(f"cannot listen on 127.0.0.1:{port}: {err.strerror or err}", 2)
+    typer.echo(f"reviewing {out_dir} at {server.url} as {server.app.reviewer}; decisions go to {out_dir / 'review.jsonl'} (Ctrl+C stops)")
+    if browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+class ExportFormat(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command("export")
+def export_(
+    out_dir: Annotated[Path, typer.Argument(help="Output folder of a run.")],
+    to: Annotated[Path, typer.Option("--to", help="Folder for the dataset tables and dataset_card.md/.json.")],
+    format_: Annotated[ExportFormat, typer.Option("--format", help="Table format.")] = ExportFormat.parquet,
+    accepted_only: Annotated[bool, typer.Option(help="Keep only accepted and edited records (reviewable kinds).")] = False,
+) -> None:
+    """Export one typed table per record kind with the review status merged, plus a dataset card."""
+    from .export import ExportError, export_run
+
+    try:
+        result = export_run(out_dir, to, format_.value, accepted_only=accepted_only)
+    except ExportError as err:
+        _fail(str(err), 2)
+    typer.echo(f"exported to {to}/: " + ", ".join(f"{kind} {n}" for kind, n in result.rows.items()) + " (+ dataset_card.md, dataset_card.json)")
+    if result.orphans:
+        typer.echo(f"note: {len(result.orphans)} reviewed record(s) no longer exist in this run (listed in the dataset card)")
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="Output folder of a run.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="HTML file to write (default OUT_DIR/report.html).")] = None,
+) -> None:
+    """Write a static HTML summary of a run (counts, top entities, figures, claims, errors)."""
+    from .report import write_report
+
+    if not (out_dir / "documents.jsonl").is_file():
+        _fail(f"{out_dir} is not a run folder (no documents.jsonl)", 2)
+    path = write_report(out_dir, out)
+    typer.echo(f"report written to {path}")
 
 
 def main() -> None:

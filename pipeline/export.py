@@ -1,0 +1,573 @@
+"""``claims export OUT_DIR --to DATASET_DIR``: one typed table per record kind, review merged.
+
+Tables: ``documents``, ``sentences``, ``entities``, ``dates``, ``figures``, ``claims`` (the kinds a
+run folder holds), written as Parquet (pyarrow; lists stay list columns, cue objects become
+list<struct>), CSV (lists and objects as JSON strings) or JSONL (native JSON values).
+
+Reviewable kinds (entities, dates, figures, claims) get the review merged from ``review.jsonl``:
+edits applied to the record fields, and ``review_status`` (accepted / rejected / edited /
+pending; a skipped record is pending), ``reviewed_by``, ``reviewed_at``, ``edited_fields`` and
+``original_values`` (JSON of the values the edits replaced). ``--accepted-only`` keeps accepted
+and edited records. Every reviewable record also carries its ``sentence_text``.
+
+Column types come from the data (bool, int64, float64, string, list<...>, list<struct>, else a
+JSON string); the record's JSON Schema, when the package ships one, orders the columns and types
+a column that is null in every row. ``dataset_card.md`` / ``dataset_card.json`` give counts per
+kind and status, the pipeline version, config hash, inputs, column types and orphan decisions.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .io import atomic_writer, dumps_record, read_jsonl
+from .review.decisions import REVIEWABLE_KINDS, load_review, now_iso
+
+FORMATS = ("parquet", "csv", "jsonl")
+TABLE_KINDS = ("documents", "sentences", "entities", "dates", "figures", "claims")
+EXPORT_STATUSES = ("accepted", "rejected", "edited", "pending")
+REVIEW_COLUMNS = ("review_status", "reviewed_by", "reviewed_at", "edited_fields", "original_values")
+CARD_NAME = "dataset_card"
+
+# Record fields per kind (the contract), used to give an empty table its columns when the package
+# ships no JSON Schema for the kind.
+CONTRACT_FIELDS = {
+    "entities": ["id", "doc_id", "start_char", "end_char", "text", "label", "canonical", "kb_id", "actor", "source", "sentence_id"],
+    "dates": ["id", "doc_id", "start_char", "end_char", "text", "type", "value", "mod", "relative", "anchor", "begin", "end",
+              "unresolved", "sentence_id"],
+    "figures": ["id", "doc_id", "start_char", "end_char", "text", "value", "unit", "kind", "currency", "scale", "qualifier", "change",
+                "change_from", "change_to", "measured", "source", "compared_with", "sentence_id"],
+    "claims": ["id", "doc_id", "start_char", "end_char", "text", "type", "score", "hedged", "certainty", "negated", "speaker",
+               "speaker_entity", "attribution_cue", "quote", "about", "evidence", "cues", "sentence_id"],
+}
+
+_CUES = ("list_struct", (("start_char", "int"), ("end_char", "int"), ("text", "str"), ("role", "str")))
+BASE_TYPES = {"id": ("str",), "doc_id": ("str",), "start_char": ("int",), "end_char": ("int",), "text": ("str",), "sentence_id": ("str",)}
+# Declared column types of the contract fields, used when the package ships no JSON Schema for a kind
+# (so an all-null or empty column still gets its real type). Data that do not fit fall back to inference.
+CONTRACT_TYPES = {
+    "entities": {k: ("str",) for k in ("label", "canonical", "kb_id", "actor", "source")},
+    "dates": {**{k: ("str",) for k in ("type", "value", "mod", "anchor", "begin", "end")}, "relative": ("bool",), "unresolved": ("bool",)},
+    "figures": {**{k: ("str",) for k in ("unit", "kind", "currency", "qualifier", "change", "measured", "source", "compared_with")},
+                **{k: ("float",) for k in ("value", "scale", "change_from", "change_to")}},
+    "claims": {**{k: ("str",) for k in ("type", "certainty", "speaker", "speaker_entity", "attribution_cue", "quote")},
+               "score": ("float",), "hedged": ("bool",), "negated": ("bool",),
+               "about": ("list", "str"), "evidence": ("list", "str"), "cues": _CUES},
+}
+
+
+class ExportError(ValueError):
+    """The export cannot be made (not a run folder, unknown format, target is the run folder)."""
+
+
+# --- column types -------------------------------------------------------------------------------
+# A column type is a small tuple: ("bool",) ("int",) ("float",) ("str",) ("timestamp",) ("json",)
+# ("list", item) with item a scalar type, or ("list_struct", ((name, scalar type), ...)).
+
+_SCALARS = ("bool", "int", "float", "str")
+
+
+def _scalar_type(values: list) -> str | None:
+    """The scalar type all non-null values share (None when they are not all scalars of one type)."""
+    kinds = set()
+    for v in values:
+        if v is None:
+            continue
+        if isinstance(v, bool):
+            kinds.add("bool")
+        elif isinstance(v, int):
+            kinds.add("int")
+        elif isinstance(v, float):
+            kinds.add("float")
+        elif isinstance(v, str):
+            kinds.add("str")
+        else:
+            return None
+    if not kinds:
+        return "null"
+    if kinds <= {"int", "float"}:
+        return "float" if "float" in kinds else "int"
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def infer_type(values: list) -> tuple:
+    """The column type the data themselves call for (all-null columns are strings)."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return ("str",)
+    if all(isinstance(v, list) for v in present):
+        items = [x for v in present for x in v]
+        if items and all(isinstance(x, dict) for x in items):
+            fields: dict[str, list] = {}
+            for x in items:
+                for key, val in x.items():
+                    fields.setdefault(key, []).append(val)
+            types = []
+            for key, vals in fields.items():
+                t = _scalar_type(vals)
+                if t is None:
+                    return ("json",)
+                types.append((key, "str" if t == "null" else t))
+            return ("list_struct", tuple(types))
+        t = _scalar_type(items)
+        if t is None:
+            return ("json",)
+        return ("list", "str" if t == "null" else t)
+    t = _scalar_type(present)
+    if t is None or t == "null":
+        return ("json",)
+    return (t,)
+
+
+def _schema_type(prop: dict | None) -> tuple | None:
+    """The column type a JSON Schema property declares, or None when it is not one clear type."""
+    if not prop:
+        return None
+    types = prop.get("type")
+    types = [types] if isinstance(types, str) else list(types or [])
+    types = [t for t in types if t != "null"]
+    mapping = {"boolean": "bool", "integer": "int", "number": "float", "string": "str"}
+    if len(types) == 1 and types[0] in mapping:
+        return (mapping[types[0]],)
+    if types == ["array"]:
+        items = prop.get("items") or {}
+        if items.get("type") == "object" and items.get("properties"):
+            fields = []
+            for key, sub in items["properties"].items():
+                t = _schema_type(sub)
+                if t is None or t[0] not in _SCALARS:
+                    return None
+                fields.append((key, t[0]))
+            return ("list_struct", tuple(fields))
+        sub = _schema_type(items)
+        return ("list", sub[0]) if sub and sub[0] in _SCALARS else None
+    return None
+
+
+def _fits(value, scalar: str) -> bool:
+    if value is None:
+        return True
+    if scalar == "bool":
+        return isinstance(value, bool)
+    if scalar == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if scalar == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if scalar == "str":
+        return isinstance(value, str)
+    return False
+
+
+def _compatible(t: tuple, values: list) -> bool:
+    """Whether every value can be stored in a column of type ``t`` without losing anything."""
+    for v in values:
+        if v is None:
+            continue
+        if t[0] in _SCALARS:
+            if not _fits(v, t[0]):
+                return False
+        elif t[0] == "list":
+            if not isinstance(v, list) or not all(_fits(x, t[1]) for x in v):
+                return False
+        elif t[0] == "list_struct":
+            names = dict(t[1])
+            if not isinstance(v, list) or not all(isinstance(x, dict) and set(x) <= set(names) and all(_fits(x[k], names[k]) for k in x) for x in v):
+                return False
+    return True
+
+
+def column_type(kind: str, column: str, values: list, schema_prop: dict | None = None) -> tuple:
+    """The declared type (record JSON Schema, else the contract) when the data fit it, else the data's own."""
+    for declared in (_schema_type(schema_prop), CONTRACT_TYPES.get(kind, {}).get(column), BASE_TYPES.get(column)):
+        if declared is not None:
+            if _compatible(declared, values):
+                return declared
+            break
+    return infer_type(values)
+
+
+def type_name(t: tuple) -> str:
+    """Readable name for the dataset card: int64, list<string>, list<struct<...>>, json."""
+    names = {"bool": "bool", "int": "int64", "float": "float64", "str": "string", "timestamp": "timestamp[ms, UTC]", "json": "json (string)"}
+    if t[0] == "list":
+        return f"list<{names[t[1]]}>"
+    if t[0] == "list_struct":
+        return "list<struct<" + ", ".join(f"{k}: {names[v]}" for k, v in t[1]) + ">>"
+    return names[t[0]]
+
+
+def _arrow_type(t: tuple):
+    import pyarrow as pa
+
+    scalars = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string(),
+               "timestamp": pa.timestamp("ms", tz="UTC"), "json": pa.string()}
+    if t[0] == "list":
+        return pa.list_(scalars[t[1]])
+    if t[0] == "list_struct":
+        return pa.list_(pa.struct([(k, scalars[v]) for k, v in t[1]]))
+    return scalars[t[0]]
+
+
+def _coerce(value, t: tuple):
+    """A JSON value as the column type wants it (ints in a float column become floats, ...)."""
+    if value is None:
+        return None
+    kind = t[0]
+    if kind == "json":
+        return json.dumps(value, ensure_ascii=False)
+    if kind == "float":
+        return float(value)
+    if kind == "list":
+        return [None if x is None else (float(x) if t[1] == "float" else x) for x in value]
+    if kind == "list_struct":
+        return [{k: (None if x.get(k) is None else (float(x[k]) if st == "float" else x[k])) for k, st in t[1]} for x in value]
+    return value
+
+
+# --- building tables ----------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    kind: str
+    columns: list[str]
+    types: dict[str, tuple]
+    rows: list[dict]  # values already coerced to the column types (timestamps as ISO strings)
+
+    def to_frame(self):
+        """A pandas DataFrame with nullable dtypes (Int64, boolean, string, float64, UTC datetimes)."""
+        import pandas as pd
+
+        data = {}
+        for col in self.columns:
+            t = self.types[col]
+            values = [row.get(col) for row in self.rows]
+            if t[0] == "int":
+                data[col] = pd.array(values, dtype="Int64")
+            elif t[0] == "bool":
+                data[col] = pd.array(values, dtype="boolean")
+            elif t[0] == "float":
+                data[col] = pd.array([float("nan") if v is None else v for v in values], dtype="float64")
+            elif t[0] in ("str", "json"):
+                data[col] = pd.array(values, dtype="string")
+            elif t[0] == "timestamp":
+                data[col] = pd.to_datetime(pd.Series(values, dtype="object"), utc=True, format="ISO8601").dt.as_unit("ms")
+            else:
+                data[col] = pd.Series(values, dtype="object")
+        return pd.DataFrame(data, columns=self.columns)
+
+    def to_arrow(self):
+        import pyarrow as pa
+
+        schema = pa.schema([(c, _arrow_type(self.types[c])) for c in self.columns])
+        return pa.Table.from_pandas(self.to_frame(), schema=schema, preserve_index=False)
+
+
+def _schema_props(kind: str) -> dict:
+    from .schema import load_schema
+
+    try:
+        return load_schema(kind).get("properties", {})
+    except FileNotFoundError:
+        return {}
+
+
+def _export_status(status: str) -> str:
+    return status if status in EXPORT_STATUSES else "pending"
+
+
+def build_table(kind: str, records: list[dict], review=None, sentence_text: dict[str, str] | None = None) -> Table:
+    """One kind's table: review merged for reviewable kinds, columns typed."""
+    props = _schema_props(kind)
+    columns: list[str] = list(props) or list(CONTRACT_FIELDS.get(kind, []))
+    rows = []
+    for record in records:
+        row = dict(record)
+        if kind in REVIEWABLE_KINDS:
+            state = review.states.get(record["id"]) if review else None
+            edits = dict(state.edits) if state else {}
+            original = {k: record.get(k) for k in edits if record.get(k) != edits[k]}
+            row.update(edits)
+            row["sentence_text"] = (sentence_text or {}).get(record.get("sentence_id"))
+            status = _export_status(state.status) if state else "pending"
+            row["review_status"] = status
+            row["reviewed_by"] = state.reviewer if state and status != "pending" else None
+            row["reviewed_at"] = state.time if state and status != "pending" else None
+            row["edited_fields"] = sorted(original)
+            row["original_values"] = original or None
+        rows.append(row)
+        for key in row:
+            if key not in columns and key not in REVIEW_COLUMNS and key != "sentence_text":
+                columns.append(key)
+    if kind in REVIEWABLE_KINDS:
+        columns += ["sentence_text", *REVIEW_COLUMNS]
+    types: dict[str, tuple] = {}
+    for col in columns:
+        if col == "reviewed_at":
+            types[col] = ("timestamp",)
+        elif col == "original_values":
+            types[col] = ("json",)
+        elif col == "edited_fields":
+            types[col] = ("list", "str")
+        else:
+            types[col] = column_type(kind, col, [r.get(col) for r in rows], props.get(col))
+    coerced = [{c: (r.get(c) if types[c][0] == "timestamp" else _coerce(r.get(c), types[c])) for c in columns} for r in rows]
+    return Table(kind, columns, types, coerced)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _write_parquet(table: Table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table.to_arrow(), tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_csv(table: Table, path: Path) -> None:
+    import csv
+
+    with atomic_writer(path) as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(table.columns)
+        for row in table.rows:
+            out = []
+            for col in table.columns:
+                value = row.get(col)
+                if value is None:
+                    out.append("")
+                elif isinstance(value, (list, dict)):
+                    out.append(json.dumps(value, ensure_ascii=False))
+                elif isinstance(value, bool):
+                    out.append("true" if value else "false")
+                else:
+                    out.append(value)
+            writer.writerow(out)
+
+
+def _write_jsonl(table: Table, path: Path) -> None:
+    with atomic_writer(path) as fh:
+        for row in table.rows:
+            out = {c: (json.loads(row[c]) if table.types[c][0] == "json" and row.get(c) is not None else row.get(c)) for c in table.columns}
+            fh.write(dumps_record(out) + "\n")
+
+
+WRITERS = {"parquet": _write_parquet, "csv": _write_csv, "jsonl": _write_jsonl}
+
+
+@dataclass
+class ExportResult:
+    to: Path
+    files: dict[str, Path]
+    rows: dict[str, int]
+    status_counts: dict[str, dict[str, int]]
+    orphans: list[dict]
+    card: dict = field(default_factory=dict)
+
+
+def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, accepted_only: bool = False) -> ExportResult:
+    """Write one table per record kind of the run in ``out_dir`` into ``to``, plus the dataset card."""
+    out, target = Path(out_dir), Path(to)
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if not (out / "documents.jsonl").is_file():
+        raise ExportError(f"{out} is not a run folder (no documents.jsonl)")
+    if target.resolve() == out.resolve():
+        raise ExportError("--to must be a different folder from the run folder (the record files are never overwritten)")
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{target} exists and is not a folder")
+    target.mkdir(parents=True, exist_ok=True)
+
+    records = {kind: list(read_jsonl(out / f"{kind}.jsonl")) for kind in TABLE_KINDS if (out / f"{kind}.jsonl").exists()}
+    known = {r["id"] for kind in REVIEWABLE_KINDS for r in records.get(kind, [])}
+    review = load_review(out, known)
+    sentence_text = {s["id"]: s["text"] for s in records.get("sentences", [])}
+
+    files, rows, status_counts, tables = {}, {}, {}, {}
+    for kind, recs in records.items():
+        table = build_table(kind, recs, review, sentence_text)
+        if kind in REVIEWABLE_KINDS:
+            counts = dict.fromkeys(EXPORT_STATUSES, 0)
+            for r in table.rows:
+                counts[r["review_status"]] += 1
+            status_counts[kind] = counts
+            if accepted_only:
+                table.rows = [r for r in table.rows if r["review_status"] in ("accepted", "edited")]
+        path = target / f"{kind}.{fmt}"
+        WRITERS[fmt](table, path)
+        files[kind], rows[kind], tables[kind] = path, len(table.rows), table
+    card = dataset_card(out, fmt, accepted_only, tables, status_counts, review)
+    with atomic_writer(target / f"{CARD_NAME}.json") as fh:
+        fh.write(json.dumps(card, ensure_ascii=False, indent=2) + "\n")
+    with atomic_writer(target / f"{CARD_NAME}.md") as fh:
+        fh.write(card_markdown(card))
+    return ExportResult(target, files, rows, status_counts, review.orphans, card)
+
+
+def dataset_card(out: Path, fmt: str, accepted_only: bool, tables: dict[str, Table], status_counts: dict, review) -> dict:
+    run = {}
+    if (out / "run.json").exists():
+        try:
+            run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        except ValueError:
+            run = {}
+    inputs = run.get("inputs") or [
+        {"doc_id": d["doc_id"], "source": d.get("source"), "line": d.get("source_line"), "sha256": d.get("sha256")}
+        for d in read_jsonl(out / "documents.jsonl")
+    ]
+    return {
+        "created": now_iso(),
+        "source_run": str(out.resolve()),
+        "format": fmt,
+        "accepted_only": accepted_only,
+        "pipeline_version": run.get("pipeline_version"),
+        "config_hash": run.get("config_hash"),
+        "config": run.get("config"),
+        "spacy_version": run.get("spacy_version"),
+        "model": run.get("model"),
+        "n_inputs": len(inputs),
+        "inputs": inputs,
+        "input_errors": len(run.get("errors") or []),
+        "tables": {
+            kind: {
+                "file": f"{kind}.{fmt}",
+                "rows": len(t.rows),
+                "status_counts": status_counts.get(kind),
+                "columns": {c: type_name(t.types[c]) for c in t.columns},
+            }
+            for kind, t in tables.items()
+        },
+        "review": {
+            "file": "review.jsonl",
+            "n_decisions": len(review.decisions),
+            "reviewers": review.reviewers,
+            "orphan_decisions": review.orphans,
+            "unreadable_lines": [{"line": n, "reason": r} for n, r in review.bad_lines],
+        },
+    }
+
+
+def _md(text: object) -> str:
+    """Table-cell safe text: pipes and newlines escaped, HTML angle brackets neutralized."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def card_markdown(card: dict) -> str:
+    lines = [
+        "# Dataset card",
+        "",
+        f"Exported {card['created']} from `{_md(card['source_run'])}` as **{card['format']}**"
+        + (" (accepted and edited records only)." if card["accepted_only"] else "."),
+        "",
+        f"- pipeline version: {_md(card['pipeline_version'])}",
+        f"- config: {_md(card['config'])} (hash {_md(card['config_hash'])})",
+        f"- spaCy: {_md(card['spacy_version'])}",
+        f"- inputs: {card['n_inputs']} documents; input errors: {card['input_errors']}",
+        f"- review decisions: {card['review']['n_decisions']} by {', '.join(_md(r) for r in card['review']['reviewers']) or 'nobody yet'}",
+        "",
+        "## Tables",
+        "",
+        "| table | file | rows | accepted | rejected | edited | pending |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for kind, info in card["tables"].items():
+        sc = info["status_counts"] or {}
+        cells = [str(sc.get(s, "")) if sc else "" for s in EXPORT_STATUSES]
+        lines.append(f"| {kind} | {info['file']} | {info['rows']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Status counts are over the whole run; `rows` is what the file holds. `review_status` is accepted,",
+        "rejected, edited (accepted with changes; the fields hold the edited values, `original_values` the",
+        "replaced ones) or pending (never reviewed, or skipped).",
+        "",
+        "## Columns",
+        "",
+    ]
+    for kind, info in card["tables"].items():
+        lines.append(f"**{kind}**: " + ", ".join(f"`{c}` {t}" for c, t in info["columns"].items()))
+        lines.append("")
+    if card["format"] == "csv":
+        lines += ["In CSV, list and object columns hold JSON strings; empty cells are nulls.", ""]
+    orphans = card["review"]["orphan_decisions"]
+    lines += ["## Orphan decisions", ""]
+    if orphans:
+        lines += [
+            f"{len(orphans)} reviewed record(s) no longer exist in this run (the pipeline changed them); their decisions "
+            "stay in review.jsonl and re-attach if the record returns.",
+            "",
+            "| record | kind | document | status | decisions | reviewers |",
+            "|---|---|---|---|---:|---|",
+        ]
+        for o in orphans:
+            lines.append(f"| {_md(o['record_id'])} | {_md(o['kind'])} | {_md(o['doc_id'])} | {o['status']} | {o['n_decisions']} | {_md(', '.join(map(str, o['reviewers'])))} |")
+    else:
+        lines.append("None: every decision is attached to a record of this run.")
+    if card["review"]["unreadable_lines"]:
+        lines += ["", f"Unreadable lines in review.jsonl: {', '.join(str(x['line']) for x in card['review']['unreadable_lines'])}."]
+    lines += ["", "## Inputs", "", "| document | source | sha256 |", "|---|---|---|"]
+    for i in card["inputs"]:
+        src = f"{i.get('source')}:{i['line']}" if i.get("line") else i.get("source")
+        lines.append(f"| {_md(i['doc_id'])} | {_md(src)} | {str(i.get('sha256') or '')[:12]} |")
+    lines += [
+        "",
+        "## Loading",
+        "",
+        "```python",
+        "import pandas as pd",
+        f"claims = pd.read_{'json' if card['format'] == 'jsonl' else card['format']}(\"claims.{card['format']}\"{', lines=True' if card['format'] == 'jsonl' else ''})",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def load_table(path: str | Path):
+    """Read an exported table back into pandas with its column types (parsing CSV's JSON columns)."""
+    import pandas as pd
+
+    path = Path(path)
+    card_path = path.parent / f"{CARD_NAME}.json"
+    columns = {}
+    if card_path.exists():
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        columns = card["tables"].get(path.stem, {}).get("columns", {})
+    if path.suffix == ".parquet":
+        frame = pd.read_parquet(path)
+        for col, tname in columns.items():
+            if tname.startswith("json") and col in frame:
+                frame[col] = frame[col].map(lambda v: None if pd.isna(v) else json.loads(v))
+        return frame
+    if path.suffix == ".jsonl":
+        rows = list(read_jsonl(path))
+        frame = pd.DataFrame(rows, columns=list(columns) or None)
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        for col, tname in columns.items():
+            if tname.startswith("list") or tname.startswith("json"):
+                frame[col] = frame[col].map(lambda v: None if pd.isna(v) else json.loads(v))
+            elif tname == "bool":
+                frame[col] = frame[col].map({"true": True, "false": False})
+    for col, tname in columns.items():
+        if col not in frame:
+            continue
+        if tname == "int64":
+            frame[col] = pd.array([None if pd.isna(v) else int(v) for v in frame[col]], dtype="Int64")
+        elif tname == "float64":
+            frame[col] = pd.to_numeric(frame[col])
+        elif tname == "bool":
+            frame[col] = frame[col].astype("boolean")
+        elif tname == "string":
+            frame[col] = frame[col].astype("string")
+        elif tname.startswith("timestamp"):
+            frame[col] = pd.to_datetime(frame[col], utc=True, format="ISO8601")
+    return frame

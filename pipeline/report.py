@@ -1,0 +1,240 @@
+"""``claims report OUT_DIR``: one static, self-contained HTML page summarizing a run.
+
+Counts per kind and type, review status per kind, documents, top entities, a figures table,
+claims by certainty (and the strongest claims), input errors and orphan review decisions. Review
+edits are applied to the values shown. Every value is HTML-escaped, and the page carries a
+Content-Security-Policy that allows no script at all, so article text can never run as code.
+"""
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .io import atomic_writer, read_jsonl
+from .review.decisions import REVIEWABLE_KINDS, apply_review, load_review, now_iso
+
+KINDS = ("entities", "dates", "figures", "claims")
+TYPE_FIELD = {"entities": "label", "dates": "type", "figures": "kind", "claims": "type"}
+MAX_FIGURES = 300
+MAX_CLAIMS = 100
+TOP_ENTITIES = 30
+STATUSES = ("accepted", "edited", "rejected", "skipped", "pending")
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;margin:0;background:#f6f8fa}
+main{max-width:78rem;margin:0 auto;padding:1.5rem}
+h1{font-size:1.5rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
+h3{font-size:1rem;margin:1.2rem 0 .4rem}
+.meta{color:#57606a;font-size:.9rem}
+table{border-collapse:collapse;background:#fff;font-size:.88rem;margin:.3rem 0 1rem;max-width:100%}
+th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+th{background:#f0f3f6}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.grid{display:flex;flex-wrap:wrap;gap:1.5rem}.grid>div{min-width:14rem}
+.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.6rem 1rem;min-width:8rem}
+.card b{display:block;font-size:1.4rem}.card span{color:#57606a;font-size:.85rem}
+.note{color:#57606a;font-size:.85rem}.warn{background:#fff4e5;border:1px solid #f0b46c;border-radius:6px;padding:.5rem .8rem}
+.st-accepted,.st-rejected,.st-edited,.st-pending,.st-skipped{white-space:nowrap}
+.st-accepted{color:#1a7f37}.st-rejected{color:#cf222e}.st-edited{color:#0969da}.st-pending,.st-skipped{color:#57606a}
+"""
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text of any value (None -> an en dash; lists joined; dicts as JSON)."""
+    if value is None:
+        return "\u2013"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return html.escape(f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}")
+    if isinstance(value, int):
+        return html.escape(f"{value:,}")
+    if isinstance(value, list):
+        return html.escape("; ".join(str(v) for v in value))
+    if isinstance(value, dict):
+        return html.escape(json.dumps(value, ensure_ascii=False))
+    return html.escape(str(value), quote=True)
+
+
+def table(headers: list[str], rows: list[list], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    head = "".join(f'<th class="n">{esc(h)}</th>' if i in numeric else f"<th>{esc(h)}</th>" for i, h in enumerate(headers))
+    body = []
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            raw = value.html if isinstance(value, Raw) else esc(value)
+            cells.append(f'<td class="n">{raw}</td>' if i in numeric else f"<td>{raw}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    if not rows:
+        body.append(f'<tr><td colspan="{len(headers)}" class="note">none</td></tr>')
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+class Raw:
+    """Markup built by this module from escaped parts (never from data directly)."""
+
+    def __init__(self, markup: str) -> None:
+        self.html = markup
+
+
+def status_cell(status: str) -> Raw:
+    return Raw(f'<span class="st-{esc(status)}">{esc(status)}</span>')
+
+
+def _snip(text: str, n: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+def load_run(out_dir: Path) -> dict:
+    run = {}
+    if (out_dir / "run.json").exists():
+        try:
+            run = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+        except ValueError:
+            run = {}
+    records = {kind: list(read_jsonl(out_dir / f"{kind}.jsonl")) for kind in KINDS}
+    review = load_review(out_dir, {r["id"] for kind in REVIEWABLE_KINDS for r in records.get(kind, [])})
+    applied = {kind: [apply_review(r, review.states.get(r["id"])) for r in recs] for kind, recs in records.items()}
+    return {
+        "run": run,
+        "documents": list(read_jsonl(out_dir / "documents.jsonl")),
+        "sentences": {s["id"]: s for s in read_jsonl(out_dir / "sentences.jsonl")},
+        "records": applied,
+        "errors": list(read_jsonl(out_dir / "errors.jsonl")),
+        "review": review,
+    }
+
+
+def build_report(out_dir: str | Path) -> str:
+    """The report page as a string."""
+    out = Path(out_dir)
+    if not (out / "documents.jsonl").is_file():
+        raise FileNotFoundError(f"{out} is not a run folder (no documents.jsonl)")
+    data = load_run(out)
+    run, docs, recs, review = data["run"], data["documents"], data["records"], data["review"]
+    titles = {d["doc_id"]: d.get("title") or d["doc_id"] for d in docs}
+    parts: list[str] = []
+    add = parts.append
+
+    add(f"<h1>Run report: {esc(out.resolve().name)}</h1>")
+    model = run.get("model") or {}
+    add(
+        '<p class="meta">'
+        + " \u00b7 ".join(
+            esc(x)
+            for x in (
+                f"folder {out.resolve()}",
+                f"pipeline {run.get('pipeline_version', '?')}",
+                f"config {run.get('config', '?')} ({run.get('config_hash', '?')})",
+                f"spaCy {run.get('spacy_version', '?')}",
+                f"model {model.get('name') or 'none'} {model.get('version') or ''}".strip(),
+                f"generated {now_iso()}",
+            )
+        )
+        + "</p>"
+    )
+
+    # overview cards
+    n_words = sum(d.get("n_words") or 0 for d in docs)
+    cards = [("documents", len(docs)), ("words", n_words), ("sentences", len(data["sentences"]))]
+    cards += [(kind, len(recs[kind])) for kind in KINDS] + [("input errors", len(data["errors"])), ("review decisions", len(review.decisions))]
+    add('<div class="cards">' + "".join(f'<div class="card"><b>{esc(n)}</b><span>{esc(label)}</span></div>' for label, n in cards) + "</div>")
+    timings = run.get("timings") or {}
+    if timings:
+        add(f'<p class="note">{esc(timings.get("seconds"))} s, {esc(timings.get("words_per_second"))} words/s</p>')
+
+    # counts per kind and type
+    add("<h2>Records per kind and type</h2><div class=\"grid\">")
+    for kind in KINDS:
+        counter = Counter(str(r.get(TYPE_FIELD[kind])) for r in recs[kind])
+        rows = [[t, n] for t, n in counter.most_common()]
+        add(f"<div><h3>{esc(kind)} by {esc(TYPE_FIELD[kind])}</h3>{table([TYPE_FIELD[kind], 'records'], rows, {1})}</div>")
+    add("</div>")
+
+    # review status
+    add("<h2>Review</h2>")
+    rows = []
+    for kind in KINDS:
+        c = Counter(r["review"]["status"] for r in recs[kind])
+        rows.append([kind, *[c.get(s, 0) for s in STATUSES], len(recs[kind])])
+    add(table(["kind", *STATUSES, "total"], rows, set(range(1, len(STATUSES) + 2))))
+    if review.reviewers:
+        add(f'<p class="note">reviewers: {esc(", ".join(review.reviewers))}</p>')
+    if review.orphans:
+        add(f'<p class="warn">{len(review.orphans)} reviewed record(s) no longer exist in this run; their decisions are kept in '
+            "review.jsonl and re-attach if the records return.</p>")
+        add(table(["record", "kind", "document", "status", "decisions", "reviewers", "last decision"],
+                  [[o["record_id"], o["kind"], o["doc_id"], status_cell(o["status"]), o["n_decisions"], o["reviewers"], o["last_time"]] for o in review.orphans],
+                  {4}))
+    if review.bad_lines:
+        add(f'<p class="warn">unreadable lines in review.jsonl: {esc(", ".join(str(n) for n, _ in review.bad_lines))}</p>')
+
+    # documents
+    add("<h2>Documents</h2>")
+    add(table(["document", "title", "published", "words", *KINDS],
+              [[d["doc_id"], d.get("title"), d.get("published"), d.get("n_words"), *[(d.get("counts") or {}).get(k, 0) for k in KINDS]] for d in docs],
+              {3, 4, 5, 6, 7}))
+
+    # top entities
+    add("<h2>Top entities</h2>")
+    mentions: Counter = Counter()
+    in_docs: dict[tuple, set] = defaultdict(set)
+    for r in recs["entities"]:
+        key = (r.get("canonical") or r["text"], r.get("label"))
+        mentions[key] += 1
+        in_docs[key].add(r["doc_id"])
+    add(table(["entity", "label", "mentions", "documents"],
+              [[name, label, n, len(in_docs[(name, label)])] for (name, label), n in mentions.most_common(TOP_ENTITIES)], {2, 3}))
+
+    # figures
+    add("<h2>Figures</h2>")
+    figs = recs["figures"]
+    add(table(["document", "figure", "value", "unit", "kind", "measured", "sentence", "status"],
+              [[titles.get(r["doc_id"], r["doc_id"]), r["text"], r.get("value"), r.get("unit"), r.get("kind"), r.get("measured"),
+                _snip((data["sentences"].get(r.get("sentence_id")) or {}).get("text", "")), status_cell(r["review"]["status"])]
+               for r in figs[:MAX_FIGURES]], {2}))
+    if len(figs) > MAX_FIGURES:
+        add(f'<p class="note">first {MAX_FIGURES} of {len(figs)} figures</p>')
+
+    # claims by certainty
+    add("<h2>Claims by certainty</h2>")
+    claims = recs["claims"]
+    types = sorted({str(r.get("type")) for r in claims})
+    certainties = [c for c in ("high", "medium", "low") if any(r.get("certainty") == c for r in claims)]
+    certainties += sorted({str(r.get("certainty")) for r in claims} - set(certainties))
+    grid = Counter((str(r.get("certainty")), str(r.get("type"))) for r in claims)
+    add(table(["certainty", *types, "total", "hedged", "negated"],
+              [[c, *[grid.get((c, t), 0) for t in types], sum(grid.get((c, t), 0) for t in types),
+                sum(1 for r in claims if str(r.get("certainty")) == c and r.get("hedged")),
+                sum(1 for r in claims if str(r.get("certainty")) == c and r.get("negated"))] for c in certainties],
+              set(range(1, len(types) + 4))))
+    add("<h3>Strongest claims</h3>")
+    top = sorted(claims, key=lambda r: -(r.get("score") or 0))[:MAX_CLAIMS]
+    add(table(["document", "claim", "type", "certainty", "speaker", "score", "status"],
+              [[titles.get(r["doc_id"], r["doc_id"]), _snip(r["text"], 240), r.get("type"), r.get("certainty"), r.get("speaker"), r.get("score"),
+                status_cell(r["review"]["status"])] for r in top], {5}))
+
+    # errors
+    add("<h2>Input errors</h2>")
+    add(table(["file", "line", "reason", "skipped"], [[e.get("file"), e.get("line"), e.get("reason"), e.get("skipped")] for e in data["errors"]]))
+
+    body = "\n".join(parts)
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>claims report: {esc(out.resolve().name)}</title><style>{CSS}</style></head>"
+        f"<body><main>\n{body}\n</main></body></html>\n"
+    )
+
+
+def write_report(out_dir: str | Path, out_file: str | Path | None = None) -> Path:
+    """Write the report (default ``OUT_DIR/report.html``); returns its path."""
+    target = Path(out_file) if out_file else Path(out_dir) / "report.html"
+    page = build_report(out_dir)
+    with atomic_writer(target) as fh:
+        fh.write(page)
+    return target

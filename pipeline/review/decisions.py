@@ -1,0 +1,427 @@
+"""Review decisions: an append-only ``review.jsonl`` beside a run's record files.
+
+One line per decision::
+
+    {"id": "d_…", "record_id": "clm_…", "kind": "claims", "doc_id": "…", "decision": "accept",
+     "edits": {}, "target": null, "reviewer": "anna", "time": "2025-01-01T12:00:00.123Z"}
+
+``decision`` is ``accept`` | ``reject`` | ``skip`` | ``edit`` | ``undo``. ``edits`` (for ``edit``)
+maps field -> new value (``start_char``/``end_char`` change the span; ``text`` follows them).
+``undo`` cancels the decision whose ``id`` is ``target`` (or, without a target, the reviewer's
+latest still-effective decision on ``record_id``).
+
+The file is the only state: extraction files are never modified, and every reader replays the
+whole file. Appends take an exclusive ``flock`` on the file, write one complete line with a single
+``write`` on an ``O_APPEND`` descriptor, then flush and ``fsync``: two browser tabs, two review
+servers or two processes on the same folder lose nothing and never interleave lines.
+
+Replay (:func:`replay`): per record, the effective decisions are the ones not undone, in file
+order. Edits accumulate over the effective ``edit`` decisions; the status is the latest effective
+decision (``accept`` with earlier edits -> ``edited``; ``skip`` -> ``skipped``, exported as
+pending). Decisions whose record no longer exists in the run are *orphans*: they are kept in the
+file, reported by the server, the report and the dataset card, and re-attach if the record
+returns (ids are stable across re-runs).
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+REVIEW_FILE = "review.jsonl"
+DECISIONS = ("accept", "reject", "skip", "edit", "undo")
+REVIEWABLE_KINDS = ("claims", "figures", "dates", "entities")
+# accepted / rejected / edited / skipped / pending; datasets fold "skipped" into "pending".
+STATUSES = ("pending", "accepted", "rejected", "edited", "skipped")
+_STATUS_OF = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "edit": "edited"}
+
+# Fields a reviewer may change, per kind, with the JSON types accepted for each. The span
+# boundaries are editable for every kind; ``text`` is never sent, it follows the offsets.
+SPAN_FIELDS = ("start_char", "end_char")
+EDITABLE: dict[str, dict[str, tuple[type, ...]]] = {
+    "claims": {"type": (str,), "speaker": (str, type(None)), "hedged": (bool,), "certainty": (str, type(None))},
+    "figures": {"value": (int, float, type(None)), "unit": (str, type(None)), "kind": (str, type(None))},
+    "dates": {"value": (str, type(None)), "type": (str, type(None))},
+    "entities": {"label": (str,), "canonical": (str, type(None))},
+}
+MAX_TEXT_FIELD = 500
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be recorded (unknown decision, bad edit, unknown record)."""
+
+
+def now_iso() -> str:
+    """UTC time with milliseconds, ``2025-01-01T12:00:00.123Z``."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_decision_id() -> str:
+    return "d_" + uuid.uuid4().hex[:16]
+
+
+def review_path(out_dir: str | Path) -> Path:
+    return Path(out_dir) / REVIEW_FILE
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def validate_edits(kind: str, edits: Mapping, *, text: str | None = None, record: Mapping | None = None) -> dict:
+    """Checked copy of ``edits`` for a record of ``kind``; adds ``text`` when the span moves.
+
+    ``text`` is the document text (needed to check and apply new span boundaries); ``record`` the
+    current record (its other boundary is kept when only one boundary changes).
+    """
+    if not isinstance(edits, Mapping) or not edits:
+        raise DecisionError("an edit needs at least one changed field")
+    allowed = EDITABLE.get(kind)
+    if allowed is None:
+        raise DecisionError(f"records of kind {kind!r} are not reviewable")
+    clean: dict = {}
+    for key, value in edits.items():
+        if key in SPAN_FIELDS:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise DecisionError(f"{key} must be a non-negative integer")
+            clean[key] = value
+        elif key in allowed:
+            if isinstance(value, bool) and bool not in allowed[key]:
+                raise DecisionError(f"{key} must be {_type_names(allowed[key])}")
+            if not isinstance(value, allowed[key]):
+                raise DecisionError(f"{key} must be {_type_names(allowed[key])}")
+            if isinstance(value, str):
+                value = value.strip()
+                if len(value) > MAX_TEXT_FIELD:
+                    raise DecisionError(f"{key} is longer than {MAX_TEXT_FIELD} characters")
+                if not value and type(None) in allowed[key]:
+                    value = None
+                elif not value:
+                    raise DecisionError(f"{key} must not be empty")
+            clean[key] = value
+        else:
+            editable = ", ".join((*allowed, *SPAN_FIELDS))
+            raise DecisionError(f"field {key!r} of {kind} is not editable (editable: {editable})")
+    if any(k in clean for k in SPAN_FIELDS):
+        start = clean.get("start_char", (record or {}).get("start_char"))
+        end = clean.get("end_char", (record or {}).get("end_char"))
+        if start is None or end is None:
+            raise DecisionError("span edits need both boundaries")
+        if text is None:
+            raise DecisionError("the document text is not available, span boundaries cannot be edited")
+        if not 0 <= start < end <= len(text):
+            raise DecisionError(f"span {start}-{end} is outside the document (0-{len(text)}) or empty")
+        if not text[start:end].strip():
+            raise DecisionError("the new span is only whitespace")
+        clean["start_char"], clean["end_char"] = start, end
+        clean["text"] = text[start:end]
+    return clean
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    names = {str: "a string", bool: "true or false", int: "a number", float: "a number", type(None): "null"}
+    return " or ".join(dict.fromkeys(names[t] for t in types))
+
+
+def make_decision(
+    record_id: str | None,
+    kind: str,
+    decision: str,
+    *,
+    reviewer: str,
+    doc_id: str | None = None,
+    edits: Mapping | None = None,
+    target: str | None = None,
+) -> dict:
+    """A decision line (not yet written). ``edits`` must already be validated."""
+    if decision not in DECISIONS:
+        raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    if kind not in REVIEWABLE_KINDS:
+        raise DecisionError(f"records of kind {kind!r} are not reviewable")
+    if decision == "edit" and not edits:
+        raise DecisionError("an edit decision needs edits")
+    if decision != "edit" and edits:
+        raise DecisionError(f"a {decision} decision carries no edits")
+    if not isinstance(reviewer, str) or not reviewer.strip() or len(reviewer) > 100:
+        raise DecisionError("reviewer must be a non-empty name (at most 100 characters)")
+    return {
+        "id": new_decision_id(),
+        "record_id": record_id,
+        "kind": kind,
+        "doc_id": doc_id,
+        "decision": decision,
+        "edits": dict(edits or {}),
+        "target": target,
+        "reviewer": reviewer.strip(),
+        "time": now_iso(),
+    }
+
+
+# --- writing and reading ------------------------------------------------------------------------
+
+
+def append_decision(out_dir: str | Path, decision: Mapping) -> dict:
+    """Append one decision line durably; safe against concurrent writers (threads or processes)."""
+    path = review_path(out_dir)
+    line = (json.dumps(dict(decision), ensure_ascii=False, separators=(", ", ": ")) + "\n").encode("utf-8")
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            size = os.fstat(fd).st_size
+            if size and _last_byte(path, size) != b"\n":
+                # A writer died mid-line: start on a fresh line so this decision stays readable.
+                line = b"\n" + line
+            _write_all(fd, line)
+            os.fsync(fd)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+    if created:
+        _fsync_dir(path.parent)
+    return dict(decision)
+
+
+def _last_byte(path: Path, size: int) -> bytes:
+    with path.open("rb") as fh:
+        fh.seek(size - 1)
+        return fh.read(1)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        dfd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+@dataclass
+class DecisionLog:
+    """Every readable decision of a review file plus the lines that could not be read."""
+
+    decisions: list[dict] = field(default_factory=list)
+    bad_lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+
+def read_decisions(out_dir: str | Path) -> DecisionLog:
+    """All decisions in file order. Unreadable lines (a torn write) are reported, not fatal."""
+    log = DecisionLog()
+    path = review_path(out_dir)
+    if not path.exists():
+        return log
+    with path.open("rb") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
+        try:
+            data = fh.read()
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    for n, raw in enumerate(data.split(b"\n"), 1):
+        if not raw.strip():
+            continue
+        try:
+            item = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            log.bad_lines.append((n, f"not JSON ({err.__class__.__name__})"))
+            continue
+        if not isinstance(item, dict) or item.get("decision") not in DECISIONS or not isinstance(item.get("reviewer"), str):
+            log.bad_lines.append((n, "not a decision record"))
+            continue
+        item.setdefault("id", f"line{n}")
+        item.setdefault("edits", {})
+        item.setdefault("target", None)
+        log.decisions.append(item)
+    return log
+
+
+# --- replay -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewState:
+    """The merged outcome of every effective decision on one record."""
+
+    record_id: str
+    kind: str
+    doc_id: str | None = None
+    status: str = "pending"
+    edits: dict = field(default_factory=dict)
+    reviewer: str | None = None
+    time: str | None = None
+    decision_id: str | None = None  # the latest effective decision
+    n_decisions: int = 0  # effective ones
+    reviewers: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "record_id": self.record_id,
+            "kind": self.kind,
+            "status": self.status,
+            "edits": dict(self.edits),
+            "reviewer": self.reviewer,
+            "time": self.time,
+            "decision_id": self.decision_id,
+            "n_decisions": self.n_decisions,
+            "reviewers": list(self.reviewers),
+        }
+
+
+def effective_decisions(decisions: Iterable[Mapping]) -> list[dict]:
+    """The decisions that were not undone, in file order (undo lines themselves excluded)."""
+    kept: list[dict] = []
+    alive: dict[str, dict] = {}
+    for d in decisions:
+        if d.get("decision") == "undo":
+            victim = None
+            target = d.get("target")
+            if target:
+                victim = alive.get(target)
+            elif d.get("record_id"):
+                for cand in reversed(kept):
+                    if cand["id"] in alive and cand.get("record_id") == d["record_id"] and cand.get("reviewer") == d.get("reviewer"):
+                        victim = cand
+                        break
+            if victim is not None:
+                alive.pop(victim["id"], None)
+            continue
+        item = dict(d)
+        kept.append(item)
+        alive[item["id"]] = item
+    return [d for d in kept if d["id"] in alive]
+
+
+def replay(decisions: Iterable[Mapping]) -> dict[str, ReviewState]:
+    """record_id -> ReviewState from decisions in file order (latest effective decision wins)."""
+    states: dict[str, ReviewState] = {}
+    for d in effective_decisions(decisions):
+        rid = d.get("record_id")
+        if not rid:
+            continue
+        state = states.get(rid)
+        if state is None:
+            state = states[rid] = ReviewState(record_id=rid, kind=d.get("kind", ""), doc_id=d.get("doc_id"))
+        if d["decision"] == "edit":
+            state.edits.update(d.get("edits") or {})
+        status = _STATUS_OF[d["decision"]]
+        if status == "accepted" and state.edits:
+            status = "edited"
+        if status == "skipped" and state.status in ("accepted", "rejected", "edited"):
+            status = state.status  # skipping past a decided record does not undecide it
+        state.status = status
+        state.reviewer, state.time, state.decision_id = d.get("reviewer"), d.get("time"), d["id"]
+        state.n_decisions += 1
+        if d.get("reviewer") not in state.reviewers:
+            state.reviewers.append(d.get("reviewer"))
+    return states
+
+
+def last_effective(decisions: Iterable[Mapping], reviewer: str) -> dict | None:
+    """The reviewer's latest decision that is still in effect (what a bare ``undo`` cancels)."""
+    for d in reversed(effective_decisions(decisions)):
+        if d.get("reviewer") == reviewer:
+            return d
+    return None
+
+
+def apply_review(record: Mapping, state: ReviewState | None) -> dict:
+    """The record with its edits applied and a ``review`` summary (the input is not modified)."""
+    out = dict(record)
+    if state is None:
+        out["review"] = {"status": "pending", "edits": {}, "original": {}, "reviewer": None, "time": None, "decision_id": None}
+        return out
+    original = {k: record.get(k) for k in state.edits if record.get(k) != state.edits[k]}
+    out.update(state.edits)
+    out["review"] = {
+        "status": state.status,
+        "edits": dict(state.edits),
+        "original": original,
+        "reviewer": state.reviewer,
+        "time": state.time,
+        "decision_id": state.decision_id,
+    }
+    return out
+
+
+def find_orphans(states: Mapping[str, ReviewState], decisions: Iterable[Mapping], known_ids: set[str]) -> list[dict]:
+    """One entry per record id that has decisions but no longer exists in the run."""
+    by_record: dict[str, dict] = {}
+    for d in decisions:
+        rid = d.get("record_id")
+        if not rid or rid in known_ids:
+            continue
+        entry = by_record.setdefault(
+            rid,
+            {"record_id": rid, "kind": d.get("kind"), "doc_id": d.get("doc_id"), "n_decisions": 0, "status": "pending",
+             "reviewers": [], "last_time": None, "edits": {}},
+        )
+        entry["n_decisions"] += 1
+        entry["last_time"] = d.get("time")
+        if d.get("reviewer") not in entry["reviewers"]:
+            entry["reviewers"].append(d.get("reviewer"))
+    for rid, entry in by_record.items():
+        state = states.get(rid)
+        if state is not None:
+            entry["status"], entry["edits"] = state.status, dict(state.edits)
+    return sorted(by_record.values(), key=lambda e: (e["doc_id"] or "", e["kind"] or "", e["record_id"]))
+
+
+def status_counts(states: Mapping[str, ReviewState], records_by_kind: Mapping[str, Iterable[Mapping]]) -> dict[str, dict[str, int]]:
+    """kind -> status -> number of records (pending included)."""
+    out: dict[str, dict[str, int]] = {}
+    for kind, records in records_by_kind.items():
+        counts = dict.fromkeys(STATUSES, 0)
+        for r in records:
+            state = states.get(r["id"])
+            counts[state.status if state else "pending"] += 1
+        out[kind] = counts
+    return out
+
+
+def iter_run_records(out_dir: str | Path, kinds: Iterable[str] = REVIEWABLE_KINDS) -> Iterator[tuple[str, dict]]:
+    """(kind, record) for every record of ``kinds`` in a run folder."""
+    from ..io import read_jsonl
+
+    for kind in kinds:
+        for record in read_jsonl(Path(out_dir) / f"{kind}.jsonl"):
+            yield kind, record
+
+
+@dataclass
+class ReviewSummary:
+    """Everything a report or export needs from the review file of a run."""
+
+    states: dict[str, ReviewState]
+    orphans: list[dict]
+    decisions: list[dict]
+    bad_lines: list[tuple[int, str]]
+
+    @property
+    def reviewers(self) -> list[str]:
+        return sorted({d["reviewer"] for d in self.decisions})
+
+
+def load_review(out_dir: str | Path, known_ids: set[str] | None = None) -> ReviewSummary:
+    """Replay ``review.jsonl`` of a run; ``known_ids`` defaults to every reviewable record id."""
+    log = read_decisions(out_dir)
+    states = replay(log.decisions)
+    if known_ids is None:
+        known_ids = {r["id"] for _, r in iter_run_records(out_dir)}
+    return ReviewSummary(states, find_orphans(states, log.decisions, known_ids), log.decisions, log.bad_lines)

@@ -1,0 +1,184 @@
+"""The review page in a real browser: Playwright driving Debian's chromium (never a downloaded one).
+
+Keyboard-only review (accept two claims, reject one, edit one, reload, undo) checked against
+review.jsonl and the page, and untrusted article text rendered as text: no dialog fires, no
+element is created from it. Set CLAIMS_SCREENSHOT=1 to refresh docs/review.png.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.review.server import start_in_thread
+
+from .review_run import make_run, record
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "review.png"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[test]')")
+if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium; `make setup` installs it with apt-get as root)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def app(tmp_path):
+    out = make_run(tmp_path)
+    srv = start_in_thread(out, reviewer="ann")
+    yield srv, out
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture()
+def page(browser):
+    # bypass_csp: the page's Content-Security-Policy would block injected script anyway; switching it
+    # off proves the escaping itself keeps article text inert (and lets wait_for_function evaluate).
+    context = browser.new_context(viewport={"width": 1360, "height": 860}, bypass_csp=True)
+    pg = context.new_page()
+    pg.set_default_timeout(5000)
+    dialogs, errors = [], []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.dialogs, pg.errors = dialogs, errors
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+def statuses(page) -> list[str]:
+    return page.eval_on_selector_all("#list li[data-id]", "els => els.map(e => e.dataset.status)")
+
+
+def wait_current(page, record_id: str) -> None:
+    page.wait_for_selector(f'#list li.current[data-id="{record_id}"]')
+
+
+def decisions(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "review.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_keyboard_review_survives_a_reload(app, page):
+    srv, out = app
+    texts = [
+        "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.",
+        "\u201cThe route will remain a seasonal curiosity for at least a decade,\u201d said Lars Henriksen, a shipping analyst in Oslo.",
+        "Western governments should not mistake this slowdown for a retreat.",
+        "Beijing is likely to keep investing in Arctic ports because it wants leverage over future trade lanes.",
+    ]
+    c = [record(out, "claims", t) for t in texts]
+    page.goto(srv.url)
+    wait_current(page, c[0]["id"])
+    assert page.text_content("#doc-title") == "Ice, Ports and Patience: Moscow's Northern Bet"
+    assert statuses(page) == ["pending"] * 4
+
+    page.keyboard.press("a")
+    wait_current(page, c[1]["id"])  # auto-advance
+    page.keyboard.press("a")
+    wait_current(page, c[2]["id"])
+    page.keyboard.press("x")
+    wait_current(page, c[3]["id"])
+    page.keyboard.press("e")
+    page.wait_for_selector("#edit select[name=type]:focus")
+    page.select_option("#edit select[name=type]", "evaluation")
+    page.keyboard.press("Shift+ArrowLeft")  # the span's end moves one word left: drops the final "."
+    assert page.text_content("#span-preview mark") == texts[3][:-1]
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#edit", state="hidden")
+    page.wait_for_function("document.querySelector('#doc-title').textContent.startsWith('Baltic Cables')")
+
+    log = decisions(out)
+    assert [(d["record_id"], d["decision"], d["reviewer"]) for d in log] == [
+        (c[0]["id"], "accept", "ann"), (c[1]["id"], "accept", "ann"), (c[2]["id"], "reject", "ann"), (c[3]["id"], "edit", "ann")]
+    assert log[3]["edits"] == {"type": "evaluation", "end_char": c[3]["end_char"] - 1, "text": texts[3][:-1]}
+
+    page.reload()
+    page.wait_for_selector("#list li.current")
+    page.keyboard.press("k")  # back to the edited claim in the first document
+    wait_current(page, c[3]["id"])
+    assert statuses(page) == ["accepted", "accepted", "rejected", "edited"]
+    assert page.text_content('#detail tr[data-field="type"]') == "typeevaluationwas: interpretation"
+    assert page.locator("#text .k-claims.st-accepted").count() >= 2
+    assert page.locator("#text .k-claims.st-rejected").count() >= 1
+    if os.environ.get("CLAIMS_SCREENSHOT"):
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT))
+
+    page.keyboard.press("u")  # after a reload: undoes the reviewer's latest decision (the edit)
+    page.wait_for_selector(f'#list li.current[data-id="{c[3]["id"]}"][data-status="pending"]')
+    last = decisions(out)[-1]
+    assert (last["decision"], last["target"], last["record_id"]) == ("undo", log[3]["id"], c[3]["id"])
+    assert page.text_content('#detail tr[data-field="type"]') == "typeinterpretation"
+
+
+def test_filters_help_and_other_kinds(app, page):
+    srv, out = app
+    page.goto(srv.url + "#kind=claims&status=pending&type=prediction")
+    page.wait_for_selector("#list li.current")
+    assert page.text_content("#queue-info") == "1 of 4 in queue"
+    page.keyboard.press("?")
+    assert page.is_visible("#help")
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#help")
+    page.keyboard.press("2")  # figures are reviewed the same way
+    fig = record(out, "figures", "36 million tonnes")
+    page.wait_for_function("document.querySelector('#progress').textContent.startsWith('figures')")
+    page.select_option("#f-type", "")
+    page.select_option("#f-status", "")
+    wait_current(page, fig["id"])
+    page.keyboard.press("x")
+    page.wait_for_selector(f'#list li[data-id="{fig["id"]}"][data-status="rejected"]')
+    assert decisions(out)[-1]["kind"] == "figures"
+    page.keyboard.press("u")  # undo within the session: back to the figure, pending again
+    page.wait_for_selector(f'#list li.current[data-id="{fig["id"]}"][data-status="pending"]')
+    reject, undo = decisions(out)[-2:]
+    assert (undo["decision"], undo["target"]) == ("undo", reject["id"])
+
+
+def test_untrusted_text_renders_as_text(app, page):
+    srv, out = app
+    page.goto(srv.url + "#kind=claims&doc=escapes")
+    page.wait_for_selector("#list li.current")
+    assert page.text_content("#doc-title") == "Testing <script>alert(1)</script> and other tags"
+    text = page.text_content("#text")
+    assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(1)>" in text and "<b>Kyiv</b>" in text
+    assert page.get_by_text("<img src=x onerror=alert(1)>", exact=True).first.is_visible()
+    assert "<img src=x onerror=alert(1)>" in page.text_content("#detail")  # the speaker field
+    page.keyboard.press("4")  # the entity whose text is a script tag
+    page.wait_for_selector("#detail .quote")
+    assert page.text_content("#detail .quote") == "<script>alert(1)</script>"
+    page.wait_for_timeout(200)  # give any injected handler a chance to fire
+    assert page.locator("img").count() == 0 and page.locator("b").count() == 0
+    assert page.locator("script").count() == 1  # only the app's own
+    assert page.dialogs == []
+
+
+def test_report_renders_untrusted_text_as_text(tmp_path, browser):
+    from pipeline.report import write_report
+
+    out = make_run(tmp_path)
+    path = write_report(out)
+    pg = browser.new_page(bypass_csp=True)  # the report's own CSP would block scripts: test the escaping alone
+    dialogs = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.goto(path.as_uri())
+    assert pg.get_by_text("<script>alert(1)</script>", exact=True).first.is_visible()
+    assert pg.locator("img").count() == 0 and pg.locator("script").count() == 0
+    assert dialogs == []
+    pg.close()

@@ -1,0 +1,309 @@
+"""The review server over HTTP: API, decisions, source text checks, and what it refuses to serve."""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import shutil
+import threading
+
+import pytest
+
+from pipeline.review.decisions import read_decisions
+from pipeline.review.server import HOST, ReviewApp, RunFolderError, start_in_thread
+
+from .review_run import ESCAPES, make_run, record
+
+SECRET = "top-secret-content-outside-the-run"
+
+
+@pytest.fixture()
+def run_dir(tmp_path):
+    out = make_run(tmp_path)
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    return out
+
+
+@pytest.fixture()
+def server(run_dir):
+    srv = start_in_thread(run_dir, reviewer="ann")
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def request(srv, method, path, body=None, headers=None):
+    """Raw HTTP (http.client sends the path exactly as given: no normalization of '..')."""
+    conn = http.client.HTTPConnection(HOST, srv.server_address[1], timeout=10)
+    hdrs = {"Host": f"127.0.0.1:{srv.server_address[1]}"}
+    if body is not None:
+        body = json.dumps(body).encode() if not isinstance(body, bytes) else body
+        hdrs["Content-Type"] = "application/json"
+    hdrs.update(headers or {})
+    conn.request(method, path, body=body, headers=hdrs)
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return resp.status, dict(resp.getheaders()), data
+
+
+def get_json(srv, path):
+    status, _, data = request(srv, "GET", path)
+    assert status == 200, data
+    return json.loads(data)
+
+
+def post(srv, body, **kw):
+    status, _, data = request(srv, "POST", "/api/decisions", body, **kw)
+    return status, json.loads(data)
+
+
+def file_hashes(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.suffix in (".jsonl", ".json") and p.name != "review.jsonl"}
+
+
+# --- serving ------------------------------------------------------------------------------------
+
+
+def test_binds_loopback_and_serves_its_assets_with_security_headers(server):
+    assert server.server_address[0] == "127.0.0.1"
+    status, headers, body = request(server, "GET", "/")
+    assert status == 200 and b'<script src="/static/app.js"' in body
+    assert "script-src 'self'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
+    for path, ctype in (("/static/app.js", "text/javascript"), ("/static/app.css", "text/css")):
+        status, headers, body = request(server, "GET", path)
+        assert status == 200 and headers["Content-Type"].startswith(ctype) and body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/static/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/static/..%2f..%2fsecret.txt",
+        "/static/%252e%252e/%252e%252e/etc/passwd",
+        "/..%5c..%5cetc%5cpasswd",
+        "/static/app.js%00.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/secret.txt",
+        "/../secret.txt",
+        "/documents.jsonl",
+        "/review.jsonl",
+        "/run.json",
+        "/static/server.py",
+        "/static/../server.py",
+        "/static/",
+        "/api/../../secret.txt",
+        "/api/doc/../../secret.txt",
+    ],
+)
+def test_rejects_paths_outside_its_assets(server, path):
+    status, _, body = request(server, "GET", path)
+    assert status in (400, 404)
+    assert b"root:" not in body and SECRET.encode() not in body and b"doc_id" not in body
+
+
+def test_rejects_foreign_hosts_and_cross_origin_writes(server, run_dir):
+    claim = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    status, _, _ = request(server, "GET", "/api/run", headers={"Host": "evil.example:80"})
+    assert status == 400  # DNS rebinding
+    body = {"record_id": claim["id"], "kind": "claims", "decision": "accept"}
+    assert post(server, body, headers={"Origin": "http://evil.example"})[0] == 403
+    assert post(server, body, headers={"Sec-Fetch-Site": "cross-site"})[0] == 403
+    assert request(server, "POST", "/api/decisions", json.dumps(body).encode(), headers={"Content-Type": "text/plain"})[0] == 415
+    assert request(server, "POST", "/api/decisions", b"x" * 70000)[0] == 413
+    assert request(server, "POST", "/api/decisions", b"{not json")[0] == 400
+    assert request(server, "DELETE", "/api/decisions")[0] == 405
+    assert not (run_dir / "review.jsonl").exists()
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def test_run_queue_and_document(server, run_dir):
+    run = get_json(server, "/api/run")
+    assert run["reviewer"] == "ann" and run["config_hash"] == "0123456789abcdef"
+    assert [d["doc_id"] for d in run["documents"]] == ["arctic-ports", "baltic-cables", "escapes"]
+    assert run["status_counts"]["claims"] == {"pending": 8, "accepted": 0, "rejected": 0, "edited": 0, "skipped": 0}
+    claim_fields = {f["name"]: f for f in run["edit_fields"]["claims"]}
+    assert set(claim_fields) == {"type", "speaker", "hedged", "certainty"}
+    assert {"prediction", "recommendation", "interpretation", "evaluation"} <= set(claim_fields["type"]["options"])
+
+    queue = get_json(server, "/api/queue?kind=claims")["items"]
+    assert [(i["doc_id"], i["label"], i["score"], i["status"]) for i in queue[:2]] == [
+        ("arctic-ports", "prediction", 0.82, "pending"), ("arctic-ports", "prediction", 0.74, "pending")]
+    assert len(get_json(server, "/api/queue?kind=figures")["items"]) == 5
+    assert request(server, "GET", "/api/queue?kind=sentences")[0] == 400
+
+    doc = get_json(server, "/api/doc?id=escapes")
+    assert doc["text"] == ESCAPES and doc["text_origin"] == "source" and doc["warning"] is None
+    for kind, records in doc["records"].items():
+        for r in records:
+            assert doc["text"][r["start_char"]:r["end_char"]] == r["text"], kind
+    assert doc["boilerplate"] == [{"start_char": 0, "end_char": 48, "kind": "title"}]
+    assert request(server, "GET", "/api/doc?id=nope")[0] == 404
+
+
+def test_decisions_append_and_merge_without_touching_record_files(server, run_dir):
+    before = file_hashes(run_dir)
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    fig = record(run_dir, "figures", "36 million tonnes")
+
+    status, out = post(server, {"record_id": c1["id"], "kind": "claims", "decision": "accept"})
+    assert status == 200 and out["record"]["review"]["status"] == "accepted"
+    status, out = post(server, {"record_id": c2["id"], "kind": "claims", "decision": "edit",
+                                "edits": {"type": "prediction", "hedged": True, "end_char": c2["end_char"] - 1}})
+    assert status == 200
+    rec = out["record"]
+    assert rec["type"] == "prediction" and rec["hedged"] is True and rec["text"] == c2["text"][:-1]
+    assert rec["review"]["original"] == {"type": "recommendation", "hedged": False, "end_char": c2["end_char"], "text": c2["text"]}
+    status, out = post(server, {"record_id": fig["id"], "kind": "figures", "decision": "edit", "edits": {"value": 36.0, "unit": "Mt"}})
+    assert status == 200 and out["record"]["value"] == 36.0
+
+    # bad requests never reach the file
+    assert post(server, {"record_id": c1["id"], "decision": "edit", "edits": {"score": 1}})[0] == 400
+    assert post(server, {"record_id": "clm_0000000000000000", "decision": "accept"})[0] == 404
+    assert post(server, {"record_id": c1["id"], "kind": "figures", "decision": "accept"})[0] == 400
+    assert post(server, {"record_id": c1["id"], "decision": "accept", "extra": 1})[0] == 400
+
+    log = read_decisions(run_dir)
+    assert [(d["record_id"], d["kind"], d["decision"], d["reviewer"]) for d in log.decisions] == [
+        (c1["id"], "claims", "accept", "ann"), (c2["id"], "claims", "edit", "ann"), (fig["id"], "figures", "edit", "ann")]
+    assert log.decisions[1]["edits"] == {"type": "prediction", "hedged": True, "end_char": c2["end_char"] - 1, "text": c2["text"][:-1]}
+    assert all(d["time"].endswith("Z") and d["doc_id"] == "arctic-ports" for d in log.decisions)
+    assert file_hashes(run_dir) == before
+
+    queue = {i["id"]: i for i in get_json(server, "/api/queue?kind=claims")["items"]}
+    assert queue[c1["id"]]["status"] == "accepted"
+    assert (queue[c2["id"]]["status"], queue[c2["id"]]["label"]) == ("edited", "prediction")
+
+
+def test_an_edit_that_changes_nothing_is_refused(server, run_dir):
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    status, out = post(server, {"record_id": c1["id"], "decision": "edit", "edits": {"type": "prediction"}})
+    assert status == 400 and "nothing changed" in out["error"]
+
+
+def test_undo_by_target_and_bare_undo(server, run_dir):
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    _, first = post(server, {"record_id": c1["id"], "decision": "reject"})
+    _, second = post(server, {"record_id": c2["id"], "decision": "accept"})
+    status, out = post(server, {"decision": "undo", "target": first["decision"]["id"]})
+    assert status == 200 and out["record"]["id"] == c1["id"] and out["record"]["review"]["status"] == "pending"
+    assert post(server, {"decision": "undo", "target": first["decision"]["id"]})[0] == 409
+    status, out = post(server, {"decision": "undo"})  # the reviewer's latest decision still in effect
+    assert status == 200 and out["undone"]["id"] == second["decision"]["id"] and out["kind"] == "claims"
+    assert post(server, {"decision": "undo"})[0] == 404
+    undos = [d for d in read_decisions(run_dir).decisions if d["decision"] == "undo"]
+    assert [u["target"] for u in undos] == [first["decision"]["id"], second["decision"]["id"]]
+
+
+def test_two_reviewers_on_two_servers_at_once(run_dir):
+    servers = [start_in_thread(run_dir, reviewer=name) for name in ("ann", "bob")]
+    try:
+        ids = [i["id"] for i in get_json(servers[0], "/api/queue?kind=entities")["items"]]
+        errors = []
+
+        def work(srv, decision):
+            for rid in ids:
+                status, body = post(srv, {"record_id": rid, "decision": decision})
+                if status != 200:
+                    errors.append(body)
+
+        threads = [threading.Thread(target=work, args=(srv, d)) for srv, d in zip(servers, ("accept", "reject")) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        log = read_decisions(run_dir)
+        assert not log.bad_lines and len(log.decisions) == 4 * len(ids)
+        # each server sees the other's decisions (the file is the only state)
+        seen = {i["status"] for i in get_json(servers[1], "/api/queue?kind=entities")["items"]}
+        assert seen <= {"accepted", "rejected"} and seen
+    finally:
+        for srv in servers:
+            srv.shutdown()
+            srv.server_close()
+
+
+def test_orphans_reported_after_a_rerun_drops_a_record(server, run_dir):
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    post(server, {"record_id": c2["id"], "decision": "reject"})
+    lines = (run_dir / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+    (run_dir / "claims.jsonl").write_text("".join(line + "\n" for line in lines if c2["id"] not in line), encoding="utf-8")
+    orphans = get_json(server, "/api/orphans")["orphans"]
+    assert [(o["record_id"], o["status"], o["reviewers"]) for o in orphans] == [(c2["id"], "rejected", ["ann"])]
+    assert get_json(server, "/api/run")["orphans"] == 1
+    assert post(server, {"record_id": c2["id"], "decision": "accept"})[0] == 404
+
+
+# --- document text ------------------------------------------------------------------------------
+
+
+def test_text_from_a_jsonl_source_line(tmp_path):
+    out = make_run(tmp_path, jsonl_doc="baltic-cables")
+    app = ReviewApp(out, reviewer="ann")
+    doc = app.api_doc("baltic-cables")
+    assert doc["text_origin"] == "source" and doc["text"].startswith("Baltic Cables:")
+
+
+def test_changed_or_missing_source_is_reported_and_text_rebuilt(tmp_path):
+    out = make_run(tmp_path)
+    src = tmp_path / "articles" / "arctic-ports.txt"
+    src.write_text(src.read_text(encoding="utf-8").replace("Russia", "Prussia"), encoding="utf-8")
+    shutil.move(tmp_path / "articles" / "escapes.txt", tmp_path / "elsewhere.txt")
+    app = ReviewApp(out, reviewer="ann")
+    changed, missing = app.api_doc("arctic-ports"), app.api_doc("escapes")
+    assert changed["text_origin"] == "reconstructed" and "changed since the run (sha256 differs)" in changed["warning"]
+    assert missing["text_origin"] == "reconstructed" and "was not found" in missing["warning"]
+    for doc in (changed, missing):  # the rebuilt text still matches every record exactly
+        for records in doc["records"].values():
+            for r in records:
+                assert doc["text"][r["start_char"]:r["end_char"]] == r["text"]
+    assert missing["text"].startswith("Testing <script>alert(1)</script> and other tags\n\nThe ministry said")
+
+
+def test_not_a_run_folder(tmp_path):
+    with pytest.raises(RunFolderError, match="not a run folder"):
+        ReviewApp(tmp_path)
+
+
+def test_cli_review_refuses_a_non_run_folder(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["review", str(tmp_path), "--no-browser"])
+    assert result.exit_code == 2 and "not a run folder" in result.stderr
+
+
+def test_cli_review_serves_until_stopped(run_dir):
+    import subprocess
+    import sys
+
+    from .conftest import PROJECT_ROOT
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "review", str(run_dir), "--no-browser", "--reviewer", "cli-user"],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith(f"reviewing {run_dir} at http://127.0.0.1:") and "as cli-user" in line
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+        conn.request("GET", "/api/run", headers={"Host": f"127.0.0.1:{port}"})
+        assert json.loads(conn.getresponse().read())["reviewer"] == "cli-user"
+        conn.close()
+
+        busy = subprocess.run([sys.executable, "-m", "pipeline", "review", str(run_dir), "--no-browser", "--port", str(port)],
+                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+        assert busy.returncode == 2 and busy.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}")
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -26,6 +26,8 @@ SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "review.png"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[test]')")
 if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+    if os.environ.get("CI"):  # CI must prove the browser path, not skip it
+        raise RuntimeError("CI: Debian's chromium is missing; .ci/install-browser.sh (make setup) should have installed it")
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium; `make setup` installs it with apt-get as root)", allow_module_level=True)
 
 

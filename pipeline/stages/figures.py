@@ -2553,10 +2553,13 @@ def _local(ranges: Sequence[tuple[int, int]], start: int, end: int) -> list[tupl
 
 def _refine_with_parse(doc: Doc, span: Span, fig: Fig, rules: FigureRules, *, parsed: bool, lemmatized: bool) -> None:
     """Use the dependency parse / lemmas when present: the counted noun and the subject of the verb."""
-    if fig.kind == "count" and fig.head_i is not None and lemmatized:
+    # The surface rules' counted noun wins: on real text the parse attaches numbers to compounds
+    # ("250 Abrams tanks" -> "Abrams") and the lemmatizer misses plurals ("troops"). The parse and
+    # lemmas only fill in what the rules left open, and the curated lemma table beats the model.
+    if fig.kind == "count" and fig.head_i is not None and lemmatized and not fig.unit:
         head_tok = doc.char_span(span.end_char - 1, span.end_char, alignment_mode="expand")
         if head_tok is not None and len(head_tok):
-            lem = head_tok[0].lemma_.lower()
+            lem = rules.lemmas.get(head_tok[0].lower_) or head_tok[0].lemma_.lower()
             if lem and lem.isalpha():
                 fig.unit = lem
     if not parsed:
@@ -2569,9 +2572,9 @@ def _refine_with_parse(doc: Doc, span: Span, fig: Fig, rules: FigureRules, *, pa
             break
     if num is None:
         return
-    if fig.kind == "count" and num.dep_ in NUM_DEP_LABELS and num.head.pos_ in ("NOUN", "PROPN") and num.head.i >= num.i:
+    if fig.kind == "count" and not fig.unit and num.dep_ in NUM_DEP_LABELS and num.head.pos_ in ("NOUN", "PROPN") and num.head.i >= num.i:
         head = num.head
-        fig.unit = (head.lemma_ if lemmatized and head.lemma_ else singularize(head.text, rules)).lower()
+        fig.unit = rules.lemmas.get(head.lower_) or singularize(head.text, rules).lower()
     if fig.measured is None and fig.kind in ("money", "quantity", "other", "percent"):
         # climb to the governing verb and take its subject
         tok = num

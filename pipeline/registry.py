@@ -12,6 +12,8 @@ from .stages import segment
 from .stages.segment import make_segmenter
 from .stages import entities
 from .stages.entities import make_entities
+from .stages import dates
+from .stages.dates import make_dates
 from .stages import figures
 from .stages.figures import make_figures
 from .stages import claims
@@ -31,6 +33,13 @@ Language.factory(
 )(make_entities)
 
 Language.factory(
+    "claims_dates",
+    default_config=dates.DEFAULT_CONFIG,
+    requires=["doc.sents"],
+    assigns=["doc.spans", "span._.date"],
+)(make_dates)
+
+Language.factory(
     "claims_figures",
     default_config=figures.DEFAULT_CONFIG,
     requires=["token.is_sent_start"],
@@ -44,4 +53,4 @@ Language.factory(
     assigns=["doc.spans", "span._.claim"],
 )(make_claims)
 
-__all__ = ["make_figures", "make_segmenter", "make_claims", "make_entities"]
+__all__ = ["make_dates", "make_figures", "make_segmenter", "make_claims", "make_entities"]

@@ -120,7 +120,24 @@ def score_kind(kind: str, pred: list[dict], gold: list[dict]) -> dict:
         result["name_part_negatives"] = len(negatives)
     elif kind == "claims":
         result.update(_claim_field_scores(pairs))
+        result["calibration"] = reliability(pred, pairs)
     return result
+
+
+def reliability(pred: list[dict], pairs: list[tuple[dict, dict]], edges: tuple[float, ...] = (0.0, 0.4, 0.6, 0.8, 1.01)) -> list[dict]:
+    """Among predicted claims scored in each band, the share that are right (matched, same type)."""
+    right = {id(p) for p, g in pairs if p.get("type") == g.get("type")}
+    bands = []
+    for low, high in zip(edges, edges[1:]):
+        members = [p for p in pred if p.get("score") is not None and low <= p["score"] < high]
+        if members:
+            bands.append({
+                "band": f"{low:.1f}-{min(high, 1.0):.1f}",
+                "n": len(members),
+                "mean_score": round(sum(p["score"] for p in members) / len(members), 3),
+                "right": round(sum(1 for p in members if id(p) in right) / len(members), 3),
+            })
+    return bands
 
 
 def _claim_field_scores(pairs: list[tuple[dict, dict]]) -> dict:
@@ -198,6 +215,9 @@ def format_table(scores: dict) -> str:
             for variant in ("exact_label", "places_merged"):
                 v = s[variant]
                 lines.append(f"  {variant:<14}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}")
+        if kind == "claims" and s.get("calibration"):
+            bands = ", ".join(f"{b['band']}: {b['right']:.2f} right of {b['n']} (mean score {b['mean_score']:.2f})" for b in s["calibration"])
+            lines.append(f"  calibration   {bands}")
         if kind == "figures":
             v = s["value_unit"]
             lines.append(f"  {'value+unit':<14}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}"

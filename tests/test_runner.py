@@ -57,7 +57,8 @@ def test_offsets_index_the_source_text_for_every_record_kind(batch, tmp_path, ru
     out = tmp_path / "out"
     run(batch, out, rules_nlp)
     texts = {"arctic-shipping": (batch / "arctic-shipping.txt").read_text(encoding="utf-8"),
-             "baltic-brief": (batch / "baltic-brief.md").read_text(encoding="utf-8")}
+             "baltic-brief": (batch / "baltic-brief.md").read_text(encoding="utf-8"),
+             "feed-1": "Seoul will hold talks in June. The outcome is uncertain."}
     checked = 0
     for kind in ("sentences", "entities", "dates", "figures", "claims"):
         for record in read_jsonl(out / f"{kind}.jsonl"):

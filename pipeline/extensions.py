@@ -12,6 +12,7 @@ import weakref
 
 from spacy.tokens import Doc, Span
 
+SPANS_SENTENCES = "sentences"
 SPANS_PARAGRAPHS = "paragraphs"
 SPANS_BOILERPLATE = "boilerplate"
 SPANS_ENTITIES = "entities"

@@ -99,7 +99,9 @@ def boilerplate_kind_at(doc: Doc) -> Callable[[Span], str | None]:
 def build_context(doc: Doc, doc_id: str, kind_spans: dict[str, Iterable[Span]]) -> RecordContext:
     """Assign ids for sentences and for every kind's spans in ``kind_spans``."""
     ctx = RecordContext(doc=doc, doc_id=doc_id)
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") or len(doc) else []
+    from .stages.segment import sentence_spans
+
+    sents = sentence_spans(doc) if len(doc) else []
     sent_ids = assign_ids("sentences", doc_id, ((s.start_char, s.end_char, s.text) for s in sents))
     ctx.ids["sentences"] = sent_ids
     ctx.sentence_starts = [s.start_char for s in sents]

@@ -247,7 +247,7 @@ def test_model_entities_are_mapped_and_overridden_by_the_gazetteer(nlp):
     doc = nlp.make_doc("Nikolai Ferrante met officials of the Kremlin on 3 May about Kurile Islands.")
     doc = nlp.get_pipe("sentencizer")(doc)
     doc.ents = [
-        Span(doc, 0, 2, label="PERSON"),
+        Span(doc, 0, 2, label="PERSON"),   # also found by the name patterns, which keep it
         Span(doc, 5, 7, label="FAC"),      # "the Kremlin": the gazetteer knows it as ORG
         Span(doc, 8, 10, label="DATE"),    # dropped: not this stage's label
         Span(doc, 11, 13, label="GPE"),    # "Kurile Islands": gazetteer says LOC
@@ -258,8 +258,18 @@ def test_model_entities_are_mapped_and_overridden_by_the_gazetteer(nlp):
         ("Kremlin", "ORG", "Kremlin"),
         ("Kurile Islands", "LOC", "South Kuril Islands"),
     ]
-    assert find(doc, "Nikolai Ferrante")._.entity["source"] == "model"
+    assert find(doc, "Nikolai Ferrante")._.entity["source"] == "pattern"
     assert [e.text for e in doc.ents] == ["Nikolai Ferrante", "Kremlin", "Kurile Islands"]
+
+
+def test_model_entity_unknown_to_the_rules_is_kept_and_never_cuts_a_curated_name(nlp):
+    doc = nlp.make_doc("Rosneft partner Tselina met Shinzo Abe in Tokyo.")
+    doc = nlp.get_pipe("sentencizer")(doc)
+    doc.ents = [Span(doc, 2, 3, label="ORG"), Span(doc, 5, 6, label="PERSON")]  # "Tselina"; a partial "Abe"
+    doc = nlp.get_pipe("claims_entities")(doc)
+    assert ("Tselina", "ORG", "Tselina") in ents(doc)
+    assert find(doc, "Tselina")._.entity["source"] == "model"
+    assert ("Shinzo Abe", "PERSON", "Shinzo Abe") in ents(doc)
 
 
 def test_doc_ents_equal_span_group_and_do_not_overlap(nlp):

@@ -1150,7 +1150,14 @@ def _find_entities(
         cands += acr
         cands += find_head_names(doc, gaz, view)
         cands += find_exercises(doc, gaz, view)
-    kept = resolve_overlaps(_drop_non_entities(cands, doc, gaz, view))
+    cands = _drop_non_entities(cands, doc, gaz, view)
+    # Curated names win over a statistical model's spans: a model span is kept only where no
+    # gazetteer / pattern entity overlaps it (a model's "Abe" never cuts "Shinzo Abe" short).
+    kept = resolve_overlaps(c for c in cands if c.source != "model")
+    taken = {t for c in kept for t in range(c.start, c.end)}
+    extra = [c for c in resolve_overlaps(c for c in cands if c.source == "model")
+             if not any(t in taken for t in range(c.start, c.end))]
+    kept = sorted(kept + extra, key=lambda c: c.start)
     if link:
         kept = resolve_overlaps(link_aliases(doc, kept, gaz, view, defined))
     out = []

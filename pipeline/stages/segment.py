@@ -3,7 +3,7 @@
 Reads: the raw Doc (a whole article, text exactly as read), ``doc._.title`` / ``doc._.authors``
 from metadata when present.
 Writes: ``token.is_sent_start`` for every token (so a later parser keeps these boundaries),
-``doc.spans["paragraphs"]`` (one span per paragraph) and ``doc.spans["boilerplate"]`` (one span per
+``doc.spans["sentences"]`` (one span per sentence), ``doc.spans["paragraphs"]`` (one span per paragraph) and ``doc.spans["boilerplate"]`` (one span per
 boilerplate paragraph, ``label_`` = its kind, ``span._.segment = {"kind": kind}``).
 
 Boilerplate kinds: ``title``, ``byline``, ``author_role``, ``author_bio``, ``image_credit``,
@@ -25,7 +25,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, doc_text, ensure_extensions
+from ..extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, SPANS_SENTENCES, doc_text, ensure_extensions
 from ..resources import read_table
 
 DEFAULT_CONFIG: dict = {"max_title_words": 25}
@@ -423,6 +423,10 @@ class Segmenter:
             for s_start, _ in split_sentences(text, p_start, p_end, self.abbreviations):
                 # the token starting at s_start (or, for a boundary inside a token, the one holding it)
                 sent_starts.add(int(numpy.searchsorted(token_starts, s_start, side="right")) - 1)
+        ordered = sorted(sent_starts)
+        doc.spans[SPANS_SENTENCES] = [
+            Span(doc, start, end) for start, end in zip(ordered, ordered[1:] + [len(doc)]) if start < end
+        ]
         if len(doc):
             # One array write: setting token.is_sent_start one token at a time re-checks the whole
             # Doc's annotation on every call (quadratic on long articles).
@@ -466,10 +470,22 @@ def boilerplate_ranges(doc: Doc) -> list[tuple[int, int, str]]:
     return sorted((s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPANS_BOILERPLATE, []))
 
 
+def sentence_spans(doc: Doc) -> list[Span]:
+    """The segmenter's sentences (``doc.spans["sentences"]``), else ``doc.sents``.
+
+    A statistical parser later in the pipeline keeps forced sentence starts but may split a
+    sentence further where it leaves a fragment unattached; the segmenter's own list is the
+    one the records use.
+    """
+    if SPANS_SENTENCES in doc.spans:
+        return list(doc.spans[SPANS_SENTENCES])
+    return list(doc.sents)
+
+
 def body_sentences(doc: Doc) -> Iterator[Span]:
     """Sentences outside boilerplate, skipping whitespace-only ones (in document order)."""
     ranges = boilerplate_ranges(doc)
-    for sent in doc.sents:
+    for sent in sentence_spans(doc):
         if not sent.text.strip():
             continue
         start = sent.start_char

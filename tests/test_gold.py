@@ -17,7 +17,22 @@ GOLD = PROJECT_ROOT / "tests" / "gold"
 # kind -> {metric path: floor}
 FLOORS = {
     "sentences": {"exact.f1": 0.97, "boilerplate_accuracy": 0.97},
+    "entities": {"exact_label.f1": 0.95, "places_merged.f1": 0.95, "canonical_accuracy": 0.95},
+    "dates": {"overlap.f1": 0.9, "value_accuracy": 0.9},
+    "figures": {"overlap.f1": 0.95, "value_unit.f1": 0.93, "qualifier_accuracy": 0.93},
+    "claims": {"overlap.precision": 0.7, "overlap.f1": 0.78, "type_accuracy": 0.6, "hedged_accuracy": 0.82, "speaker_accuracy": 0.85},
 }
+
+
+def test_claims_beat_the_every_sentence_baseline(scores):
+    ours, base = scores["claims"], scores["claims_baseline"]
+    assert ours["overlap"]["precision"] > base["overlap"]["precision"] + 0.05
+    for field in ("type_accuracy", "hedged_accuracy", "certainty_accuracy", "speaker_accuracy"):
+        assert ours[field] > base[field], field
+
+
+def test_figures_produce_no_name_part_numbers(scores):
+    assert scores["figures"]["name_part_false_positives"] == 0
 
 
 @pytest.fixture(scope="module")

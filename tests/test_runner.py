@@ -85,6 +85,7 @@ def test_documents_record(batch, tmp_path, rules_nlp):
     assert (docs["baltic-brief"]["published"], docs["baltic-brief"]["published_from"]) == ("2024-01", "cli")
     assert (docs["feed-1"]["published"], docs["feed-1"]["published_from"]) == ("2025-02-10", "jsonl")
     assert docs["baltic-brief"]["authors"] == ["Erik Sandberg"]
+    assert docs["baltic-brief"]["author_roles"] == ["Äldre forskare"]
     assert [b["kind"] for b in docs["baltic-brief"]["boilerplate"]] == ["page_label", "page_label", "byline"]
     assert arctic["language"] == "en"
     assert arctic["n_words"] == len((batch / "arctic-shipping.txt").read_text(encoding="utf-8").split())

@@ -356,6 +356,11 @@ def page_metadata(paragraphs: Sequence[str], kinds: Sequence[str | None]) -> dic
                 authors.append(match.group("name"))
         elif kind == "author_role":
             roles.append(para)
+    # A page label right before the byline is the author's role in the page's language
+    # ("Äldre forskare" / "Marcin Kaczmarski": senior researcher).
+    for i in range(len(kinds) - 1):
+        if kinds[i] == "page_label" and kinds[i + 1] == "byline":
+            roles.insert(0, paragraphs[i].strip())
     return {"title": title, "authors": list(dict.fromkeys(authors)), "author_roles": roles}
 
 

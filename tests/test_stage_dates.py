@@ -1,0 +1,417 @@
+"""Dates stage: text (+ anchor, + tense) -> type, value, mod for every example of issue 4, the
+non-dates, entities blocking dates, offsets, records against the schema, DocBin and to_disk.
+
+All sentences are written for these tests (none is copied from the corpus)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+from jsonschema import Draft202012Validator
+from spacy.tokens import DocBin, Span
+
+import pipeline.registry  # noqa: F401  registers the factories
+from pipeline.records import build_context
+from pipeline.resources import ResourceError
+from pipeline.stages import dates as D
+
+SCHEMA = json.loads((Path(D.__file__).resolve().parent.parent / "schemas" / "dates.schema.json").read_text())
+VALIDATOR = Draft202012Validator(SCHEMA)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("claims_segmenter")
+    nlp.add_pipe("claims_dates")
+    nlp.initialize()
+    return nlp
+
+
+def run(nlp, text: str, anchor: str | None = None):
+    doc = nlp.make_doc(text)
+    doc._.published = anchor
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def found(nlp, text: str, anchor: str | None = None) -> dict[str, dict]:
+    doc = run(nlp, text, anchor)
+    return {s.text: s._.date for s in doc.spans["dates"]}
+
+
+def one(nlp, text: str, date_text: str, anchor: str | None = None) -> dict:
+    dates = found(nlp, text, anchor)
+    assert date_text in dates, f"{date_text!r} not in {list(dates)} for {text!r}"
+    return dates[date_text]
+
+
+# sentence, anchor, date text, type, value, mod
+EXAMPLES = [
+    # absolute
+    ("The president visited Tokyo in October 1993 with a proposal.", None, "October 1993", "date", "1993-10", None),
+    ("In 1956, the two governments issued a joint declaration.", None, "1956", "date", "1956", None),
+    ("The attack of 7 October 2023 changed the region.", None, "7 October 2023", "date", "2023-10-07", None),
+    ("The agreement was signed on December 29, 2024, in Ankara.", None, "December 29, 2024", "date", "2024-12-29", None),
+    ("Analysts expect a recovery by mid-2025.", None, "mid-2025", "date", "2025", "MID"),
+    ("He has been in office since the end of 2012.", None, "the end of 2012", "date", "2012", "END"),
+    ("The leaders met in Vladivostok in early September.", "2018-10", "early September", "date", "2018-09", "START"),
+    ("Tokyo made a new attempt to woo Moscow in late 2016.", None, "late 2016", "date", "2016", "END"),
+    # relative, resolved against the anchor (tense decides the direction of a bare month)
+    ("The president is scheduled to visit Japan in December.", "2016-09", "December", "date", "2016-12", None),
+    ("The defence white paper was released in July.", "2016-09", "July", "date", "2016-07", None),
+    ("Exports to the region fell sharply last year.", "2016-09", "last year", "date", "2015", None),
+    ("The ministers will meet again next month.", "2016-09", "next month", "date", "2016-10", None),
+    ("A decade ago, foreign firms were pushed out of the project.", "2016-09", "A decade ago", "date", "2006", None),
+    ("This year the summit moves to Seoul.", "2016-09", "This year", "date", "2016", None),
+    ("The talks will resume in January.", "2016-09", "January", "date", "2017-01", None),
+    ("The ceasefire collapsed in November.", "2016-09", "November", "date", "2015-11", None),
+    ("Since March, the navy has doubled its patrols.", "2022-09", "March", "date", "2022-03", None),
+    ("The deal was agreed in February last year.", "2024-06", "February last year", "date", "2023-02", None),
+    ("The envoy arrived on Tuesday and will leave on Friday.", "2023-05-17", "Tuesday", "date", "2023-05-16", None),
+    ("The envoy arrived on Tuesday and will leave on Friday.", "2023-05-17", "Friday", "date", "2023-05-19", None),
+    ("The confrontation that really matters today is with China.", "2016-09-20", "today", "date", "2016-09-20", None),
+    ("Growth slowed in the third quarter.", "2023-11", "the third quarter", "date", "2023-Q3", None),
+    ("By the end of the year, a treaty could be signed.", "2018-10", "the end of the year", "date", "2018", "END"),
+    ("The embassy reopened two years ago.", "2021-03", "two years ago", "date", "2019", None),
+    # durations
+    ("For more than seven decades, no peace treaty has been signed.", None, "more than seven decades", "duration", "P70Y", "MORE_THAN"),
+    ("The two countries have quarrelled for over seven decades.", None, "over seven decades", "duration", "P70Y", "MORE_THAN"),
+    ("The two countries have quarrelled for seven decades.", None, "seven decades", "duration", "P70Y", None),
+    ("The negotiations took more than a year.", None, "more than a year", "duration", "P1Y", "MORE_THAN"),
+    ("The programme ran for two years.", None, "two years", "duration", "P2Y", None),
+    ("Parliament approved a three-year plan.", None, "three-year", "duration", "P3Y", None),
+    ("The blockade lasted nearly a decade.", None, "nearly a decade", "duration", "P10Y", "LESS_THAN"),
+    ("Trade grew over the past two decades.", None, "the past two decades", "duration", "P20Y", None),
+    ("The mission lasted a year and a half.", None, "a year and a half", "duration", "P18M", None),
+    ("The crisis lasted 48 hours.", None, "48 hours", "duration", "PT48H", None),
+    ("Moscow has courted Tokyo for years.", None, "years", "duration", "PXY", None),
+    ("Relations have shifted over the past few years.", None, "the past few years", "duration", "PXY", None),
+    ("The empire lasted half a century.", None, "half a century", "duration", "P50Y", None),
+    # sets
+    ("The forum is held annually in Vladivostok.", None, "annually", "set", "P1Y", None),
+    ("Ministers meet every year to review the plan.", None, "every year", "set", "P1Y", None),
+    ("The fleet exercises each summer near the islands.", None, "each summer", "set", "XXXX-SU", None),
+    ("Elections are held every four years.", None, "every four years", "set", "P4Y", None),
+    ("The council meets twice a year.", None, "twice a year", "set", "P1Y", None),
+    ("The subsidy costs US$ 5 billion a year.", None, "a year", "set", "P1Y", None),
+    # decades and centuries
+    ("In the 1990s the economy collapsed.", None, "the 1990s", "date", "199X", None),
+    ("Wars of the 21st century look different.", None, "the 21st century", "date", "20XX", None),
+    ("Reform began in the late 1970s.", None, "the late 1970s", "date", "197X", "END"),
+    ("Back in the ’90s the port was busy.", None, "the ’90s", "date", "199X", None),
+    ("Much of the nineteenth century was peaceful here.", None, "the nineteenth century", "date", "18XX", None),
+    # ranges
+    ("Sanctions tightened in 2014–2016 and again later.", None, "2014–2016", "duration", "2014/2016", None),
+    ("Prices rose between 2019 and 2021 in every region.", None, "between 2019 and 2021", "duration", "2019/2021", None),
+    ("The plan runs from 2022 to 2024 in three phases.", None, "from 2022 to 2024", "duration", "2022/2024", None),
+    ("Figures for 2014–16 are estimates.", None, "2014–16", "duration", "2014/2016", None),
+    ("The drills ran on 1–3 October 2023 near the strait.", None, "1–3 October 2023", "duration", "2023-10-01/2023-10-03", None),
+    ("Fighting continued from January to March 2020.", None, "from January to March 2020", "duration", "2020-01/2020-03", None),
+    # quarters and halves
+    ("Output fell in Q1 2025 across the sector.", None, "Q1 2025", "date", "2025-Q1", None),
+    ("Growth was weak in the first half of 2024.", None, "the first half of 2024", "date", "2024-H1", None),
+    ("Orders recovered in the fourth quarter of 2022.", None, "the fourth quarter of 2022", "date", "2022-Q4", None),
+    # other forms
+    ("The statement came on 2023-10-07 at noon.", None, "2023-10-07", "date", "2023-10-07", None),
+    ("The guidance applies from FY2025 onwards.", None, "FY2025", "date", "FY2025", None),
+    ("The pact was signed in the autumn of 2016.", None, "the autumn of 2016", "date", "2016-FA", None),
+    ("Pre-2014 borders are not coming back.", None, "Pre-2014", "date", "2014", "BEFORE"),
+    ("The vote was scheduled for 10 a.m. local time.", None, "10 a.m.", "time", "T10:00", None),
+    ("Investment has grown in recent years.", "2020-01", "recent years", "date", "PAST_REF", None),
+    ("The first drones arrived around 2014.", None, "around 2014", "date", "2014", "APPROX"),
+    ("Since the September 11 attacks, policy has changed.", "2019-05", "September 11", "date", "2001-09-11", None),
+]
+
+
+@pytest.mark.parametrize("text,anchor,date_text,type_,value,mod", EXAMPLES)
+def test_examples(nlp, text, anchor, date_text, type_, value, mod):
+    d = one(nlp, text, date_text, anchor)
+    assert (d["type"], d["value"], d["mod"]) == (type_, value, mod)
+
+
+def test_range_begin_end(nlp):
+    d = one(nlp, "Prices rose between 2019 and 2021 in every region.", "between 2019 and 2021")
+    assert (d["begin"], d["end"], d["relative"]) == ("2019", "2021", False)
+    d = one(nlp, "Fighting continued from January to March 2020.", "from January to March 2020")
+    assert (d["begin"], d["end"]) == ("2020-01", "2020-03")
+
+
+def test_relative_records_their_anchor(nlp):
+    d = one(nlp, "The ministers will meet again next month.", "next month", "2016-09-20")
+    assert (d["relative"], d["anchor"], d["unresolved"]) == (True, "2016-09-20", None)
+    d = one(nlp, "The president visited Tokyo in October 1993.", "October 1993", "2016-09-20")
+    assert (d["relative"], d["anchor"]) == (False, None)
+
+
+@pytest.mark.parametrize("text,date_text", [
+    ("The president is scheduled to visit Japan in December.", "December"),
+    ("Exports to the region fell sharply last year.", "last year"),
+    ("A decade ago, foreign firms were pushed out.", "A decade ago"),
+    ("The envoy arrived on Tuesday.", "Tuesday"),
+])
+def test_no_anchor_leaves_relative_unresolved(nlp, text, date_text):
+    d = one(nlp, text, date_text, None)
+    assert (d["value"], d["relative"], d["unresolved"]) == (None, True, D.NO_ANCHOR)
+
+
+def test_coarse_anchor_is_reported(nlp):
+    d = one(nlp, "The envoy arrived on Tuesday.", "Tuesday", "2023-05")
+    assert d["value"] is None and d["unresolved"] == "anchor 2023-05 has no day"
+    d = one(nlp, "Exports fell last month.", "last month", "2023")
+    assert d["value"] is None and d["unresolved"] == "anchor 2023 has no month"
+
+
+def test_discourse_reference(nlp):
+    text = "A poll in 2016 found broad opposition. A second poll in the same year disagreed. Two years later, talks resumed."
+    dates = found(nlp, text, "2019-05")
+    assert dates["the same year"]["value"] == "2016" and dates["the same year"]["anchor"] == "2016"
+    assert dates["Two years later"]["value"] == "2018"
+
+
+def test_coordinated_dates_share_the_year(nlp):
+    dates = found(nlp, "Interviews took place in June and July 2024, and in December and January 2022.", "2025-03")
+    assert dates["June"]["value"] == "2024-06" and dates["June"]["relative"] is False
+    assert dates["December"]["value"] == "2021-12"
+
+
+# sentence, substring that must not be (inside) a date
+NOT_DATES = [
+    ("Prime Minister Theresa May said little.", "May"),
+    ("Moscow may hand back two islands.", "may"),
+    ("Protesters march on the capital; the march was peaceful.", "march"),
+    ("The Second World War ended without a treaty.", "Second World War"),
+    ("Moscow began the Vostok-2018 exercises.", "2018"),
+    ("Some 78% of respondents were against the transfer.", "78"),
+    ("The stake is worth US$ 200 million.", "200"),
+    ("About 2,000 troops are stationed there.", "2,000"),
+    ("The ministers agreed on a 2+2 format.", "2+2"),
+    ("The Framework 2.0 document was leaked.", "2.0"),
+    ("It bought F-35 and Su-35 jets.", "35"),
+    ("See pp. 28–29 and p. 12 of the report.", "28–29"),
+    ("Russia deploys 410 nuclear weapons there.", "410"),
+    ("More than 2000 troops crossed the border.", "2000"),
+    ("Security Council Resolution 2231 remains in force.", "2231"),
+    ("Resolutions 1970 and 1973 concerned Libya.", "1973"),
+    ("The Arab Spring shook the region.", "Spring"),
+    ("Shoppers crowded stores on Black Friday.", "Friday"),
+    ("Russia Today broadcast the speech.", "Today"),
+    ("The Vision 2030 plan aims to diversify the economy.", "2030"),
+    ("Rates rose by 2.5 percent in March 2019.", "2.5"),
+    ("The fall of Kabul surprised allies.", "fall"),
+    ("One day, Russia will regret it.", "One day"),
+    ("Its population is 1500 km from the coast.", "1500"),
+]
+
+
+@pytest.mark.parametrize("text,sub", NOT_DATES)
+def test_not_dates(nlp, text, sub):
+    doc = run(nlp, text, "2020-01-15")
+    start = text.index(sub)
+    end = start + len(sub)
+    hits = [s.text for s in doc.spans["dates"] if s.start_char < end and start < s.end_char]
+    assert not hits, f"{hits} overlaps {sub!r}"
+
+
+def test_entities_block_dates(nlp):
+    text = "The 1956 Soviet-Japanese Joint Declaration promised two islands. The Vostok-2018 drill followed."
+    doc = nlp.make_doc(text)
+    doc._.published = "2018-10"
+    start = text.index("1956")
+    decl = doc.char_span(start, start + len("1956 Soviet-Japanese Joint Declaration"), label="EVENT")
+    doc.ents = [decl]
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert [s.text for s in doc.spans["dates"]] == []
+    # without the entity, a bare year is a date
+    assert found(nlp, "The 1956 declaration promised two islands.")["1956"]["value"] == "1956"
+
+
+def test_entities_in_span_group_block_dates(nlp):
+    text = "Moscow hosted the Zapad 2021 drills in September 2021."
+    doc = nlp.make_doc(text)
+    start = text.index("Zapad")
+    doc.spans["entities"] = [doc.char_span(start, start + len("Zapad 2021"), label="EVENT")]
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert [s.text for s in doc.spans["dates"]] == ["September 2021"]
+
+
+def test_offsets_and_extent_convention(nlp):
+    text = "In the 1990s, and again in December, and between 2019 and 2021, prices rose."
+    doc = run(nlp, text, "2020-05")
+    spans = [(s.text, s.start_char, s.end_char) for s in doc.spans["dates"]]
+    assert spans == [
+        ("the 1990s", text.index("the 1990s"), text.index("the 1990s") + 9),
+        ("December", text.index("December"), text.index("December") + 8),
+        ("between 2019 and 2021", text.index("between"), text.index("between") + 21),
+    ]
+    for s in doc.spans["dates"]:
+        assert doc.text[s.start_char:s.end_char] == s.text
+        assert s.label_ == s._.date["type"].upper()
+
+
+def test_boilerplate_is_skipped(nlp):
+    text = ("A Title Line About Islands\n\nMain Image Credit A photo taken in 1945. Courtesy of Wikimedia.\n\n"
+            "The islands were seized in 1945 and are still claimed.")
+    doc = run(nlp, text)
+    assert [(s.text, s.start_char) for s in doc.spans["dates"]] == [("1945", text.rindex("1945"))]
+
+
+# phrase, anchor, tense, value
+NORMALIZE = [
+    ("December", "2016-09", "future", "2016-12"),
+    ("December", "2016-09", "past", "2015-12"),
+    ("July", "2016-09", "past", "2016-07"),
+    ("July", "2016-09", "future", "2017-07"),
+    ("July", "2016-09", None, "2016-07"),
+    ("July", "2016", "past", "2016-07"),
+    ("29 December", "2025-01-10", "past", "2024-12-29"),
+    ("the summer", "2016-02", "past", "2015-SU"),
+    ("last December", "2016-09", None, "2015-12"),
+    ("next spring", "2016-09", None, "2017-SP"),
+    ("this week", "2016-09-21", None, "2016-W38"),
+    ("last month", "2016-01", None, "2015-12"),
+    ("three months ago", "2016-02", None, "2015-11"),
+    ("the last quarter of 2022", None, None, "2022-Q4"),
+    ("the 2010s", None, None, "201X"),
+    ("the early 20th century", None, None, "19XX"),
+    ("Monday, 7 October 2024", None, None, "2024-10-07"),
+    ("7th of October 2024", None, None, "2024-10-07"),
+    ("Oct. 7, 2024", None, None, "2024-10-07"),
+    ("mid-October 2023", None, None, "2023-10"),
+    ("2020/21", None, None, "2020/2021"),
+    ("2016-09", None, None, "2016-09"),
+    ("1.5 years", None, None, "P18M"),
+    ("ten days", None, None, "P10D"),
+    ("twenty-five years", None, None, "P25Y"),
+    ("several decades", None, None, "PXDE"),
+    ("every other year", None, None, "P2Y"),
+    ("weekly", None, None, "P1W"),
+    ("yesterday", "2016-03-01", None, "2016-02-29"),
+    ("the coming months", "2016-03", None, "FUTURE_REF"),
+]
+
+
+@pytest.mark.parametrize("text,anchor,tense,value", NORMALIZE)
+def test_normalize_date(text, anchor, tense, value):
+    assert D.normalize_date(text, anchor=anchor, tense=tense)["value"] == value
+
+
+def test_normalize_date_mods_and_unknown():
+    assert D.normalize_date("the early 20th century")["mod"] == "START"
+    assert D.normalize_date("at least five years")["mod"] == "EQUAL_OR_MORE"
+    assert D.normalize_date("up to ten years")["mod"] == "EQUAL_OR_LESS"
+    unknown = D.normalize_date("the day of reckoning")
+    assert unknown["value"] is None and unknown["unresolved"] == "unrecognized"
+    d = D.normalize_date("last year")
+    assert (d["value"], d["relative"], d["unresolved"]) == (None, True, D.NO_ANCHOR)
+
+
+@pytest.mark.parametrize("text,date_text,tense", [
+    ("The president is scheduled to visit Japan in December.", "December", "future"),
+    ("The white paper was released in July.", "July", "past"),
+    ("Officials will decide in March whether to go ahead.", "March", "future"),
+    ("The ministers signed the accord in June.", "June", "past"),
+    ("The forum is held in September.", "September", "present"),
+    ("Prices in May were higher.", "May", "past"),
+])
+def test_sentence_tense(nlp, text, date_text, tense):
+    doc = run(nlp, text, "2020-01")
+    span = next(s for s in doc.spans["dates"] if s.text == date_text)
+    assert D.sentence_tense(span) == tense
+
+
+def test_find_dates_is_pure_and_labels_rules(nlp):
+    doc = nlp.make_doc("Talks began in October 1993 and lasted two years.")
+    doc[0].is_sent_start = True
+    spans = D.find_dates(doc)
+    assert [(s.text, s.label_) for s in spans] == [("October 1993", "month_year"), ("two years", "duration")]
+    assert "dates" not in doc.spans
+
+
+def test_records_schema_offsets_and_unresolved(nlp):
+    text = ("Relations have been rocky for more than seven decades. The president will visit in December. "
+            "In 1956, a declaration was signed. Sanctions followed in 2014–2016.")
+    for anchor in ("2016-09", None):
+        doc = run(nlp, text, anchor)
+        doc._.doc_id = "doc1"
+        ctx = build_context(doc, "doc1", {"dates": doc.spans["dates"]})
+        records = D.build_records(doc, ctx)
+        assert len(records) == len(doc.spans["dates"]) == 4
+        for r in records:
+            assert doc.text[r["start_char"]:r["end_char"]] == r["text"]
+            errors = list(VALIDATOR.iter_errors(r))
+            assert not errors, (r, [e.message for e in errors])
+            assert list(r)[:5] == ["id", "doc_id", "start_char", "end_char", "text"] and list(r)[-1] == "sentence_id"
+        assert D.count_unresolved(records) == (0 if anchor else 1)
+        rng = next(r for r in records if r["text"] == "2014–2016")
+        assert (rng["begin"], rng["end"]) == ("2014", "2016")
+
+
+def test_docbin_round_trip(nlp):
+    doc = run(nlp, "Tokyo tried again in late 2016. The president will visit in December.", "2016-09")
+    data = DocBin(docs=[doc], store_user_data=True).to_bytes()
+    back = list(DocBin(store_user_data=True).from_bytes(data).get_docs(nlp.vocab))[0]
+    assert [(s.text, s.label_, s._.date) for s in back.spans["dates"]] == \
+           [(s.text, s.label_, s._.date) for s in doc.spans["dates"]]
+    assert back.spans["dates"][1]._.date["value"] == "2016-12"
+
+
+def test_to_disk_from_disk(nlp, tmp_path):
+    comp = nlp.get_pipe("claims_dates")
+    comp.to_disk(tmp_path / "dates")
+    assert (tmp_path / "dates" / "dates" / "patterns.tsv").is_file()
+    nlp2 = spacy.blank("en")
+    nlp2.add_pipe("claims_segmenter")
+    nlp2.add_pipe("claims_dates")
+    nlp2.initialize()
+    nlp2.get_pipe("claims_dates").from_disk(tmp_path / "dates")
+    text = "In 1956, a declaration was signed; talks lasted two years."
+    doc1, doc2 = run(nlp, text), run(nlp2, text)
+    assert [(s.text, s._.date["value"]) for s in doc2.spans["dates"]] == \
+           [(s.text, s._.date["value"]) for s in doc1.spans["dates"]] == [("1956", "1956"), ("two years", "P2Y")]
+
+
+def test_whole_pipeline_save_and_load(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    doc = run(loaded, "The summit is held annually.")
+    assert [s.text for s in doc.spans["dates"]] == ["annually"]
+
+
+def test_every_pattern_row_matches_and_normalizes():
+    g = D.default_grammar()
+    for row in g.rows:
+        assert row.regex.fullmatch(row.example), row.example
+        d = D.normalize_date(row.example, anchor="2020-06-15", rule=row.rule)
+        assert d["type"] in D.TYPES, row.example
+        assert d["value"] is not None or d["unresolved"], row.example
+
+
+def test_bad_resources_fail_loudly(tmp_path):
+    tables = D.load_tables()
+    D.write_tables(tables, tmp_path)
+    path = tmp_path / "dates" / "patterns.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "year\t2015 BC\t(?P<year><YEAR>)\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="does not match its own example"):
+        D.build_grammar(D.load_tables(tmp_path))
+    D.write_tables(tables, tmp_path)
+    path = tmp_path / "dates" / "months.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "Smarch\t13\tfree\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="months.tsv"):
+        D.build_grammar(D.load_tables(tmp_path))
+
+
+def test_first_keys():
+    assert D.first_keys(r"(?:the\s)?(?P<d>\d+)\s(?-i:[QH])") == {"the", D.DIGIT_KEY}
+    assert D.first_keys(r"mid-(?:summer|winter)") == {"mid"}
+    with pytest.raises(ResourceError):
+        D.first_keys(r".*year")
+
+
+def test_no_pipe_problems(nlp):
+    assert nlp.analyze_pipes()["problems"] == {"claims_segmenter": [], "claims_dates": []}

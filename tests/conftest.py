@@ -10,7 +10,21 @@ import pipeline.registry  # noqa: F401  registers the factories
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+
+
+def _find_shared_corpus() -> Path:
+    """The real seed articles: $CLAIMS_SHARED_CORPUS, else a `shared/corpus` beside a parent folder."""
+    import os
+
+    if os.environ.get("CLAIMS_SHARED_CORPUS"):
+        return Path(os.environ["CLAIMS_SHARED_CORPUS"])
+    for parent in PROJECT_ROOT.parents:
+        if (parent / "shared" / "corpus").is_dir():
+            return parent / "shared" / "corpus"
+    return PROJECT_ROOT.parent / "shared" / "corpus"
+
+
+SHARED_CORPUS = _find_shared_corpus()
 
 
 @pytest.fixture(scope="session")

@@ -25,5 +25,8 @@ test: setup  ## run the test suite
 model: setup  ## retrain the shipped syntax model from UD English-EWT (+ GUM)
 	$(BIN)/claims train syntax --data $(DATA) --out pipeline/models/syntax
 
+bench: setup  ## speed, memory and scaling side by side (writes outputs/bench/bench.json and bench.txt)
+	$(BIN)/claims bench
+
 clean:
 	rm -rf outputs/*.jsonl outputs/run.json .pytest_cache

@@ -242,6 +242,35 @@ def report(
     typer.echo(f"report written to {path}")
 
 
+@app.command()
+def bench(
+    words: Annotated[int, typer.Option(help="Size of the 1x corpus in words (built from corpus/ and ../shared/corpus/).", min=1000)] = 200_000,
+    scale: Annotated[int, typer.Option(help="Size of the large corpus, in multiples of --words (memory growth, speed-up).", min=2)] = 10,
+    workers: Annotated[int, typer.Option(help="Workers for the parallel runs (compared with 1).", min=2)] = 2,
+    config: Annotated[Optional[Path], typer.Option(help="Config of the full pipeline (default: configs/default.cfg).")] = None,
+    rules_config: Annotated[Optional[Path], typer.Option(help="Config of the rules-only pipeline (default: the full config without its statistical components).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for bench.json and bench.txt.")] = Path("outputs/bench"),
+    dask: Annotated[bool, typer.Option("--dask/--no-dask", help="Also run the Dask engine on a LocalCluster.")] = True,
+    full_scale: Annotated[bool, typer.Option(help="Also run the full pipeline on the large corpus (slow with a model).")] = False,
+) -> None:
+    """Measure words/s, docs/s, peak memory, stage shares, speed-up and memory growth, side by side."""
+    from .bench import format_table, run_bench, write_report
+
+    for path in (config, rules_config):
+        if path is not None and not path.is_file():
+            _fail(f"config file {path} not found", 2)
+    try:
+        report = run_bench(
+            words=words, scale=scale, workers=workers, full_config=config, rules_config=rules_config, dask=dask, full_scale=full_scale,
+            on_step=lambda step: typer.echo(f"  {step.name}: " + (step.result["failed"] if "failed" in step.result else f"{step.result['seconds']:.1f}s"), err=True),
+        )
+    except FileNotFoundError as err:
+        _fail(str(err), 2)
+    typer.echo(format_table(report))
+    json_path, _ = write_report(report, out)
+    typer.echo(f"written to {json_path} and {json_path.with_suffix('.txt')}")
+
+
 def main() -> None:
     app()
 

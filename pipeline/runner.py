@@ -577,7 +577,7 @@ def plan_shards(refs: Sequence[DocRef], n_shards: int, *, batch_size: int = 16, 
     return shards
 
 
-def shard_count(refs: Sequence[DocRef], workers: int, *, per_worker: int = 4, max_chars: int = 4_000_000) -> int:
+def shard_count(refs: Sequence[DocRef], workers: int, *, per_worker: int = 8, max_chars: int = 4_000_000) -> int:
     """Enough shards to balance ``workers`` (several each) and to keep a retry cheap."""
     if workers <= 1:
         return 1
@@ -649,7 +649,7 @@ def process_shard(
     are read and annotated one batch at a time (:func:`make_batches`, the same batches whatever
     the number of shards); records are written as each batch finishes, nothing else is kept.
     """
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     cpu_started = time.process_time()
     out = Path(task.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -720,6 +720,7 @@ def process_shard(
         worker={
             "host": _hostname(), "pid": os.getpid(), "peak_rss_mb": peak_rss_mb(),
             "cpu_seconds": round(time.process_time() - cpu_started, 3), "process_cpu_seconds": round(time.process_time(), 3),
+            "started_at": round(started_at, 3), "finished_at": round(time.time(), 3),
         },
     )
 

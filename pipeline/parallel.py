@@ -1,0 +1,301 @@
+"""Sharded execution of a run: a local process pool or a Dask distributed cluster.
+
+The runner splits the sorted documents to process into contiguous shards (``runner.plan_shards``).
+Each shard is one task, :func:`run_shard`: the worker builds the pipeline ONCE per process from a
+:class:`~pipeline.runner.PipelineSpec` (config path + overrides + model name, never a pickled
+``nlp``), keeps it in a per-process cache, annotates its shard and writes the shard's own per-kind
+files under ``OUT_DIR/.claims-run-*/shard-NNNNN/attempt-*/``. Only metadata (counts, errors,
+timings, where the files are) travels back to the parent, which merges the shards once every one
+of them has succeeded. Docs are never pickled between processes: for a cheap rule pipeline that
+costs more than it saves (see docs/performance.md).
+
+Engines:
+
+- ``local``: ``concurrent.futures.ProcessPoolExecutor`` with the ``forkserver`` start method
+  (``spawn`` where forkserver does not exist): workers start from a clean, single-threaded
+  process with spaCy already imported, so no lock or thread state is inherited.
+- ``dask``: the same function as Dask tasks (``client.submit(..., retries=N)``) on the cluster
+  at ``scheduler`` (``tcp://host:8786``), or on a ``LocalCluster`` of ``workers`` single-threaded
+  processes. The inputs and OUT_DIR must be on a filesystem every worker sees at the same path.
+
+Failures: a shard whose task raises is retried (``retries`` times); each failed attempt leaves an
+``attempt-*.failed`` note in its shard folder, so the attempt that finally succeeds reports the
+earlier errors whichever machine ran them (they end up in run.json ``retried_shards``). A shard
+that still fails raises :class:`~pipeline.runner.ShardFailure`: nothing is merged and the
+previous outputs stay untouched.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import platform
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from pathlib import Path
+
+from .runner import InputFailure, PipelineSpec, ShardFailure, ShardResult, ShardTask, config_hash, process_shard
+
+# Fault injection for tests (also usable to rehearse failures on a real cluster): set in the
+# environment of the process that starts the run, "<shard>:<n>[,<shard>:<n>...]" makes shard
+# <shard> fail its first <n> attempts. Read once by the parent (ShardTask.fail_attempts), so it
+# works whatever environment the workers were started with.
+FAULT_ENV = "CLAIMS_FAIL_SHARDS"
+
+_PIPELINES: dict[str, tuple[object, str, threading.Lock]] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
+class PipelineMismatch(RuntimeError):
+    """A worker built a different pipeline than the parent (other code, config or rule files)."""
+
+
+def get_pipeline(spec: PipelineSpec):
+    """The pipeline for ``spec``, built once per process and cached (keyed by config + overrides)."""
+    return _pipeline_entry(spec)[0]
+
+
+def _pipeline_entry(spec: PipelineSpec):
+    key = spec.key()
+    with _PIPELINES_LOCK:
+        entry = _PIPELINES.get(key)
+        if entry is None:
+            nlp = spec.build()
+            entry = _PIPELINES[key] = (nlp, config_hash(nlp), threading.Lock())
+    nlp, chash, _ = entry
+    if spec.config_hash and chash != spec.config_hash:
+        raise PipelineMismatch(
+            f"worker pipeline differs from the parent's (config hash {chash} != {spec.config_hash}): "
+            f"install the same version of the project and its rule files on every worker (or a rule file changed during the run)"
+        )
+    return entry
+
+
+def injected_failures(index: int) -> int:
+    """How many attempts of shard ``index`` must fail (from ``$CLAIMS_FAIL_SHARDS``; 0 normally)."""
+    for item in os.environ.get(FAULT_ENV, "").split(","):
+        shard, _, times = item.partition(":")
+        if shard.strip() == str(index):
+            return int(times or 1)
+    return 0
+
+
+def run_shard(spec: PipelineSpec, task: ShardTask) -> ShardResult:
+    """Annotate one shard in this process (the task both engines run)."""
+    shard_dir = Path(task.out_dir)
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    attempt = shard_dir / f"attempt-{uuid.uuid4().hex[:12]}"  # a rerun never writes over another attempt
+    earlier = sorted(shard_dir.glob("attempt-*.failed"), key=lambda p: p.stat().st_mtime)
+    try:
+        if len(earlier) < task.fail_attempts:
+            raise RuntimeError(f"injected failure ({FAULT_ENV})")
+        nlp, _, lock = _pipeline_entry(spec)
+        try:
+            # One shard at a time per pipeline: a Dask worker with several threads shares one nlp,
+            # and a spaCy pipeline is not safe to call from two threads at once (the GIL gives
+            # nothing to gain from it anyway; use one thread per worker process).
+            with lock:
+                result = process_shard(nlp, replace(task, out_dir=str(attempt)))
+        except InputFailure as err:  # --strict: not a failure to retry, the run stops
+            return ShardResult(task.index, str(attempt), [], [err.error], {}, 0, {}, 0.0, strict_failure=err.error)
+    except Exception as err:
+        note = f"{platform.node()} pid {os.getpid()}: {type(err).__name__}: {err}"
+        (shard_dir / f"{attempt.name}.failed").write_text(note.splitlines()[0] if note else "", encoding="utf-8")
+        raise
+    result.failed_attempts = [p.read_text(encoding="utf-8") for p in earlier]
+    return result
+
+
+def run_shards(
+    spec: PipelineSpec,
+    tasks: Sequence[ShardTask],
+    *,
+    engine: str = "local",
+    workers: int = 2,
+    scheduler: str | None = None,
+    retries: int = 2,
+    start_method: str | None = None,
+) -> Iterator[ShardResult]:
+    """Run every shard; yields results as shards finish (any order).
+
+    Raises :class:`ShardFailure` once a shard has failed ``retries + 1`` times.
+    """
+    executor = open_engine(spec, engine=engine, workers=workers, scheduler=scheduler, retries=retries, start_method=start_method)
+    try:
+        yield from executor.run(tasks)
+    finally:
+        executor.close()
+
+
+def open_engine(
+    spec: PipelineSpec,
+    *,
+    engine: str = "local",
+    workers: int = 2,
+    scheduler: str | None = None,
+    retries: int = 2,
+    start_method: str | None = None,
+) -> "LocalEngine | DaskEngine":
+    """Start the workers now (they load the pipeline while the caller scans the inputs)."""
+    if engine == "dask":
+        return DaskEngine(spec, workers=workers, scheduler=scheduler, retries=retries)
+    return LocalEngine(spec, workers=workers, retries=retries, start_method=start_method)
+
+
+def _warm_up(spec: PipelineSpec) -> int:
+    """Build (and cache) the pipeline in this worker process."""
+    get_pipeline(spec)
+    return os.getpid()
+
+
+def default_start_method() -> str:
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _pool(workers: int, start_method: str | None) -> ProcessPoolExecutor:
+    method = start_method or default_start_method()
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # Import spaCy and the stages once in the fork server; each worker forks from it.
+        context.set_forkserver_preload(["pipeline.runner"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _failure(task: ShardTask, attempts: int, error: str) -> ShardFailure:
+    return ShardFailure(
+        f"shard {task.index} ({len(task.refs)} documents: {task.span}) failed after {attempts} attempt(s): {error}; "
+        f"nothing was merged, earlier outputs are unchanged"
+    )
+
+
+class LocalEngine:
+    """A process pool on this machine; workers start and load the pipeline at once."""
+
+    def __init__(self, spec: PipelineSpec, *, workers: int, retries: int, start_method: str | None = None) -> None:
+        self.spec, self.workers, self.retries, self.start_method = spec, workers, retries, start_method
+        started = time.perf_counter()
+        self.pool: ProcessPoolExecutor | None = _pool(workers, start_method)
+        for _ in range(workers):
+            self.pool.submit(_warm_up, spec)
+        self.stats = {"engine_start_seconds": round(time.perf_counter() - started, 3)}
+
+    def run(self, tasks: Sequence[ShardTask]) -> Iterator[ShardResult]:
+        attempts: dict[int, int] = {t.index: 0 for t in tasks}
+        crashes: dict[int, list[str]] = {t.index: [] for t in tasks}
+        pending = sorted(tasks, key=lambda t: -t.n_chars)  # largest first: the last ones to finish are small
+        while pending:
+            if self.pool is None:
+                self.pool = _pool(min(self.workers, len(pending)), self.start_method)
+            pool = self.pool
+            running = {pool.submit(run_shard, self.spec, task): task for task in pending}
+            pending = []
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    attempts[task.index] += 1
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        # A worker died (killed, out of memory): every task still running is lost with
+                        # it. Start a new pool for them; each counts the crash as a failed attempt.
+                        lost = [task, *running.values()]
+                        for t in lost[1:]:
+                            attempts[t.index] += 1
+                        for t in lost:
+                            crashes[t.index].append("worker process died (killed or out of memory)")
+                            if attempts[t.index] > self.retries:
+                                raise _failure(t, attempts[t.index], crashes[t.index][-1]) from None
+                        running.clear()
+                        pending = lost
+                        self.close()
+                        break
+                    except Exception as err:  # noqa: BLE001  the task's own error: retry it
+                        if attempts[task.index] > self.retries:
+                            raise _failure(task, attempts[task.index], f"{type(err).__name__}: {err}") from None
+                        running[pool.submit(run_shard, self.spec, task)] = task
+                        continue
+                    result.failed_attempts += crashes[task.index]
+                    yield result
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+class DaskEngine:
+    """Tasks on a Dask cluster: the one at ``scheduler``, or a LocalCluster started here.
+
+    The cluster starts in a background thread, so it comes up while the caller scans the inputs.
+    """
+
+    def __init__(self, spec: PipelineSpec, *, workers: int, scheduler: str | None, retries: int) -> None:
+        self.spec, self.workers, self.scheduler, self.retries = spec, workers, scheduler, retries
+        self.client = self.cluster = None
+        self.error: BaseException | None = None
+        self.stats: dict = {}
+        self._thread = threading.Thread(target=self._start, name="claims-dask-start", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        started = time.perf_counter()
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as err:  # pragma: no cover - dask[distributed] is a dependency
+            self.error = ShardFailure(f"the dask engine needs dask[distributed] ({err}): pip install 'dask[distributed]'")
+            return
+        try:
+            if self.scheduler:
+                self.client = Client(self.scheduler, timeout="30s")
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.CRITICAL,
+                )
+                self.client = Client(self.cluster)
+            # Load the pipeline on every worker now, pinned so each worker builds its own.
+            for address in self.client.scheduler_info()["workers"]:
+                self.client.submit(_warm_up, self.spec, workers=[address], allow_other_workers=False, pure=False)
+        except Exception as err:  # noqa: BLE001  reported when the run needs the cluster
+            where = self.scheduler or "a LocalCluster"
+            self.error = ShardFailure(f"cannot start the Dask engine on {where}: {type(err).__name__}: {err}")
+        self.stats["engine_start_seconds"] = round(time.perf_counter() - started, 3)
+
+    def run(self, tasks: Sequence[ShardTask]) -> Iterator[ShardResult]:
+        from distributed import as_completed
+
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        client = self.client
+        run_id = uuid.uuid4().hex[:8]
+        futures = [
+            client.submit(
+                run_shard, self.spec, task, key=f"claims-shard-{run_id}-{task.index:05d}", pure=False,
+                retries=self.retries, priority=task.n_chars,  # largest first
+            )
+            for task in tasks
+        ]
+        by_key = {f.key: t for f, t in zip(futures, tasks)}
+        try:
+            for future in as_completed(futures):
+                if future.status != "finished":
+                    err = future.exception()
+                    raise _failure(by_key[future.key], self.retries + 1, f"{type(err).__name__}: {err}")
+                yield future.result()
+        finally:
+            client.cancel(futures)
+
+    def close(self) -> None:
+        self._thread.join()
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None

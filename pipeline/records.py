@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from .extensions import SPANS_BOILERPLATE
+from .extensions import SPANS_BOILERPLATE, doc_text
 
 # Short prefixes keep ids readable in review: "sen_…", "ent_…".
 ID_PREFIXES = {
@@ -74,12 +74,13 @@ class RecordContext:
 
     def base(self, kind: str, span: Span) -> dict:
         """The fields every span record starts with, in contract order."""
+        start, end = span.start_char, span.end_char
         return {
             "id": self.id_of(kind, span),
             "doc_id": self.doc_id,
-            "start_char": span.start_char,
-            "end_char": span.end_char,
-            "text": span.text,
+            "start_char": start,
+            "end_char": end,
+            "text": doc_text(self.doc)[start:end],  # span.text builds a Token per token
         }
 
 
@@ -102,12 +103,13 @@ def build_context(doc: Doc, doc_id: str, kind_spans: dict[str, Iterable[Span]]) 
     from .stages.segment import sentence_spans
 
     sents = sentence_spans(doc) if len(doc) else []
-    sent_ids = assign_ids("sentences", doc_id, ((s.start_char, s.end_char, s.text) for s in sents))
+    text = doc_text(doc)
+    sent_ids = assign_ids("sentences", doc_id, ((s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in sents))
     ctx.ids["sentences"] = sent_ids
     ctx.sentence_starts = [s.start_char for s in sents]
     ctx.sentence_ids = [sent_ids[(s.start_char, s.end_char)] for s in sents]
     for kind, spans in kind_spans.items():
-        ctx.ids[kind] = assign_ids(kind, doc_id, ((s.start_char, s.end_char, s.text) for s in spans))
+        ctx.ids[kind] = assign_ids(kind, doc_id, ((s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in spans))
     return ctx
 
 

@@ -1118,10 +1118,14 @@ def find_entities(
 def _twin_doc(doc: Doc, text: str, make_doc: Callable[[str], Doc]) -> Doc:
     """``text`` (same length as doc.text) tokenized, with doc's sentence starts and boilerplate."""
     twin = make_doc(text)
-    if doc.has_annotation("SENT_START"):
-        starts = {s.start_char for s in doc.sents}
-        for token in twin:
-            token.is_sent_start = token.idx in starts or token.i == 0
+    if doc.has_annotation("SENT_START") and len(twin):
+        from .segment import sentence_spans
+
+        starts = {s.start_char for s in sentence_spans(doc)}
+        # One array write: setting token.is_sent_start per token re-checks the whole Doc each time.
+        idx = twin.to_array("IDX")
+        values = np.array([[1 if (i == 0 or int(c) in starts) else -1] for i, c in enumerate(idx)], dtype="int64")
+        twin.from_array([SENT_START], values.astype("uint64"))
     spans = []
     for span in doc.spans.get(SPANS_BOILERPLATE, []):
         twin_span = twin.char_span(span.start_char, span.end_char, label=span.label_, alignment_mode="expand")

@@ -300,6 +300,8 @@ def build_grammar(tables: dict[str, list[dict[str, str]]]) -> Grammar:
     )
     for row in rows:
         grammar.row_of_rule.setdefault(row.rule, []).append(row.index)
+    for key_rows in set(grammar.dispatch.values()):
+        _joined(grammar, key_rows)   # compile once here, not during the first documents
     return grammar
 
 
@@ -976,6 +978,8 @@ def _n_set(gr, g, anchor, tense, ref):
     if gr.get("wd") and not gr.get("unit"):
         return _result("set", f"XXXX-WXX-{g.weekdays[gr['wd']]}")
     unit = gr["unit"]
+    if unit.lower() == "quarter":
+        return _result("set", "P3M")
     if unit in g.months:
         return _result("set", f"XXXX-{_month(g, unit):02d}")
     if unit in g.weekdays:
@@ -1195,6 +1199,10 @@ def _blocked_number(g: Grammar, text: str, start: int, end: int, lo: int, hi: in
 # "2000 to 3000", "1000–2000": a plain number paired with another plain number is a count
 _NUM_AFTER = re.compile(r"\s*(?:[-–—]|to|and|or)\s*(\d+)(?!\d|[.,]\d)")
 _NUM_BEFORE = re.compile(r"(?<![\d,.])(\d+)\s*(?:[-–—]|to|and|or)\s*$")
+# "for years", "take months", "just weeks later": a bare plural unit is a vague duration only here
+_VAGUE_DURATION_BEFORE = frozenset({"for", "in", "over", "within", "after", "take", "takes", "took", "taken", "taking",
+                                    "spent", "spend", "spends", "spending", "lasted", "last", "lasts", "just", "only",
+                                    "mere", "waited", "wait"})
 _DETERMINERS = frozenset({"the", "its", "their", "his", "her", "our", "my", "your", "this", "that", "these", "those"})
 
 
@@ -1284,7 +1292,7 @@ def _accept(c: Candidate, g: Grammar, text: str, lo: int, hi: int, prev_end: int
         return bool(re.search(r"(?:\d|million|billion|trillion|thousand|hundred|percent|per cent|%|dollars|euros|"
                               r"tonnes|tons|barrels|people|times)\W*\s*$", text[max(lo, c.start - 25):c.start], re.IGNORECASE))
     if rule == "vague_duration":
-        return prev in ("for", "in", "over", "within", "after")
+        return prev in _VAGUE_DURATION_BEFORE
     if rule == "duration":
         num = (gr.get("num") or "").lower()
         if num in ("one", "some") and gr.get("unit", "").lower() == "day" and prev not in ("for", "within", "in", "after", "than", "over"):
@@ -1312,9 +1320,24 @@ def match_at(g: Grammar, text: str, pos: int, lo: int, hi: int, prev_end: int | 
              rows: Sequence[int] | None = None) -> Candidate | None:
     """The first pattern row (in priority order) that matches at ``pos`` and passes the context checks.
 
-    ``rows``: the candidate rows (default: those dispatched on the word at ``pos``).
+    ``rows``: the candidate rows (default: those dispatched on the word at ``pos``). The rows
+    are first tried together (one alternation, one call into the regex engine); only when
+    the winner fails a context check are the rows after it tried one by one.
     """
-    for i in g.dispatch.get(word_key(text, pos), ()) if rows is None else rows:
+    rows = tuple(g.dispatch.get(word_key(text, pos), ())) if rows is None else tuple(rows)
+    if not rows:
+        return None
+    m = _joined(g, rows).match(text, pos, hi)
+    if m is None:
+        return None
+    k = int(m.lastgroup[1:])
+    row = g.rows[rows[k]]
+    prefix = f"j{k}_"
+    cand = Candidate(m.start(), m.end(), row.rule,
+                     {name[len(prefix):]: v for name, v in m.groupdict().items() if v is not None and name.startswith(prefix)})
+    if _accept(cand, g, text, lo, hi, prev_end) and _normalizable(cand, g):
+        return cand
+    for i in rows[k + 1:]:
         row = g.rows[i]
         m = row.regex.match(text, pos, hi)
         if m is None:
@@ -1323,6 +1346,23 @@ def match_at(g: Grammar, text: str, pos: int, lo: int, hi: int, prev_end: int | 
         if _accept(cand, g, text, lo, hi, prev_end) and _normalizable(cand, g):
             return cand
     return None
+
+
+_JOINED: dict[tuple[int, tuple[int, ...]], re.Pattern] = {}
+
+
+def _joined(g: Grammar, rows: tuple[int, ...]) -> re.Pattern:
+    """One alternation of the given rows, in order (group ``j<k>`` = the k-th row), cached."""
+    key = (id(g), rows)
+    pattern = _JOINED.get(key)
+    if pattern is None:
+        parts = []
+        for k, i in enumerate(rows):
+            src = g.rows[i].source
+            src = _BACKREF.sub(lambda mt: f"(?P=j{k}_{mt.group(1)})", _GROUP.sub(lambda mt: f"(?P<j{k}_{mt.group(1)}>", src))
+            parts.append(f"(?P<j{k}>{LEFT_GUARD}(?:{src}){RIGHT_GUARD})")
+        pattern = _JOINED[key] = re.compile("|".join(parts), re.IGNORECASE)
+    return pattern
 
 
 _WORD_START = re.compile(r"(?<![^\W\d_])[^\W\d_]|(?<![\w.,])\d|[’']")

@@ -534,36 +534,46 @@ def _pct(value: float | None) -> str:
 def write_model_card(model_dir: Path, meta: dict[str, Any]) -> Path:
     """Write ``README.md`` (the model card) into ``model_dir`` from its ``meta.json``."""
     perf = meta.get("performance", {})
+    para = meta.get("performance_paragraphs", {})
+    preset = para.get("preset_sentences", {})
+    by_parser = para.get("parser_sentences", {})
     size = _dir_size_mb(model_dir)
     pipes = ", ".join(meta.get("pipeline", []))
     disabled = ", ".join(meta.get("disabled", [])) or "none"
     sources = "\n".join(
-        f"- **{s['name']}** — <{s['url']}> (revision `{s['revision'][:12]}`), licence "
-        f"{s['license']}; authors: {s['author']}. Used for: {s['used_for']}."
+        f"- **{s['name']}**: <{s['url']}> (revision `{s['revision'][:12]}`), licence "
+        f"{s['license']}. Authors: {s['author']}. Used for: {s['used_for']}."
         for s in meta.get("sources", [])
     )
     seconds = meta.get("training_seconds") or {}
     train_time = (
-        f"{seconds['cpu'] / 60:.0f} CPU minutes ({seconds['wall'] / 60:.0f} minutes wall-clock "
-        "on a shared machine), single process, including initialization and dev evaluations"
+        f"{seconds['cpu'] / 60:.0f} minutes of CPU time ({seconds['wall'] / 60:.0f} minutes "
+        "wall-clock on a shared 2-core machine), single process, including initialization "
+        "and dev evaluations"
         if {"cpu", "wall"} <= set(seconds)
         else "n/a"
     )
-    card = f"""# {meta['name']} {meta['version']} — English syntax model
+    card = f"""# {meta['name']} {meta['version']}: English syntax model
 
-A small CPU pipeline (spaCy `{meta.get('spacy_version', '')}`) trained for this project,
+A small CPU pipeline for spaCy `{meta.get('spacy_version', '')}`, trained for this project
 because no pretrained spaCy model can be downloaded in our environment. Load it with
-`pipeline.syntax.load_syntax_model()` (which also installs the UD noun-chunk iterator) or
-`spacy.load("pipeline/models/syntax")`.
+`pipeline.syntax.load_syntax_model()`, which also installs the UD noun-chunk iterator
+(`pipeline.syntax.ud_noun_chunks`), or with `spacy.load("pipeline/models/syntax")`.
 
-- Components: {pipes} (disabled by default: {disabled}). One CNN `tok2vec` is shared by all
-  enabled components. Labels are Universal Dependencies v2 (`nsubj`, `obj`, `obl`,
-  `nsubj:pass`, ...), tags are Penn Treebank (`token.tag_`), UPOS in `token.pos_`, UD
-  features in `token.morph`, lemmas in `token.lemma_`.
-- Sentence boundaries come from the parser; it respects boundaries that an earlier component
-  has set. `senter` is a parser-free alternative (`nlp.enable_pipe("senter")`).
-- Trained with whitespace augmentation: whitespace tokens such as `"\\n\\n"` (paragraph
-  breaks inside a Doc) are tagged `_SP`/`SPACE` and attached to a neighbour with `dep`.
+- Components: {pipes} (disabled by default: {disabled}). One CNN `tok2vec` (width 128,
+  depth 4) is shared by all components.
+- Annotation: Universal Dependencies v2 labels (`nsubj`, `obj`, `obl`, `nmod:desc`,
+  `nsubj:pass`, ...) in `token.dep_`, Penn Treebank tags in `token.tag_`, UPOS in
+  `token.pos_`, UD features in `token.morph`, lemmas in `token.lemma_`. spaCy's built-in
+  English `doc.noun_chunks` expects ClearNLP labels; use `load_syntax_model()` or
+  `pipeline.syntax.install_ud_noun_chunks(nlp)`.
+- Sentences: the parser segments and respects boundaries that an earlier component has
+  set (the claims segmenter). `senter` is a parser-free alternative
+  (`nlp.enable_pipe("senter")`; it runs before the parser).
+- Whitespace: paragraph breaks (`"\\n\\n"`) inside a Doc are tagged `_SP`/`SPACE`,
+  lemmatized to themselves and attached with `dep` to the preceding token. Training data had
+  `"\\n\\n"` after 30% of sentence ends plus random whitespace tokens (spaCy's
+  `combined_augmenter`).
 
 ## Data and licence
 
@@ -574,28 +584,44 @@ separately.
 
 {sources}
 
-No training text is included in this directory.
+Training data: EWT train + GUM train; the ~60 training sentences with quote-attribution
+inversion (`"...," said the ambassador`) are included 5 extra times. Model selection: EWT
+dev. No training text is included in this directory.
 
-## Accuracy (UD English-EWT v2.16 test, raw text)
+## Accuracy (UD English-EWT v2.16 test)
 
-| metric | score |
-|---|---|
-| POS (UPOS) | {_pct(perf.get('pos_acc'))} |
-| TAG (PTB) | {_pct(perf.get('tag_acc'))} |
-| morphology | {_pct(perf.get('morph_acc'))} |
-| UAS | {_pct(perf.get('dep_uas'))} |
-| LAS | {_pct(perf.get('dep_las'))} |
-| lemma | {_pct(perf.get('lemma_acc'))} |
-| sentences F (parser) | {_pct(perf.get('sents_f'))} |
+| metric | raw text | paragraphs, preset sentences | paragraphs, parser sentences |
+|---|---|---|---|
+| POS (UPOS) | {_pct(perf.get('pos_acc'))} | {_pct(preset.get('pos_acc'))} | {_pct(by_parser.get('pos_acc'))} |
+| TAG (PTB) | {_pct(perf.get('tag_acc'))} | | |
+| morphology | {_pct(perf.get('morph_acc'))} | | |
+| UAS | {_pct(perf.get('dep_uas'))} | {_pct(preset.get('dep_uas'))} | {_pct(by_parser.get('dep_uas'))} |
+| LAS | {_pct(perf.get('dep_las'))} | {_pct(preset.get('dep_las'))} | {_pct(by_parser.get('dep_las'))} |
+| lemma | {_pct(perf.get('lemma_acc'))} | | |
+| sentences F | {_pct(perf.get('sents_f'))} | (preset) | {_pct(by_parser.get('sents_f'))} |
 
-The test text is re-tokenized by the pipeline's tokenizer and segmented by the parser
-(no gold tokens or sentence boundaries), so these are end-to-end scores.
-
+- *raw text*: the test text re-tokenized by the pipeline's tokenizer and segmented by the
+  parser (no gold tokens or sentence boundaries): end-to-end scores, as `spacy evaluate`
+  reports them.
+- *paragraphs*: every test sentence made its own paragraph (sentences joined by
+  `"\\n\\n"` in one Doc), with the boundaries set before the parser (how the claims
+  pipeline runs it) or left to the parser.
 - Speed: ~{perf.get('speed', 0):,} words/s on one CPU core (best of 3 runs of `nlp.pipe` over
   the EWT test texts, tokenizer included, words per second of process CPU time; the
-  wall-clock rate on the shared build machine was {perf.get('words_per_second_wall', 0):,}).
+  wall-clock rate on the busy shared build machine was {perf.get('words_per_second_wall', 0):,}).
 - Size on disk: {size:.1f} MB.
 - Training time: {train_time}.
+
+## Limitations
+
+- Trained on web text, reviews, email, Q&A (EWT) and mixed genres (GUM), not on news or
+  policy analysis; expect lower accuracy on long, formal sentences.
+- No named-entity recognizer and no word vectors.
+- Sentence segmentation by the parser is weak on unpunctuated text (EWT sentences F is
+  low partly because of EWT's own web-text segmentation); the claims pipeline presets
+  boundaries.
+- The edit-tree lemmatizer sometimes leaves capitalized sentence-initial words unchanged
+  ("Officials").
 
 ## Reproduce
 
@@ -605,8 +631,8 @@ python -m pipeline.training.syntax --data /work/shared/data --out pipeline/model
 
 This converts the CoNLL-U files (`build/syntax/corpus/*.spacy`), trains with
 `configs/train-syntax.cfg` (into `build/syntax/output`), evaluates `model-best` on EWT test,
-writes `meta.json` and this card, and copies the pipeline here. Use `--set
-training.max_steps=300` for a quick smoke run.
+writes `meta.json` and this card, and copies the pipeline here. `--set
+training.max_steps=300` gives a quick smoke run; `--evaluate-only DIR` re-scores a model.
 """
     out = model_dir / "README.md"
     out.write_text(card, encoding="utf8")

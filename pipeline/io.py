@@ -236,27 +236,37 @@ def load_articles(
     meta, sidecar_error = read_sidecar(path)
     if sidecar_error:
         yield sidecar_error
+    published_from = "sidecar"
     if suffix in (".html", ".htm"):
         extracted = extract_html(text)
         if extracted is None:
             yield InputError(source, "no main text found in HTML")
             return
         text, html_meta = extracted
+        if "published" in html_meta and "published" not in meta:
+            published_from = "html"
         meta = {**html_meta, **meta}
     if not text.strip():
         yield InputError(source, "empty file (whitespace only)")
         return
-    yield Article(
+    yield _article(doc_id, source, text, meta, published_from=published_from, encoding=encoding)
+
+
+def _article(doc_id: str, source: str, text: str, meta: dict, *, published_from: str, encoding: str,
+             source_line: int | None = None) -> Article:
+    """An Article from cleaned metadata; ``published_from`` names where a publication date came from."""
+    return Article(
         doc_id=doc_id,
         source=source,
         text=text,
         title=meta.get("title"),
         published=meta.get("published"),
-        published_from=("sidecar" if "published" in meta else None),
+        published_from=published_from if "published" in meta else None,
         url=meta.get("url"),
         publisher=meta.get("publisher"),
         authors=meta.get("authors", []),
         encoding=encoding,
+        source_line=source_line,
     )
 
 
@@ -278,19 +288,7 @@ def _articles_from_jsonl(text: str, source: str, base_id: str, encoding: str) ->
             reason = f"invalid JSON: {err.msg}" if isinstance(err, json.JSONDecodeError) else str(err)
             yield InputError(source, reason, line=lineno)
             continue
-        yield Article(
-            doc_id=doc_id,
-            source=source,
-            text=body,
-            title=meta.get("title"),
-            published=meta.get("published"),
-            published_from=("jsonl" if "published" in meta else None),
-            url=meta.get("url"),
-            publisher=meta.get("publisher"),
-            authors=meta.get("authors", []),
-            encoding=encoding,
-            source_line=lineno,
-        )
+        yield _article(doc_id, source, body, meta, published_from="jsonl", encoding=encoding, source_line=lineno)
 
 
 def extract_html(html: str) -> tuple[str, dict] | None:

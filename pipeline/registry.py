@@ -7,6 +7,9 @@ This is the only module that calls ``Language.factory``; stage modules hold the 
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.util import registry
+
+from .syntax import make_install_ud_noun_chunks
 
 from .stages import segment
 from .stages.segment import make_segmenter
@@ -53,4 +56,7 @@ Language.factory(
     assigns=["doc.spans", "span._.claim"],
 )(make_claims)
 
-__all__ = ["make_dates", "make_figures", "make_segmenter", "make_claims", "make_entities"]
+# [nlp.after_pipeline_creation] callback: doc.noun_chunks for UD dependency labels
+registry.callbacks("claims.install_ud_noun_chunks.v1")(make_install_ud_noun_chunks)
+
+__all__ = ["make_install_ud_noun_chunks", "make_dates", "make_figures", "make_segmenter", "make_claims", "make_entities"]

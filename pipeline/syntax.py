@@ -20,7 +20,6 @@ from spacy.errors import Errors
 from spacy.language import Language
 from spacy.symbols import NOUN, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
-from spacy.util import registry
 
 __all__ = [
     "SYNTAX_MODEL_DIR",
@@ -144,7 +143,6 @@ def install_ud_noun_chunks(nlp: Language) -> Language:
     return nlp
 
 
-@registry.callbacks("claims.install_ud_noun_chunks.v1")
 def make_install_ud_noun_chunks() -> Any:
     """Config callback (e.g. ``[nlp.after_pipeline_creation]``) installing UD noun chunks."""
     return install_ud_noun_chunks

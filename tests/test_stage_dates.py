@@ -81,6 +81,8 @@ EXAMPLES = [
     ("For more than seven decades, no peace treaty has been signed.", None, "more than seven decades", "duration", "P70Y", "MORE_THAN"),
     ("The two countries have quarrelled for over seven decades.", None, "over seven decades", "duration", "P70Y", "MORE_THAN"),
     ("The two countries have quarrelled for seven decades.", None, "seven decades", "duration", "P70Y", None),
+    ("It won a £24 billion increase over four years.", None, "four years", "duration", "P4Y", None),
+    ("He has worked on the file for over 25 years.", None, "over 25 years", "duration", "P25Y", "MORE_THAN"),
     ("The negotiations took more than a year.", None, "more than a year", "duration", "P1Y", "MORE_THAN"),
     ("The programme ran for two years.", None, "two years", "duration", "P2Y", None),
     ("Parliament approved a three-year plan.", None, "three-year", "duration", "P3Y", None),
@@ -97,7 +99,7 @@ EXAMPLES = [
     ("The fleet exercises each summer near the islands.", None, "each summer", "set", "XXXX-SU", None),
     ("Elections are held every four years.", None, "every four years", "set", "P4Y", None),
     ("The council meets twice a year.", None, "twice a year", "set", "P1Y", None),
-    ("The subsidy costs US$ 5 billion a year.", None, "a year", "set", "P1Y", None),
+    ("The annual summit was cancelled.", None, "annual", "set", "P1Y", None),
     # decades and centuries
     ("In the 1990s the economy collapsed.", None, "the 1990s", "date", "199X", None),
     ("Wars of the 21st century look different.", None, "the 21st century", "date", "20XX", None),
@@ -105,12 +107,12 @@ EXAMPLES = [
     ("Back in the ’90s the port was busy.", None, "the ’90s", "date", "199X", None),
     ("Much of the nineteenth century was peaceful here.", None, "the nineteenth century", "date", "18XX", None),
     # ranges
-    ("Sanctions tightened in 2014–2016 and again later.", None, "2014–2016", "duration", "2014/2016", None),
-    ("Prices rose between 2019 and 2021 in every region.", None, "between 2019 and 2021", "duration", "2019/2021", None),
-    ("The plan runs from 2022 to 2024 in three phases.", None, "from 2022 to 2024", "duration", "2022/2024", None),
-    ("Figures for 2014–16 are estimates.", None, "2014–16", "duration", "2014/2016", None),
-    ("The drills ran on 1–3 October 2023 near the strait.", None, "1–3 October 2023", "duration", "2023-10-01/2023-10-03", None),
-    ("Fighting continued from January to March 2020.", None, "from January to March 2020", "duration", "2020-01/2020-03", None),
+    ("Sanctions tightened in 2014–2016 and again later.", None, "2014–2016", "date", "2014/2016", None),
+    ("Prices rose between 2019 and 2021 in every region.", None, "between 2019 and 2021", "date", "2019/2021", None),
+    ("The plan runs from 2022 to 2024 in three phases.", None, "from 2022 to 2024", "date", "2022/2024", None),
+    ("Figures for 2014–16 are estimates.", None, "2014–16", "date", "2014/2016", None),
+    ("The drills ran on 1–3 October 2023 near the strait.", None, "1–3 October 2023", "date", "2023-10-01/2023-10-03", None),
+    ("Fighting continued from January to March 2020.", None, "from January to March 2020", "date", "2020-01/2020-03", None),
     # quarters and halves
     ("Output fell in Q1 2025 across the sector.", None, "Q1 2025", "date", "2025-Q1", None),
     ("Growth was weak in the first half of 2024.", None, "the first half of 2024", "date", "2024-H1", None),
@@ -204,6 +206,8 @@ NOT_DATES = [
     ("The fall of Kabul surprised allies.", "fall"),
     ("One day, Russia will regret it.", "One day"),
     ("Its population is 1500 km from the coast.", "1500"),
+    ("The subsidy costs US$ 5 billion a year.", "a year"),
+    ("Exports reached 7 million barrels per day.", "per day"),
 ]
 
 
@@ -228,6 +232,31 @@ def test_entities_block_dates(nlp):
     assert [s.text for s in doc.spans["dates"]] == []
     # without the entity, a bare year is a date
     assert found(nlp, "The 1956 declaration promised two islands.")["1956"]["value"] == "1956"
+
+
+def test_date_closing_an_entity_after_of_is_kept(nlp):
+    text = "Talks built on the Joint Declaration of 1956, not on the 1956 Joint Declaration."
+    doc = nlp.make_doc(text)
+    a = text.index("Joint Declaration of 1956")
+    b = text.index("1956 Joint Declaration")
+    doc.ents = [doc.char_span(a, a + len("Joint Declaration of 1956"), label="LAW"),
+                doc.char_span(b, b + len("1956 Joint Declaration"), label="LAW")]
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert [(s.text, s.start_char) for s in doc.spans["dates"]] == [("1956", text.index("1956"))]
+
+
+def test_tense_from_a_parse():
+    from spacy.tokens import Doc
+    nlp = spacy.blank("en")
+    words = ["A", "poll", "published", "in", "December", "shows", "that", "74", "%", "oppose", "it", "."]
+    heads = [1, 5, 1, 4, 2, 5, 9, 8, 9, 5, 9, 5]
+    deps = ["det", "nsubj", "acl", "case", "obl", "ROOT", "mark", "nummod", "nsubj", "ccomp", "obj", "punct"]
+    tags = ["DT", "NN", "VBN", "IN", "NNP", "VBZ", "IN", "CD", "NN", "VBP", "PRP", "."]
+    pos = ["DET", "NOUN", "VERB", "ADP", "PROPN", "VERB", "SCONJ", "NUM", "NOUN", "VERB", "PRON", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
+    assert D.sentence_tense(doc[4:5]) == "past"
+    assert D.sentence_tense(doc[4:5], use_parse=False) == "past"   # the "-ed" cue next to it
 
 
 def test_entities_in_span_group_block_dates(nlp):

@@ -71,10 +71,10 @@ SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 
 # Rules whose meaning depends on the words around them: normalize_date() without ``rule=``
 # never picks them (the pure function sees the phrase only).
-CONTEXT_ONLY_RULES = frozenset({"set_per"})
+CONTEXT_ONLY_RULES: frozenset[str] = frozenset()
 RULE_TYPES = {
-    "range": "duration", "range_days": "duration", "range_short": "duration", "duration": "duration",
-    "vague_duration": "duration", "set": "set", "set_per": "set", "time": "time",
+    "range": "date", "range_days": "date", "range_short": "date", "duration": "duration",
+    "vague_duration": "duration", "set": "set", "time": "time",
 }
 
 
@@ -994,13 +994,6 @@ def _n_set(gr, g, anchor, tense, ref):
     return _result("set", _duration_value(n, g.units[unit.lower()]))
 
 
-def _n_set_per(gr, g, anchor, tense, ref):
-    unit = gr["unit"].lower()
-    if unit == "annum":
-        return _result("set", "P1Y")
-    return _result("set", _duration_value(1.0, g.units[unit]))
-
-
 def _n_duration(gr, g, anchor, tense, ref):
     unit = g.units[gr["unit"].lower()]
     plural = gr["unit"].lower() != _singular(g, gr["unit"].lower())
@@ -1068,11 +1061,11 @@ def _point(text: str, g: Grammar, anchor: Anchor | None, tense: str | None, ref:
 def _range_result(a: dict, b: dict, anchor: Anchor | None) -> dict:
     relative = a["relative"] or b["relative"]
     if a["value"] is None or b["value"] is None:
-        return _result("duration", None, relative=relative, anchor=anchor.text if anchor and relative else None,
+        return _result("date", None, relative=relative, anchor=anchor.text if anchor and relative else None,
                        unresolved=a["unresolved"] or b["unresolved"])
     if a["value"] >= b["value"] and len(a["value"]) == len(b["value"]):
         raise _Reject("range ends before it begins")
-    return _result("duration", f"{a['value']}/{b['value']}", relative=relative,
+    return _result("date", f"{a['value']}/{b['value']}", relative=relative,
                    anchor=anchor.text if anchor and relative else None, begin=a["value"], end=b["value"])
 
 
@@ -1125,7 +1118,7 @@ RULES = {
     "partof": _n_partof, "decade": _n_decade, "century": _n_century, "season_year": _n_season_year,
     "month_year": _n_month_year, "event": _n_event, "day_month": _n_day_month, "fiscal": _n_fiscal,
     "mod_year": _n_mod_year, "year": _n_year, "relative": _n_relative, "discourse": _n_discourse,
-    "ago": _n_ago, "vague_ref": _n_vague_ref, "set": _n_set, "set_per": _n_set_per,
+    "ago": _n_ago, "vague_ref": _n_vague_ref, "set": _n_set,
     "duration": _n_duration, "vague_duration": _n_vague_duration, "deictic": _n_deictic,
     "time": _n_time, "weekday": _n_weekday, "month": _n_month, "season": _n_season,
 }
@@ -1199,6 +1192,11 @@ def _blocked_number(g: Grammar, text: str, start: int, end: int, lo: int, hi: in
 # "2000 to 3000", "1000–2000": a plain number paired with another plain number is a count
 _NUM_AFTER = re.compile(r"\s*(?:[-–—]|to|and|or)\s*(\d+)(?!\d|[.,]\d)")
 _NUM_BEFORE = re.compile(r"(?<![\d,.])(\d+)\s*(?:[-–—]|to|and|or)\s*$")
+_AMOUNT_BEFORE = re.compile(r"(?:\d|million|billion|trillion|thousand|hundred|percent|per cent|%|dollars|euros|"
+                            r"tonnes|tons|barrels|people)\W*\s*$", re.IGNORECASE)
+# "for over 25 years", "in over a decade": after these "over" means "more than"
+_OVER_MEANS_MORE = frozenset({"for", "in", "after", "of", "with", "since", "than", "lasted", "lasts", "took", "takes",
+                              "spent", "spanning", "spans", "within", "by"})
 # "for years", "take months", "just weeks later": a bare plural unit is a vague duration only here
 _VAGUE_DURATION_BEFORE = frozenset({"for", "in", "over", "within", "after", "take", "takes", "took", "taken", "taking",
                                     "spent", "spend", "spends", "spending", "lasted", "last", "lasts", "just", "only",
@@ -1285,16 +1283,14 @@ def _accept(c: Candidate, g: Grammar, text: str, lo: int, hi: int, prev_end: int
         return not (w[0].isupper() and c.start > lo and _is_name_context(g, text, c.start, lo))  # "Russia Today"
     if rule == "set" and gr.get("word"):
         return not (gr["word"][0].isupper() and c.start > lo and _is_name_context(g, text, c.start, lo))
-    if rule == "set_per":
-        if gr["per"].lower() == "per":
-            return True
-        # "a year" is a frequency only after an amount: "US$ 5 billion a year", "twice a year"
-        return bool(re.search(r"(?:\d|million|billion|trillion|thousand|hundred|percent|per cent|%|dollars|euros|"
-                              r"tonnes|tons|barrels|people|times)\W*\s*$", text[max(lo, c.start - 25):c.start], re.IGNORECASE))
     if rule == "vague_duration":
         return prev in _VAGUE_DURATION_BEFORE
     if rule == "duration":
         num = (gr.get("num") or "").lower()
+        if num in ("a", "an") and _AMOUNT_BEFORE.search(text[max(lo, c.start - 25):c.start]):
+            return False  # "US$ 5 billion a year": a rate (the figure's unit), not a duration
+        if (gr.get("qmod") or "").lower() == "over" and prev not in _OVER_MEANS_MORE:
+            return False  # "£24 billion over four years": "over" = spread across; retried from "four"
         if num in ("one", "some") and gr.get("unit", "").lower() == "day" and prev not in ("for", "within", "in", "after", "than", "over"):
             return False  # "one day, Russia will ...": not a duration
         if num in ("some", "many", "few", "a few", "several") and gr.get("unit", "").lower() in ("minute", "minutes", "hour", "hours"):
@@ -1386,7 +1382,8 @@ def find_candidates(text: str, grammar: Grammar | None = None, *, lo: int = 0, h
         if w is None:
             break
         cand = match_at(g, text, w.start(), lo, hi, prev_end)
-        if cand is None or any(s < cand.end and cand.start < e for s, e in blocked):
+        if cand is None or any(s < cand.end and cand.start < e and not _trailing_of_date(text, cand, s, e)
+                               for s, e in blocked):
             pos = w.start() + 1
             continue
         out.append(cand)
@@ -1578,6 +1575,8 @@ def _tense_from_parse(span: Span) -> str | None:
             return "past"
         if tok.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") for c in auxes):
             return "present"
+        if not auxes and (tok.tag_ == "VBN" or "Part" in tok.morph.get("VerbForm") and "Past" in tok.morph.get("Tense")):
+            return "past"  # "a poll published in December": a participle on its own reports a past event
     return None
 
 
@@ -1624,13 +1623,20 @@ def iter_found(view: DocView, sentences: Iterable[tuple[int, int]] | None = None
             if prev_end is not None and pos < prev_end:
                 continue
             cand = match_at(g, text, pos, lo, hi, prev_end, rows_of[int(lowers[i])])
-            if cand is None or any(s < cand.end and cand.start < e for s, e in near):
+            if cand is None or any(s < cand.end and cand.start < e and not _trailing_of_date(text, cand, s, e)
+                                   for s, e in near):
                 continue
             end_tok = view.token_end(cand.end)
             if end_tok is None:
                 continue
             prev_end = cand.end
             yield Found(cand, i, end_tok, (a, b))
+
+
+def _trailing_of_date(text: str, cand: Candidate, start: int, end: int) -> bool:
+    """ "the Joint Declaration of 1956": a date after "of" closing an entity is still a date
+    (unlike "the 1956 Joint Declaration" or "Vostok-2018", where the year is part of the name)."""
+    return cand.end == end and cand.start > start and text[max(start, cand.start - 3):cand.start] == "of "
 
 
 def find_dates(doc: Doc | Span, grammar: Grammar | None = None) -> list[Span]:

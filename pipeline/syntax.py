@@ -54,6 +54,10 @@ _LEFT_DEPS = frozenset({"det", "amod", "compound", "nummod", "nmod", "flat", "fi
 # (UD heads "Shinzo Abe" on "Shinzo" with flat "Abe") and numbers ("Resolution 1441").
 _RIGHT_DEPS = frozenset({"flat", "fixed", "goeswith", "compound", "nummod"})
 _NOMINAL_POS = (NOUN, PROPN, PRON)
+# Core relations a predicate has at most once: two adjacent proper nouns attached to the
+# same head with one of these ("Prime Minister Shinzo/nsubj Abe/nsubj met") are a parser
+# error on an unfamiliar multi-word name, so the chunk covers both.
+_UNIQUE_DEPS = frozenset({"nsubj", "nsubj:pass", "obj", "iobj"})
 
 
 class SyntaxModelMissing(FileNotFoundError):
@@ -75,7 +79,33 @@ def _chunk_start(word: Token) -> int:
 
 
 def _chunk_end(word: Token) -> int:
-    """Exclusive end index: ``word`` plus adjacent name/number right dependents."""
+    """Exclusive end index: ``word`` plus adjacent name/number right dependents.
+
+    Also absorbs a directly following proper noun that the parser gave the same head and
+    the same once-only relation (see ``_UNIQUE_DEPS``): the rest of a split name.
+    """
+    end = word.i + 1
+    for child in word.rights:
+        if _base(child.dep_) not in _RIGHT_DEPS or child.left_edge.i != end:
+            break
+        end = child.right_edge.i + 1
+    doc = word.doc
+    while (
+        word.pos == PROPN
+        and word.dep_ in _UNIQUE_DEPS
+        and end < len(doc)
+        and doc[end - 1].pos == PROPN
+        and doc[end].pos == PROPN
+        and doc[end].head == word.head
+        and doc[end].dep_ == word.dep_
+        and doc[end].left_edge.i == end
+    ):
+        end = _chunk_end_plain(doc[end])
+    return end
+
+
+def _chunk_end_plain(word: Token) -> int:
+    """Like :func:`_chunk_end` without the split-name repair."""
     end = word.i + 1
     for child in word.rights:
         if _base(child.dep_) not in _RIGHT_DEPS or child.left_edge.i != end:
@@ -113,7 +143,8 @@ def ud_noun_chunks(doclike: Doc | Span) -> Iterator[tuple[int, int, int]]:
     ``nsubj:pass``, ``obj``, ``iobj``, ``obl``, ``nmod`` except ``nmod:poss``, ``appos``,
     root, predicate nominals, and ``conj`` of those) plus its contiguous left determiners,
     modifiers, possessors and name parts, plus right ``flat``/``fixed``/``compound``/number
-    dependents. Prepositions (``case``), coordinators and trailing modifiers (PPs, relative
+    dependents. A name the parser split into two sibling subjects/objects (``Shinzo/nsubj
+    Abe/nsubj``) is repaired into one chunk. Prepositions (``case``), coordinators and trailing modifiers (PPs, relative
     clauses) are excluded, as in spaCy's English iterator. Chunks never nest; indices are
     Doc token indices and ``label`` is the hash of ``"NP"``.
 

@@ -73,6 +73,18 @@ def test_ud_noun_chunks_titles_as_nmod_desc():
     assert [c.text for c in doc.noun_chunks] == ["Russian President Vladimir Putin", "Moscow"]
 
 
+def test_ud_noun_chunks_repair_split_names():
+    # a parser error on an unfamiliar name: two subjects of one verb, side by side
+    doc = _parsed(
+        "Prime Minister Shinzo Abe met Putin Tuesday .".split(),
+        heads=[1, 2, 4, 4, 4, 4, 4, 4],
+        deps=["amod", "nmod:desc", "nsubj", "nsubj", "ROOT", "obj", "obl:tmod", "punct"],
+        pos=["PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PROPN", "PROPN", "PUNCT"],
+    )
+    # different relations ("Putin" obj, "Tuesday" obl:tmod) are not merged
+    assert [c.text for c in doc.noun_chunks] == ["Prime Minister Shinzo Abe", "Putin", "Tuesday"]
+
+
 def test_ud_noun_chunks_possessives_conjuncts_predicates():
     words = "The country 's leader and his ministers said that the deal is a mistake .".split()
     doc = _parsed(

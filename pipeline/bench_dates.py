@@ -101,7 +101,6 @@ def benchmark_dates(
 
     import pipeline.registry  # noqa: F401  registers the factories
     from pipeline.extensions import ensure_extensions
-    from pipeline.stages import dates as D
     from pipeline.stages.segment import body_sentences
 
     ensure_extensions()

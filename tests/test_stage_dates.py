@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import spacy
 from jsonschema import Draft202012Validator
-from spacy.tokens import DocBin, Span
+from spacy.tokens import DocBin
 
 import pipeline.registry  # noqa: F401  registers the factories
 from pipeline.records import build_context
@@ -290,6 +290,18 @@ def test_boilerplate_is_skipped(nlp):
     assert [(s.text, s.start_char) for s in doc.spans["dates"]] == [("1945", text.rindex("1945"))]
 
 
+def test_doc_view_sentences_are_the_body_sentences(nlp):
+    from pipeline.stages.segment import body_sentences
+    text = ("Moscow and Tokyo: Old Quarrels\n\nMain Image Credit A harbour in 1945. Courtesy of a photo agency.\n\n"
+            "Talks stalled in 2016. Both sides blame each other.\n\n  \n\nA second round is due in March.\n\n"
+            "Jane Doe\n\nSenior Fellow, Example Institute\n\nView profile")
+    doc = run(nlp, text, "2016-09")
+    view = D.DocView(doc, D.default_grammar())
+    assert [(doc[a:b].start_char, doc[a:b].end_char) for a, b in view.sentences()] == \
+           [(s.start_char, s.end_char) for s in body_sentences(doc)]
+    assert view.text == doc.text
+
+
 # phrase, anchor, tense, value
 NORMALIZE = [
     ("December", "2016-09", "future", "2016-12"),
@@ -433,6 +445,12 @@ def test_bad_resources_fail_loudly(tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "Smarch\t13\tfree\n", encoding="utf-8")
     with pytest.raises(ResourceError, match="months.tsv"):
         D.build_grammar(D.load_tables(tmp_path))
+
+
+def test_find_candidates_on_plain_text():
+    text = "Resolution 2231 passed in 2015; the deal lasted three years, until May 2018."
+    got = [(text[c.start:c.end], c.rule) for c in D.find_candidates(text)]
+    assert got == [("2015", "year"), ("three years", "duration"), ("May 2018", "month_year")]
 
 
 def test_first_keys():

@@ -1,6 +1,7 @@
 """Dates stage: find temporal expressions in body sentences and normalize them TIMEX3-style.
 
-Reads: sentence boundaries and ``doc.spans["boilerplate"]`` (via :func:`body_sentences`),
+Reads: sentence boundaries and ``doc.spans["boilerplate"]`` (the body sentences of
+:func:`pipeline.stages.segment.body_sentences`, read from arrays),
 entity spans (``doc.ents`` and ``doc.spans["entities"]``: a date is never produced inside a
 named entity such as "Vostok-2018" or "the Second World War"), ``doc._.published`` (the
 anchor for relative expressions) and, when present, tags/morphology/dependencies (tense).
@@ -32,7 +33,7 @@ from spacy.tokens import Doc, Span
 from ..extensions import SPANS_DATES, SPANS_ENTITIES, ensure_extensions
 from ..records import RecordContext
 from ..resources import ResourceError, read_table
-from .segment import boilerplate_ranges, body_sentences  # noqa: F401  (body_sentences: the definition DocView.sentences follows)
+from .segment import boilerplate_ranges
 
 DEFAULT_CONFIG = {"spans_key": SPANS_DATES, "use_parse": True, "discourse_refs": True}
 
@@ -1129,7 +1130,6 @@ RULES = {
 # --------------------------------------------------------------------------------------------
 
 _WORD_BEFORE = re.compile(r"(\S+)(\s+)$")
-_WORD_AFTER = re.compile(r"^(\s*)([^\s]+)")
 _TRAIL_PUNCT = ",;:)(\"“”‘’'!?."
 
 
@@ -1441,7 +1441,7 @@ class DocView:
         self._cues: np.ndarray | None = None
 
     def sentences(self) -> list[tuple[int, int]]:
-        """(start, end) token ranges of the body sentences (as :func:`body_sentences` defines them)."""
+        """(start, end) token ranges of the body sentences (as :func:`.segment.body_sentences` defines them)."""
         n = self.n
         if not n:
             return []

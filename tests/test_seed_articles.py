@@ -60,3 +60,30 @@ def test_quote_with_attribution_after_is_one_sentence_and_names_are_not_split(ru
     assert any(t.startswith("However, none of this has dampened Japanese Prime Minister Shinzo Abe’s enthusiasm") for t in texts)
     body = [s for s in sentences if s["boilerplate"] is None]
     assert len(body) > 80 and not any(s["text"] in ("View profile", "Sammanfattning") for s in body)
+
+
+@pytest.mark.parametrize(
+    "seed, published, expected",
+    [
+        (SEEDS[0], "2016-09", [
+            ("more than seven decades", "duration", "P70Y", "MORE_THAN"),
+            ("December", "date", "2016-12", None),       # a future visit: resolved forward
+            ("A decade ago", "date", "2006", None),
+            ("July", "date", "2016-07", None),           # past tense: the July before publication
+            ("1956", "date", "1956", None),
+            ("October 1993", "date", "1993-10", None),
+        ]),
+        (SEEDS[1], "2018-09-20", [
+            ("early September", "date", "2018-09", "START"),
+            ("the end of 2012", "date", "2012", "END"),
+            ("late 2016", "date", "2016", "END"),
+            ("autumn 2016", "date", "2016-FA", None),
+            ("the end of the year", "date", "2018", "END"),
+        ]),
+    ],
+)
+def test_seed_article_dates_with_published(tmp_path, default_nlp, seed, published, expected):
+    run_corpus([str(seed)], tmp_path / "out", nlp=default_nlp, published=published)
+    found = {(r["text"], r["type"], r["value"], r["mod"]) for r in read_jsonl(tmp_path / "out" / "dates.jsonl")}
+    for item in expected:
+        assert item in found, item

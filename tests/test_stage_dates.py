@@ -174,6 +174,23 @@ def test_discourse_reference(nlp):
     assert dates["Two years later"]["value"] == "2018"
 
 
+def test_narrating_paragraph_lends_its_year(nlp):
+    text = ("Soviet troops left in February 1989. In May, Gorbachev flew to Beijing; in May of the same year "
+            "students filled the square.\n\nPrices rose by 2023. Storage was full in mid-June.\n\n"
+            "The fleet sailed in May 2018 and the waivers ended in May.")
+    doc = run(nlp, text, "2024-07")
+    dates = [(s.text, s._.date["value"], s._.date["anchor"]) for s in doc.spans["dates"]]
+    assert dates == [
+        ("February 1989", "1989-02", None),
+        ("May", "1989-05", "1989-02"),               # the paragraph narrates 1989
+        ("May of the same year", "1989-05", "1989-05"),  # the last date before it
+        ("2023", "2023", None),
+        ("mid-June", "2024-06", "2024-07"),          # a bare year sets no narrative
+        ("May 2018", "2018-05", None),
+        ("May", "2024-05", "2024-07"),               # not the same May again
+    ]
+
+
 def test_coordinated_dates_share_the_year(nlp):
     dates = found(nlp, "Interviews took place in June and July 2024, and in December and January 2022.", "2025-03")
     assert dates["June"]["value"] == "2024-06" and dates["June"]["relative"] is False

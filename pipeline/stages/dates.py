@@ -901,7 +901,7 @@ def _n_relative(gr, g, anchor, tense, ref):
 
 def _n_discourse(gr, g, anchor, tense, ref):
     rel = _norm_space(gr["rel"].lower())
-    unit = gr["unit"].lower()
+    unit = gr.get("unit", "year").lower()
     k = -1 if rel in ("the previous", "the preceding", "the prior", "before", "earlier") else \
         1 if rel in ("the following", "the subsequent", "after", "later") else 0
     if not ref:
@@ -910,6 +910,8 @@ def _n_discourse(gr, g, anchor, tense, ref):
     if ra is None:
         raise _Unresolved(NO_REFERENCE)
     base = dict(relative=True, anchor=ref)
+    if gr.get("month"):          # "May of the same year", "December of that year"
+        return _result("date", f"{ra.year + k:04d}-{_month(g, gr['month']):02d}", **base)
     if unit in g.seasons:
         return _result("date", f"{ra.year + k:04d}-{g.seasons[unit][0]}", **base)
     if gr["unit"] in g.months:   # "that same March", "the following May"
@@ -1439,6 +1441,13 @@ class DocView:
         self.has_dep = doc.has_annotation("DEP")
         self.rows_of: dict[int, tuple[int, ...]] = {}    # lowercase hash -> pattern rows starting with it
         self._cues: np.ndarray | None = None
+        self._para_starts: list[int] | None = None
+
+    def paragraph_of(self, char: int) -> int:
+        """Index of the paragraph (blank-line separated block) containing character ``char``."""
+        if self._para_starts is None:
+            self._para_starts = [0] + [m.end() for m in _PARA_BREAK.finditer(self.text)]
+        return bisect_right(self._para_starts, char) - 1
 
     def sentences(self) -> list[tuple[int, int]]:
         """(start, end) token ranges of the body sentences (as :func:`.segment.body_sentences` defines them)."""
@@ -1509,6 +1518,7 @@ class DocView:
 
 
 _STARTS_CACHE: dict[int, dict[int, tuple[int, ...]]] = {}
+_PARA_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 _CUE_CACHE: dict[int, dict[int, int]] = {}
 
 
@@ -1690,6 +1700,7 @@ class DateTagger:
         cached = g is default_grammar()
         spans: list[Span] = []
         reference: str | None = None
+        narrative: tuple[str, int] | None = None   # last explicit date and its paragraph
         sentence: list[tuple[Found, dict]] = []
         for f in iter_found(view):
             if sentence and sentence[-1][0].sent != f.sent:
@@ -1705,10 +1716,17 @@ class DateTagger:
                     value = _normalize_groups(cand.rule, cand.groups, g, parse_anchor(anchor), tense, ref)
             except _Reject:
                 continue
-            sentence.append((f, dict(value)))
-            v = value["value"] if value["type"] == "date" else value["end"]
+            value = dict(value)
+            if self.discourse_refs and cand.rule in _YEARLESS_RULES and value["relative"] \
+                    and tense not in ("future", "present") and narrative is not None \
+                    and narrative[1] == view.paragraph_of(cand.start):
+                _narrative_year(value, cand, narrative[0], anchor)
+            sentence.append((f, value))
+            v = value["end"] or value["value"]
             if v and v[:4].isdigit():
                 reference = v
+                if not value["relative"] and re.match(r"\d{4}(?:-|$)", v):
+                    narrative = (v, view.paragraph_of(cand.start))
         spans.extend(self._emit(doc, view.text, sentence))
         doc.spans[self.spans_key] = spans
         return doc
@@ -1733,6 +1751,35 @@ class DateTagger:
         self.tables = load_tables(Path(path))
         self.grammar = build_grammar(self.tables)
         return self
+
+
+def _narrative_year(value: dict, cand: Candidate, ref: str, anchor: str | None) -> None:
+    """A month/day/season without a year, in a past-tense sentence of a paragraph whose last
+    explicit date is a month (season, quarter) of an earlier year, belongs to that year: "In
+    February 1989 Soviet troops left. In May, ..." -> 1989-05 (the paragraph narrates; the
+    publication date would give the wrong year). Not after a bare year ("by 2023", "since
+    1971": news paragraphs cite those too), not for the reference's own month, and only when the
+    reference year lies before the anchor's. Edits ``value`` in place."""
+    m = re.match(r"(\d{4})-(\d\d|SP|SU|FA|WI|Q[1-4]|H[12])", ref)
+    if m is None:
+        return  # a bare year ("by 2023", "since 1971") sets no narrative: the paragraph may be news
+    ref_year = int(m.group(1))
+    pub = parse_anchor(anchor)
+    if pub is not None and ref_year >= pub.year:
+        return
+    own = value["value"]
+    if own:
+        rest = own[4:]
+        if rest[1:3] == m.group(2):
+            return  # "withdrew in May 2018 and ended the waivers in May": not the same May again
+    else:
+        g = default_grammar()
+        groups = cand.groups
+        if cand.rule == "season":
+            rest = "-" + g.seasons[groups["season"].lower()][0]
+        else:
+            rest = f"-{_month_number(cand):02d}" + (f"-{_day(groups['day']):02d}" if groups.get("day") else "")
+    value.update(value=f"{ref_year:04d}{rest}", anchor=ref, relative=True, unresolved=None)
 
 
 _COORD_GAP = re.compile(r"\s*(?:,\s*and|,\s*or|,|and|or|to|through|until|[–-])\s*", re.IGNORECASE)

@@ -89,13 +89,24 @@ def run(
         f"{result.n_words:,} words in {result.seconds:.1f}s -> {out}/ "
         f"({', '.join(f'{k} {v}' for k, v in result.manifest['counts'].items())})"
     )
-    unresolved = result.manifest.get("dates_unresolved", 0)
-    if unresolved:
-        typer.echo(f"note: {unresolved} relative dates left unresolved (no publication date; use --published or a sidecar)")
+    reasons = _unresolved_reasons(out)
+    if reasons:
+        hint = "; use --published or a sidecar" if "no publication date" in reasons else ""
+        detail = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+        typer.echo(f"note: {sum(reasons.values())} relative dates left unresolved ({detail}{hint})")
     if not result.processed and not result.reused:
         if not result.errors:
             typer.echo(f"error: no articles (.txt, .md, .html, .jsonl) found in {', '.join(map(str, inputs))}", err=True)
         raise typer.Exit(1)
+
+
+def _unresolved_reasons(out: Path) -> dict[str, int]:
+    """How many dates were left unresolved, by reason ("no publication date", a too-coarse anchor ...)."""
+    from collections import Counter
+
+    from .io import read_jsonl
+
+    return dict(Counter(r["unresolved"] for r in read_jsonl(out / "dates.jsonl") if r.get("unresolved")))
 
 
 class _Progress:

@@ -8,19 +8,20 @@ anchor for relative expressions) and, when present, tags/morphology/dependencies
 Writes: ``doc.spans["dates"]`` (label DATE, TIME, DURATION or SET) and ``span._.date`` =
 ``{"type", "value", "mod", "relative", "anchor", "begin", "end", "unresolved"}``.
 
-Detection is one compiled regular expression per sentence (the rows of
-``resources/dates/patterns.tsv`` joined in priority order, with lexicon macros expanded),
-followed by context checks written as plain functions (``_accept``); normalization is a pure
-function of the phrase, the anchor, the sentence tense and the last date mentioned before it
-(for "that year", "two years later"). No dateparser on the hot path: see
-``resources/dates/README.md`` for why.
+Detection: the rows of ``resources/dates/patterns.tsv`` (regexes with lexicon macros, in
+priority order) are indexed by the words they can start with (computed from the regexes); a
+vectorized pass over the token array keeps the tokens that start such a word, and only there are
+the matching rows tried, followed by context checks written as plain functions (``_accept``).
+Normalization is a pure function of the phrase, the anchor, the sentence tense and the last date
+mentioned before it (for "that year", "two years later"). No dateparser anywhere in the stage:
+see ``resources/dates/README.md`` for why.
 """
 from __future__ import annotations
 
 import calendar
-from bisect import bisect_right
 import datetime as _dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache

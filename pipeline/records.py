@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from .extensions import SPANS_BOILERPLATE, doc_text
+from .extensions import doc_text
 
 # Short prefixes keep ids readable in review: "sen_…", "ent_…".
 ID_PREFIXES = {
@@ -86,7 +86,9 @@ class RecordContext:
 
 def boilerplate_kind_at(doc: Doc) -> Callable[[Span], str | None]:
     """Function giving the boilerplate kind of the paragraph a span starts in (None for body)."""
-    spans = sorted(((s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPANS_BOILERPLATE, [])))
+    from .stages.segment import boilerplate_ranges
+
+    spans = boilerplate_ranges(doc)
 
     def kind_of(span: Span) -> str | None:
         for start, end, label in spans:

@@ -152,15 +152,20 @@ def _measure_run(spec: dict) -> dict:
 
     cpu0, start = _rusage_cpu(), time.perf_counter()
     overrides = spec.get("overrides") or {}
-    nlp = build_nlp(spec["config"], overrides)
+    parallel = spec.get("workers", 1) > 1 or spec.get("engine", "local") != "local"
+    # As `claims run` does: one process builds the pipeline itself (timed apart, as build_seconds);
+    # with workers, each worker builds it inside the timed run and this process builds nothing.
+    nlp = None if parallel else build_nlp(spec["config"], overrides)
     build_seconds = time.perf_counter() - start
-    kinds = {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
     cpu1, start = _rusage_cpu(), time.perf_counter()
     result = run_corpus(
         [spec["corpus"]], spec["out"], nlp=nlp, config_path=spec["config"], overrides=overrides, force=True,
         workers=spec.get("workers", 1), engine=spec.get("engine", "local"), batch_size=spec.get("batch_size", 16),
     )
     seconds = time.perf_counter() - start
+    if nlp is None:
+        nlp = build_nlp(spec["config"], overrides)  # after the timed run: only to name the components
+    kinds = {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
     timings = result.manifest["timings"]
     parent_cpu = _rusage_cpu() - cpu1
     cpu = parent_cpu + (timings.get("worker_cpu_seconds") or 0.0)
@@ -171,7 +176,9 @@ def _measure_run(spec: dict) -> dict:
         # CPU on the longest path: this process + its busiest worker (what the wall time would be
         # with a free core per worker; the parent's CPU also covers scanning and merging)
         "critical_path_cpu_seconds": round(parent_cpu + (timings.get("worker_cpu_seconds_max") or 0.0), 3) if timings.get("worker_cpu_seconds_max") else round(cpu, 3),
-        "build_seconds": round(build_seconds, 3),
+        "build_seconds": None if parallel else round(build_seconds, 3),
+        # the whole job as a user waits for it: pipeline build + run (workers build inside the run)
+        "job_seconds": round(seconds + (0.0 if parallel else build_seconds), 3),
         "build_cpu_seconds": round(cpu1 - cpu0, 3),
         "words": result.n_words,
         "docs": len(result.processed),
@@ -396,9 +403,12 @@ def targets(rows: dict, *, workers: int, big: str) -> list[dict]:
     x = get("rules, 1 worker", "x_tokenizer")
     add("rules only vs bare tokenizer (x time)", x, f"<= {TARGETS['rules_x_tokenizer']:g}x", x is not None and x <= TARGETS["rules_x_tokenizer"])
     for pipeline, size, suffix in (("rules", big, f", {big}"), ("full", "1x", "")):
-        one, many = get(f"{pipeline}, 1 worker{suffix}", "seconds"), get(f"{pipeline}, {workers} workers{suffix}", "seconds")
+        # whole jobs: 1 worker = build + run in one process; N workers = the run, in which every
+        # worker builds its pipeline (so neither side leaves its start-up out)
+        one, many = get(f"{pipeline}, 1 worker{suffix}", "job_seconds"), get(f"{pipeline}, {workers} workers{suffix}", "job_seconds")
         speedup = round(one / many, 2) if one and many else None
-        add(f"{pipeline}, {workers} workers vs 1 ({size} corpus)", speedup, f">= {TARGETS['speedup_2_workers']}x", speedup is not None and speedup >= TARGETS["speedup_2_workers"])
+        add(f"{pipeline}, {workers} workers vs 1 ({size} corpus)", speedup, f">= {TARGETS['speedup_2_workers']}x", speedup is not None and speedup >= TARGETS["speedup_2_workers"],
+            "job time, pipeline build included on both sides")
         one, many = get(f"{pipeline}, 1 worker{suffix}", "cpu_seconds"), get(f"{pipeline}, {workers} workers{suffix}", "critical_path_cpu_seconds")
         projected = round(one / many, 2) if one and many else None
         add(f"{pipeline}, {workers} workers vs 1 ({size}), projected from CPU times", projected, f">= {TARGETS['speedup_2_workers']}x", None,
@@ -440,14 +450,14 @@ def format_table(report: dict) -> str:
     for size, c in report["corpora"].items():
         lines.append(f"corpus {size}: {c['words']:,} words, {c['docs']:,} documents" + (f" ({c['repeated_docs']} repeated)" if c["repeated_docs"] else ""))
     lines.append("")
-    header = f"{'run':<30} {'words':>10} {'docs':>6} {'wall s':>8} {'words/s':>9} {'docs/s':>7} {'words/CPU-s':>11} {'peak MB':>8} {'worker MB':>9} {'x tok':>6} {'load':>5}"
+    header = f"{'run':<30} {'words':>10} {'docs':>6} {'wall s':>8} {'job s':>7} {'words/s':>9} {'docs/s':>7} {'words/CPU-s':>11} {'peak MB':>8} {'worker MB':>9} {'x tok':>6} {'load':>5}"
     lines += [header, "-" * len(header)]
     for name, row in report["runs"].items():
         if "failed" in row:
             lines.append(f"{name:<30} FAILED: {row['failed']}")
             continue
         lines.append(
-            f"{name:<30} {row['words']:>10,} {row['docs']:>6,} {row['seconds']:>8.2f} {_fmt(row['words_per_s']):>9} "
+            f"{name:<30} {row['words']:>10,} {row['docs']:>6,} {row['seconds']:>8.2f} {_fmt(row.get('job_seconds'), '.2f'):>7} {_fmt(row['words_per_s']):>9} "
             f"{_fmt(row['docs_per_s'], ',.1f'):>7} {_fmt(row['words_per_cpu_s']):>11} {_fmt(row['peak_rss_mb'], ',.0f'):>8} "
             f"{_fmt(row.get('worker_peak_rss_mb'), ',.0f'):>9} {_fmt(row.get('x_tokenizer'), '.1f'):>6} {row.get('load_average_1m', 0):>5.1f}"
         )

@@ -42,7 +42,7 @@ def run(
 ) -> None:
     """Annotate articles and write documents, sentences, entities, dates, figures and claims JSONL."""
     from .io import normalize_published
-    from .runner import ENGINES, InputFailure, PipelineConfigError, ShardFailure, build_nlp, parse_overrides, run_corpus
+    from .runner import ENGINES, InputFailure, PipelineConfigError, ShardFailure, build_nlp, check_pipeline_config, parse_overrides, run_corpus
 
     if engine not in ENGINES:
         _fail(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}", 2)
@@ -53,7 +53,10 @@ def run(
         if published:
             normalize_published(published)
         overrides = parse_overrides(set_ or [])
-        nlp = build_nlp(config, overrides, model=model)
+        # with workers, each worker builds the pipeline and this process only checks the config
+        nlp = build_nlp(config, overrides, model=model) if workers == 1 and engine == "local" else None
+        if nlp is None:
+            check_pipeline_config(config, overrides, model=model)
     except (PipelineConfigError, ValueError) as err:
         _fail(str(err), 2)
     progress = _progress_bar()
@@ -76,6 +79,8 @@ def run(
             on_progress=progress,
             on_error=lambda err: typer.echo(f"skipped: {err}" if err.skipped else f"warning: {err}", err=True),
         )
+    except PipelineConfigError as err:
+        _fail(str(err), 2)
     except InputFailure as err:
         _fail(f"{err} (--strict)")
     except ShardFailure as err:

@@ -51,6 +51,15 @@ def ensure_extensions() -> None:
 _TEXT_CACHE: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """Seed :func:`doc_text` with the text the Doc was made from (the runner has it already).
+
+    spaCy's tokenizer is non-destructive (``doc.text`` always equals its input), so the source
+    string can stand in for ``doc.text`` without rebuilding it from every token.
+    """
+    _TEXT_CACHE[doc] = text
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, computed once per Doc.
 

@@ -147,14 +147,24 @@ def open_engine(
     return LocalEngine(spec, workers=workers, retries=retries, start_method=start_method)
 
 
-def _warm_up(spec: PipelineSpec) -> int:
-    """Build (and cache) the pipeline in this worker process."""
-    get_pipeline(spec)
-    return os.getpid()
+def _warm_up(spec: PipelineSpec) -> dict:
+    """Build (and cache) the pipeline in this worker process; say what it is (hash, model)."""
+    from .runner import model_info
+
+    nlp, chash, _ = _pipeline_entry(spec)
+    return {"pid": os.getpid(), "config_hash": chash, "model": model_info(nlp)}
+
+
 
 
 def default_start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _dask_imported() -> bool:
+    import sys
+
+    return "distributed" in sys.modules
 
 
 def _pool(workers: int, start_method: str | None) -> ProcessPoolExecutor:
@@ -162,8 +172,24 @@ def _pool(workers: int, start_method: str | None) -> ProcessPoolExecutor:
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         # Import spaCy and the stages once in the fork server; each worker forks from it.
-        context.set_forkserver_preload(["pipeline.runner"])
+        context.set_forkserver_preload(["pipeline.runner"] + (["distributed"] if _dask_imported() else []))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _preload_forkserver_for_dask() -> None:
+    """LocalCluster workers fork from a server that has already imported Dask and the pipeline.
+
+    Dask's default (``spawn``) starts each worker as a fresh interpreter that imports
+    distributed, spaCy and the stages again; with ``forkserver`` they are imported once.
+    Dask sets the server's preload list only if nobody did (``distributed.utils``); ours names
+    both, and whichever engine starts the server first, its workers find both imported.
+    """
+    if default_start_method() != "forkserver":
+        return
+    from distributed import utils as dask_utils
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "pipeline.runner"])
+    dask_utils._forkserver_preload_set = True
 
 
 def _failure(task: ShardTask, attempts: int, error: str) -> ShardFailure:
@@ -180,9 +206,17 @@ class LocalEngine:
         self.spec, self.workers, self.retries, self.start_method = spec, workers, retries, start_method
         started = time.perf_counter()
         self.pool: ProcessPoolExecutor | None = _pool(workers, start_method)
-        for _ in range(workers):
-            self.pool.submit(_warm_up, spec)
+        self.warm_ups = [self.pool.submit(_warm_up, spec) for _ in range(workers)]
         self.stats = {"engine_start_seconds": round(time.perf_counter() - started, 3)}
+
+    def pipeline_info(self) -> dict:
+        """Config hash and model of the pipeline the workers built (waits for the first one).
+
+        The parent of a parallel run does not build the pipeline itself: on a machine whose
+        cores are all workers, that build would only delay theirs.
+        """
+        done, _ = wait(self.warm_ups, return_when=FIRST_COMPLETED)
+        return next(iter(done)).result()
 
     def run(self, tasks: Sequence[ShardTask]) -> Iterator[ShardResult]:
         attempts: dict[int, int] = {t.index: 0 for t in tasks}
@@ -240,12 +274,14 @@ class DaskEngine:
         self.client = self.cluster = None
         self.error: BaseException | None = None
         self.stats: dict = {}
+        self.warm_ups: list = []
         self._thread = threading.Thread(target=self._start, name="claims-dask-start", daemon=True)
         self._thread.start()
 
     def _start(self) -> None:
         started = time.perf_counter()
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError as err:  # pragma: no cover - dask[distributed] is a dependency
             self.error = ShardFailure(f"the dask engine needs dask[distributed] ({err}): pip install 'dask[distributed]'")
@@ -254,18 +290,32 @@ class DaskEngine:
             if self.scheduler:
                 self.client = Client(self.scheduler, timeout="30s")
             else:
-                self.cluster = LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.CRITICAL,
-                )
+                _preload_forkserver_for_dask()
+                with dask.config.set({"distributed.worker.multiprocessing-method": default_start_method()}):
+                    self.cluster = LocalCluster(
+                        n_workers=self.workers, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs=logging.CRITICAL,
+                    )
                 self.client = Client(self.cluster)
             # Load the pipeline on every worker now, pinned so each worker builds its own.
-            for address in self.client.scheduler_info()["workers"]:
+            self.warm_ups = [
                 self.client.submit(_warm_up, self.spec, workers=[address], allow_other_workers=False, pure=False)
+                for address in self.client.scheduler_info()["workers"]
+            ]
         except Exception as err:  # noqa: BLE001  reported when the run needs the cluster
             where = self.scheduler or "a LocalCluster"
             self.error = ShardFailure(f"cannot start the Dask engine on {where}: {type(err).__name__}: {err}")
         self.stats["engine_start_seconds"] = round(time.perf_counter() - started, 3)
+
+    def pipeline_info(self) -> dict:
+        """Config hash and model of the pipeline the workers built (waits for the first one)."""
+        from distributed import wait as dask_wait
+
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        done = dask_wait(self.warm_ups, return_when="FIRST_COMPLETED").done
+        return next(iter(done)).result()
 
     def run(self, tasks: Sequence[ShardTask]) -> Iterator[ShardResult]:
         from distributed import as_completed

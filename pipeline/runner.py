@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from . import __version__
 from . import registry as _registry  # noqa: F401  (registers the factories)
-from .extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, doc_text, ensure_extensions
+from .extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, doc_text, ensure_extensions, remember_text
 from .io import (
     DEFAULT_MAX_BYTES,
     Article,
@@ -130,6 +130,13 @@ def load_pipeline_config(config_path: str | Path | None = None, overrides: dict 
     return config
 
 
+def check_pipeline_config(config_path: str | Path | None = None, overrides: dict | None = None, *, model: str | None = None) -> None:
+    """The checks of :func:`build_nlp` that need no build: the config parses, its models exist."""
+    config = load_pipeline_config(config_path, overrides, model=model)
+    for source in config_sources(config):
+        check_model_available(source)
+
+
 def _has_path(config, key: str) -> bool:
     section, _, name = key.partition(".")
     return section in config and name in config[section]
@@ -188,7 +195,7 @@ def model_info(nlp: Language) -> dict:
         "sources": sources,
         "models": metas,
         "trained_components": trained,
-        "pipeline": nlp.pipe_names,
+        "pipeline": list(nlp.pipe_names),  # a SimpleFrozenList cannot be unpickled
     }
 
 
@@ -197,6 +204,7 @@ def model_info(nlp: Language) -> dict:
 
 def make_doc(nlp: Language, article: Article) -> Doc:
     doc = nlp.make_doc(article.text)
+    remember_text(doc, article.text)
     doc._.doc_id = article.doc_id
     doc._.published = article.published
     doc._.title = article.title
@@ -701,7 +709,7 @@ def process_shard(
                     timer.add("tokenizer", time.perf_counter() - t0)
                 for annotated in annotate(nlp, docs, batch_size=len(docs) or 1, timer=timer, on_error=stage_error):
                     write(annotated)
-                del docs, annotated  # nothing allocated in the zone may outlive it
+                docs = annotated = None  # nothing allocated in the zone may outlive it
             _words_seen[nlp] = _words_seen.get(nlp, 0) + n_words - words_before
             if on_progress:
                 on_progress(len(processed))
@@ -780,8 +788,16 @@ def run_corpus(
     started = time.perf_counter()
     out = Path(out_dir)
     default_published = normalize_published(published) if published else None
-    nlp = nlp or build_nlp(config_path, overrides, model=model)
-    chash = config_hash(nlp)
+    distributed = engine == "dask" or workers > 1
+    if nlp is None and not distributed:
+        nlp = build_nlp(config_path, overrides, model=model)
+    elif nlp is None:
+        # The workers build the pipeline; this process only checks the config (a second full
+        # build here would compete with theirs for the same cores) and takes the pipeline's hash
+        # and model from the first worker that is ready.
+        check_pipeline_config(config_path, overrides, model=model)
+    chash = config_hash(nlp) if nlp is not None else None
+    pipeline_model = model_info(nlp) if nlp is not None else None
     errors: list[InputError] = []
 
     def report(err: InputError) -> None:
@@ -791,7 +807,6 @@ def run_corpus(
         if strict and err.skipped:
             raise InputFailure(err)
 
-    distributed = engine == "dask" or workers > 1
     executor = None
     results: list[ShardResult] = []
     try:
@@ -800,7 +815,21 @@ def run_corpus(
 
             spec = PipelineSpec.of(config_path, overrides, model, chash)
             executor = open_engine(spec, engine=engine, workers=workers, scheduler=scheduler, retries=retries)
-        refs = scan_inputs(inputs, max_bytes=max_bytes, report=report)
+        # Input problems are reported once the pipeline is known to build (as a serial run does).
+        scan_errors: list[InputError] = []
+        refs = scan_inputs(inputs, max_bytes=max_bytes, report=scan_errors.append)
+        if chash is None:
+            try:
+                info = executor.pipeline_info()
+            except ShardFailure:
+                raise
+            except Exception as err:  # the workers could not build it: one line, as build_nlp says it
+                message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                raise PipelineConfigError(message if isinstance(err, PipelineConfigError) else f"cannot build the pipeline: {message}") from None
+            chash, pipeline_model = info["config_hash"], info["model"]
+            executor.spec = PipelineSpec.of(config_path, overrides, model, chash)
+        for err in scan_errors:
+            report(err)
         previous = _previous_run(out) if not force else {}
         prev_hashes = previous.get("documents", {}) if previous.get("config_hash") == chash else {}
         reuse = {d for d, ref in refs.items() if prev_hashes.get(d) == ref.sha256}
@@ -862,7 +891,7 @@ def run_corpus(
         "config_hash": chash,
         "config": str(config_path or (MODEL_CONFIG if model else DEFAULT_CONFIG)),
         "overrides": {k: v for k, v in (overrides or {}).items()},
-        "model": model_info(nlp),
+        "model": pipeline_model,
         "spacy_version": spacy.__version__,
         "inputs": [{"doc_id": d, "source": refs[d].source, "line": refs[d].line, "sha256": refs[d].sha256} for d in sorted(refs)],
         "documents": merged["documents"],

@@ -196,3 +196,24 @@ def test_cli_workers_and_engine_options(batch, serial, tmp_path):
     assert bad.exit_code == 2 and bad.stderr.strip().splitlines() == ["error: --engine 'spark': expected one of local, dask"]
     bad = runner.invoke(app, ["run", str(batch), "--out", str(out), "--scheduler", "tcp://127.0.0.1:8786"])
     assert bad.exit_code == 2 and bad.stderr.strip() == "error: --scheduler needs --engine dask"
+
+
+def test_parallel_parent_takes_pipeline_facts_from_its_workers(batch, serial, tmp_path):
+    # no nlp given: the parent only checks the config, the workers build the pipeline
+    out = tmp_path / "nobuild"
+    run_corpus([str(batch)], out, config_path=DEFAULT_CONFIG, batch_size=1, published="2024-01", workers=2)
+    assert_same_files(serial, out)
+    ours, theirs = (json.loads((d / "run.json").read_text()) for d in (out, serial))
+    assert ours["config_hash"] == theirs["config_hash"]
+    assert ours["model"] == theirs["model"] and ours["model"]["name"] == "claims_syntax"
+
+
+def test_cli_workers_cannot_build_pipeline_one_line(batch, tmp_path):
+    result = CliRunner().invoke(app, ["run", str(batch), "--out", str(tmp_path / "x"), "--workers", "2",
+                                      "--set", 'nlp.pipeline=["segmenter","nosuch"]'])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: cannot build the pipeline: [E956] Can't find component 'nosuch' in [components] block in the config. "
+        "Available components: segmenter, tok2vec, tagger, morphologizer, trainable_lemmatizer, parser, entities, dates, figures, claims"
+    ]
+    assert not (tmp_path / "x" / "run.json").exists()

@@ -21,17 +21,18 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import SPANS_DATES, SPANS_ENTITIES, ensure_extensions
+from ..extensions import SPANS_DATES, SPANS_ENTITIES, doc_text, ensure_extensions
 from ..records import RecordContext
 from ..resources import ResourceError, read_table
 from .segment import boilerplate_ranges
@@ -139,6 +140,11 @@ class Grammar:
     cue_tense: dict[str, str]
     ed_exceptions: frozenset[str]
     row_of_rule: dict[str, list[int]] = field(default_factory=dict)
+    # first-word key -> the words that can follow it after one space in some row of that key
+    # (None: anything can); see :func:`second_words` and :func:`can_start_here`
+    next_words: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    # per-grammar caches filled while documents are processed (see :class:`HashLookup`)
+    lookup_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _alt(forms: Iterable[str]) -> str:
@@ -302,6 +308,7 @@ def build_grammar(tables: dict[str, list[dict[str, str]]]) -> Grammar:
     )
     for row in rows:
         grammar.row_of_rule.setdefault(row.rule, []).append(row.index)
+    grammar.next_words = _next_word_table(rows, grammar.dispatch)
     for key_rows in set(grammar.dispatch.values()):
         _joined(grammar, key_rows)   # compile once here, not during the first documents
     return grammar
@@ -323,6 +330,23 @@ def char_key(ch: str) -> str:
     return DIGIT_KEY if ch.isdigit() else f"<CHAR:{ch}>"
 
 
+def _class_chars(items) -> set[str] | None:
+    """The characters a parsed regex class (``[...]``) can match, or None when too many to list."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre_c.RANGE and av[1] - av[0] < 64:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is _sre_c.CATEGORY and av in (_sre_c.CATEGORY_DIGIT, getattr(_sre_c, "CATEGORY_UNI_DIGIT", None)):
+            chars.update("0123456789")
+        elif op is _sre_c.CATEGORY and av in (_sre_c.CATEGORY_SPACE, getattr(_sre_c, "CATEGORY_UNI_SPACE", None)):
+            chars.add(" ")
+        else:
+            return None
+    return chars
+
+
 def first_keys(source: str, where: str = "pattern") -> set[str]:
     """The first words a regex can match, lowercased ("between", "the", "mid"), or <DIGIT> / <CHAR:c>.
 
@@ -330,21 +354,6 @@ def first_keys(source: str, where: str = "pattern") -> set[str]:
     starts with one of these words, instead of running every pattern at every position.
     """
     parsed = _sre_p.parse(source, re.IGNORECASE)
-
-    def in_chars(items) -> set[str] | None:
-        chars: set[str] = set()
-        for op, av in items:
-            if op is _sre_c.LITERAL:
-                chars.add(chr(av))
-            elif op is _sre_c.RANGE and av[1] - av[0] < 64:
-                chars.update(chr(c) for c in range(av[0], av[1] + 1))
-            elif op is _sre_c.CATEGORY and av in (_sre_c.CATEGORY_DIGIT, getattr(_sre_c, "CATEGORY_UNI_DIGIT", None)):
-                chars.update("0123456789")
-            elif op is _sre_c.CATEGORY and av in (_sre_c.CATEGORY_SPACE, getattr(_sre_c, "CATEGORY_UNI_SPACE", None)):
-                chars.add(" ")
-            else:
-                return None
-        return chars
 
     def walk(items: list, prefix: str, depth: int = 0) -> set[str]:
         if depth > 200:
@@ -354,7 +363,7 @@ def first_keys(source: str, where: str = "pattern") -> set[str]:
             if op in _ZERO_WIDTH:
                 continue
             if op is _sre_c.LITERAL or op is _sre_c.IN:
-                chars = {chr(av)} if op is _sre_c.LITERAL else in_chars(av)
+                chars = {chr(av)} if op is _sre_c.LITERAL else _class_chars(av)
                 if chars is None:
                     raise ResourceError(f"{where}: cannot tell which words the pattern starts with")
                 out: set[str] = set()
@@ -384,6 +393,160 @@ def first_keys(source: str, where: str = "pattern") -> set[str]:
         return {prefix}
 
     return walk(list(parsed.data), "")
+
+
+class _AnyNext(Exception):
+    """The pattern's first word cannot be read: nothing is known about what follows it."""
+
+
+def second_words(source: str) -> dict[str, set[str] | None]:
+    """For each first word of a regex (as :func:`first_keys` computes it), what can follow it: the
+    dispatch key of the word after exactly one whitespace character, or :func:`after_key` of a
+    sign glued to it ("mid-2025"); None: the regex can go on otherwise (several spaces, the
+    pattern ending after the first word, a construct this analysis does not follow), so anything
+    may follow.
+
+    An over-approximation by construction: whenever the walk is unsure it answers None. Keys are
+    only computed for words that start with a letter (digit- and symbol-keyed rows are not gated).
+    """
+    parsed = _sre_p.parse(source, re.IGNORECASE)
+    out: dict[str, set[str] | None] = {}
+
+    def add(w1: str, w2: str | None) -> None:
+        if w2 is None or not (w2.isascii() or w2.startswith("<")):
+            out[w1] = None
+        elif out.get(w1, ()) is not None:
+            out.setdefault(w1, set()).add(w2)
+
+    # w1 None: reading the first word (``prefix``); else reading the second one (``prefix``, "" =
+    # right after the single space). ``loose``: inside or after a repeat that may run more than
+    # once, where "one step, then the rest" no longer describes the text: answer None.
+    def walk(items: list, w1: str | None, prefix: str, loose: bool, depth: int = 0) -> None:
+        if depth > 200:
+            raise _AnyNext
+        for i, (op, av) in enumerate(items):
+            rest = items[i + 1:]
+            if op in _ZERO_WIDTH:
+                continue
+            if op is _sre_c.LITERAL or op is _sre_c.IN:
+                chars = {chr(av)} if op is _sre_c.LITERAL else _class_chars(av)
+                if chars is None:
+                    if w1 is None:
+                        if not prefix:
+                            raise _AnyNext
+                        add(prefix, None)
+                    else:
+                        add(w1, None)
+                    return
+                for ch in chars:
+                    if w1 is None:
+                        if ch.isalpha():
+                            walk(rest, None, prefix + ch.lower(), loose, depth + 1)
+                        elif not prefix:
+                            continue        # a digit/symbol first word: not gated
+                        elif loose:
+                            add(prefix, None)
+                        elif ch.isspace():
+                            walk(rest, prefix, "", loose, depth + 1)
+                        else:
+                            add(prefix, after_key(ch))   # "a-year", "mid-2025": glued to a sign
+                    elif ch.isalpha():
+                        walk(rest, w1, prefix + ch.lower(), loose, depth + 1)
+                    elif prefix:
+                        add(w1, None if loose else prefix)
+                    elif ch.isspace():
+                        add(w1, None)       # a second space
+                    else:
+                        add(w1, char_key(ch))   # one digit or sign: what repeats after it does not matter
+                return
+            if op is _sre_c.BRANCH:
+                for alt in av[1]:
+                    walk(list(alt.data) + rest, w1, prefix, loose, depth + 1)
+                return
+            if op is _sre_c.SUBPATTERN:
+                walk(list(av[-1].data) + rest, w1, prefix, loose, depth + 1)
+                return
+            if op in _REPEATS:
+                lo, hi, sub = av
+                if hi != 0:
+                    walk(list(sub.data) + rest, w1, prefix, loose or hi > 1, depth + 1)
+                if lo == 0:
+                    walk(rest, w1, prefix, loose, depth + 1)
+                return
+            # anything else (a back reference, "any character" ...)
+            if w1 is None:
+                if not prefix:
+                    raise _AnyNext
+                add(prefix, None)
+            else:
+                add(w1, None)
+            return
+        if w1 is None:
+            if prefix:
+                add(prefix, None)    # the pattern can end right after its first word
+        else:
+            add(w1, prefix if prefix and not loose else None)
+
+    walk(list(parsed.data), None, "", False)
+    return out
+
+
+def after_key(ch: str) -> str:
+    """Key of a non-letter, non-space character glued to the first word (see :func:`second_words`)."""
+    return f"<AFTER:{ch}>"
+
+
+def _next_word_table(rows: Sequence[Row], dispatch: dict[str, tuple[int, ...]]) -> dict[str, frozenset[str] | None]:
+    """Per letter-initial dispatch key: the union of :func:`second_words` over its rows (None = any)."""
+    per_row: dict[int, dict[str, set[str] | None] | None] = {}
+    for row in rows:
+        try:
+            per_row[row.index] = second_words(row.source)
+        except _AnyNext:
+            per_row[row.index] = None
+    table: dict[str, frozenset[str] | None] = {}
+    for key, indices in dispatch.items():
+        if not key[0].isalpha():
+            continue
+        words: set[str] = set()
+        for i in indices:
+            info = per_row[i]
+            nxt = info.get(key) if info is not None else None
+            if nxt is None:
+                words = None
+                break
+            words |= nxt
+        table[key] = None if words is None else frozenset(words)
+    return table
+
+
+def can_start_here(g: Grammar, text: str, pos: int, hi: int, rows: Sequence[int]) -> bool:
+    """Cheap exact pre-test for :func:`match_at`: False only when no row of ``rows`` can match at
+    ``pos``, because the word after the first one is not one the rows can continue with ("the
+    United States": no date pattern has "the united"). Most "the", "a", "in" are rejected here
+    without running the big alternation. Words outside ASCII are always let through (case-
+    insensitive matching folds some of them onto ASCII letters)."""
+    m = _FIRST_TWO.match(text, pos, hi)
+    if m is None:
+        return True
+    first, space, second, sign_after_space, sign = m.groups()
+    key = first.lower()
+    if not key.isascii() or g.dispatch.get(key) is not rows:
+        return True   # a word the table was not built for: let the regex decide
+    nxt = g.next_words.get(key)
+    if nxt is None:
+        return True
+    if space:
+        if second:
+            second = second.lower()
+            return second in nxt or not second.isascii()
+        return sign_after_space is not None and char_key(sign_after_space) in nxt
+    return sign is not None and after_key(sign) in nxt
+
+
+# A word, then one space and a word or a sign, or a sign glued to it. "[^\W\d_]" is a superset of
+# str.isalpha: a longer run only makes the test let more through.
+_FIRST_TWO = re.compile(r"([^\W\d_]+)(?:(\s)(?:([^\W\d_]+)|(.))?|(.))?", re.DOTALL)
 
 
 def word_key(text: str, pos: int) -> str:
@@ -1324,7 +1487,7 @@ def match_at(g: Grammar, text: str, pos: int, lo: int, hi: int, prev_end: int | 
     the winner fails a context check are the rows after it tried one by one.
     """
     rows = tuple(g.dispatch.get(word_key(text, pos), ())) if rows is None else tuple(rows)
-    if not rows:
+    if not rows or not can_start_here(g, text, pos, hi, rows):
         return None
     m = _joined(g, rows).match(text, pos, hi)
     if m is None:
@@ -1410,6 +1573,16 @@ def _entity_ranges(doc: Doc) -> list[tuple[int, int]]:
     return sorted({(s.start_char, s.end_char) for s in spans if s.label_ not in NUMERIC_ENTITY_LABELS})
 
 
+def overlapping(ranges: Sequence[tuple[int, int]], starts: Sequence[int], reach: Sequence[int],
+                lo: int, hi: int) -> list[tuple[int, int]]:
+    """The sorted ``ranges`` that overlap [lo, hi), in order (= ``[r for r in ranges if r[0] < hi
+    and lo < r[1]]``) without scanning them all: ``starts`` are the ranges' starts and ``reach`` the
+    running maximum of their ends, so both ends of the slice to check are found by bisection."""
+    a = bisect_right(reach, lo)
+    b = bisect_left(starts, hi)
+    return [r for r in ranges[a:b] if lo < r[1]]
+
+
 TENSE_CODES = {"past": 1, "present": 2, "future": 3}
 TENSE_NAMES = {1: "past", 2: "present", 3: "future"}
 _BE_BEFORE_ED = ("is", "are", "be", "been", "being", "am", "get", "gets", "the", "a", "an", "its",
@@ -1426,22 +1599,22 @@ class DocView:
     """
 
     def __init__(self, doc: Doc, g: Grammar) -> None:
-        from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START, SPACY
+        from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
 
         self.doc, self.g = doc, g
         n = self.n = len(doc)
-        arr = doc.to_array([ORTH, SPACY, LOWER, IDX, LENGTH, SENT_START]) if n else np.zeros((0, 6), dtype=np.uint64)
-        strings = doc.vocab.strings
-        orth = arr[:, 0].tolist()
-        self.text = "".join([strings[o] + " " if sp else strings[o] for o, sp in zip(orth, arr[:, 1].tolist())])
-        self.orth = arr[:, 0]
-        self.lowers = arr[:, 2]
-        self.idx = arr[:, 3].astype(np.int64)
-        self.ends = self.idx + arr[:, 4].astype(np.int64)
-        self.sent_start = arr[:, 5].astype(np.int64)   # 1 start, -1 not, 0 unknown
+        arr = doc.to_array([LOWER, IDX, LENGTH, SENT_START]) if n else np.zeros((0, 4), dtype=np.uint64)
+        self.text = doc_text(doc)   # the runner's source string; never rebuilt from the tokens
+        self._orth: np.ndarray | None = None   # read on demand (only tense cues use it)
+        self.lowers = arr[:, 0]
+        self.idx = arr[:, 1].astype(np.int64)
+        self.ends = self.idx + arr[:, 2].astype(np.int64)
+        self.sent_start = arr[:, 3].astype(np.int64)   # 1 start, -1 not, 0 unknown
         self.has_dep = doc.has_annotation("DEP")
         self.rows_of: dict[int, tuple[int, ...]] = {}    # lowercase hash -> pattern rows starting with it
-        self._cues: np.ndarray | None = None
+        self.start_rows: list[tuple[int, ...]] = []       # the rows of each start_tokens() token
+        self._cues: dict[tuple[int, int], list[int]] = {}
+        self._be: set[int] | None = None
         self._para_starts: list[int] | None = None
 
     def paragraph_of(self, char: int) -> int:
@@ -1477,50 +1650,104 @@ class DocView:
         """Sorted indices of the tokens some pattern can start at (vectorized gate)."""
         if not self.n:
             return np.zeros(0, dtype=np.int64)
-        cache = _STARTS_CACHE.setdefault(id(self.g), {})
-        strings = self.doc.vocab.strings
-        hits = []
-        for h in np.unique(self.lowers).tolist():
-            rows = cache.get(h)
-            if rows is None:
-                word = strings[h]
-                rows = cache[h] = self.g.dispatch.get(word_key(word, 0), ()) if word else ()
-            if rows:
-                hits.append(h)
-                self.rows_of[h] = rows
-        return np.flatnonzero(np.isin(self.lowers, np.asarray(hits, dtype=self.lowers.dtype)))
+        table = _lookup_table(self.g, "starts", lambda word: _rows_id(self.g, word))
+        ids = table.lookup(self.lowers, self.doc.vocab.strings)
+        starts = np.flatnonzero(ids)
+        all_rows = self.g.lookup_cache.get("rows", [()])
+        self.start_rows = [all_rows[k] for k in ids[starts].tolist()]
+        self.rows_of.update(zip(self.lowers[starts].tolist(), self.start_rows))
+        return starts
 
     def token_end(self, char_end: int) -> int | None:
         """Index + 1 of the token ending exactly at ``char_end`` (None: inside a token)."""
         k = int(np.searchsorted(self.ends, char_end))
         return k + 1 if k < self.n and int(self.ends[k]) == char_end else None
 
-    def cues(self) -> np.ndarray:
-        """Tense cue code per token (0 none, 1 past, 2 present, 3 future), computed on first use."""
-        if self._cues is None:
+    @property
+    def orth(self) -> np.ndarray:
+        """ORTH hash per token."""
+        if self._orth is None:
+            from spacy.attrs import ORTH
+            self._orth = self.doc.to_array(ORTH) if self.n else np.zeros(0, dtype=np.uint64)
+        return self._orth
+
+    def cues(self, start: int = 0, end: int | None = None) -> np.ndarray:
+        """Tense cue code per token of [start, end) (0 none, 1 past, 2 present, 3 future)."""
+        return np.asarray(self.cue_codes(start, self.n if end is None else end), dtype=np.int8)
+
+    def cue_codes(self, start: int, end: int) -> list[int]:
+        """:meth:`cues` as a list, computed on first use: only the sentences with a tense-dependent
+        date need them, and for one sentence plain lists beat numpy calls."""
+        got = self._cues.get((start, end))
+        if got is None:
             g, strings = self.g, self.doc.vocab.strings
-            uniq, inverse = np.unique(self.orth, return_inverse=True)
-            codes = np.zeros(len(uniq), dtype=np.int8)
-            cache = _CUE_CACHE.setdefault(id(g), {})
-            for j, h in enumerate(uniq.tolist()):
+            cache = g.lookup_cache.setdefault("cue_codes", {})
+            got = []
+            for h in self.orth[start:end].tolist():
                 c = cache.get(h)
                 if c is None:
                     c = cache[h] = _cue_code(g, strings[h])
-                codes[j] = c
-            cues = codes[inverse.reshape(-1)]
+                got.append(c)
             # "-ed" words (code 4) count as past unless a form of "be", a determiner or "to" precedes
-            ed = np.flatnonzero(cues == 4)
-            if len(ed):
-                be = _be_hashes(self.doc)
-                prev = self.lowers[np.maximum(ed - 1, 0)]
-                cues[ed] = np.where(np.isin(prev, be) & (ed > 0), 0, 1)
-            self._cues = cues
-        return self._cues
+            if 4 in got:
+                if self._be is None:
+                    self._be = set(_be_hashes(self.doc).tolist())
+                for j, c in enumerate(got):
+                    if c == 4:
+                        at = start + j
+                        got[j] = 0 if at > 0 and int(self.lowers[at - 1]) in self._be else 1
+            self._cues[(start, end)] = got
+        return got
 
 
-_STARTS_CACHE: dict[int, dict[int, tuple[int, ...]]] = {}
 _PARA_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
-_CUE_CACHE: dict[int, dict[int, int]] = {}
+
+
+class HashLookup:
+    """A function of a token string, cached per string hash across Docs as two sorted arrays, so that
+    a whole Doc's column of hashes is looked up with one ``searchsorted`` (``np.unique`` plus a
+    Python loop over the distinct hashes of every Doc cost more than the date search itself)."""
+
+    def __init__(self, fn, dtype=np.int64) -> None:
+        self.fn, self.dtype = fn, dtype
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.values = np.zeros(0, dtype=dtype)
+
+    def lookup(self, hashes: np.ndarray, strings) -> np.ndarray:
+        """``fn(strings[h])`` for every hash in ``hashes`` (the values array is shared: do not modify)."""
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        if not len(hashes):
+            return np.zeros(0, dtype=self.dtype)
+        pos = np.searchsorted(self.keys, hashes)
+        if not len(self.keys) or not (self.keys[np.minimum(pos, len(self.keys) - 1)] == hashes).all():
+            known = self.keys[np.minimum(pos, len(self.keys) - 1)] == hashes if len(self.keys) else np.zeros(len(hashes), bool)
+            new = np.unique(hashes[~known])
+            values = np.asarray([self.fn(strings[h]) for h in new.tolist()], dtype=self.dtype)
+            keys = np.concatenate([self.keys, new])
+            order = np.argsort(keys, kind="stable")
+            self.keys, self.values = keys[order], np.concatenate([self.values, values])[order]
+            pos = np.searchsorted(self.keys, hashes)
+        return self.values[pos]
+
+
+def _lookup_table(g: Grammar, name: str, fn, dtype=np.int64) -> HashLookup:
+    table = g.lookup_cache.get(name)
+    if table is None:
+        table = g.lookup_cache[name] = HashLookup(fn, dtype)
+    return table
+
+
+def _rows_id(g: Grammar, word: str) -> int:
+    """Index (in ``g.lookup_cache["rows"]``) of the pattern rows a token can start; 0: none."""
+    rows = g.dispatch.get(word_key(word, 0), ()) if word else ()
+    if not rows:
+        return 0
+    all_rows = g.lookup_cache.setdefault("rows", [()])
+    ids = g.lookup_cache.setdefault("rows_id", {})
+    if rows not in ids:
+        ids[rows] = len(all_rows)
+        all_rows.append(rows)
+    return ids[rows]
 
 
 def _be_hashes(doc: Doc) -> np.ndarray:
@@ -1552,18 +1779,14 @@ def _tense_at(view: DocView, sent: tuple[int, int], start: int, end: int, use_pa
         if t:
             return t
     a, b = sent
-    codes = view.cues()[a:b]
-    where = np.flatnonzero(codes)
-    if not len(where):
-        return None
-    pos = where + a
-    inside = (pos >= start) & (pos < end)
-    dist = np.where(pos < start, start - pos, pos - end + 1)
-    dist[inside] = 1 << 30
-    k = int(np.argmin(dist))
-    if dist[k] == 1 << 30:
-        return None
-    return TENSE_NAMES.get(int(codes[where[k]]))
+    best, code = None, 0
+    for pos, c in enumerate(view.cue_codes(a, b), a):
+        if not c or start <= pos < end:
+            continue   # no cue, or a cue inside the date itself
+        dist = start - pos if pos < start else pos - end + 1
+        if best is None or dist < best:   # the first of equally near cues wins
+            best, code = dist, c
+    return TENSE_NAMES.get(code) if best is not None else None
 
 
 def _tense_from_parse(span: Span) -> str | None:
@@ -1622,18 +1845,24 @@ def iter_found(view: DocView, sentences: Iterable[tuple[int, int]] | None = None
     """Every date expression of the body sentences, token-aligned, outside entities, in order."""
     g, text = view.g, view.text
     blocked = _entity_ranges(view.doc)
-    starts = view.start_tokens()
-    idx, lowers, rows_of = view.idx, view.lowers, view.rows_of
+    b_starts = [r[0] for r in blocked]
+    b_reach = list(accumulate((r[1] for r in blocked), max))
+    # plain lists: indexing numpy arrays one element at a time costs more than the lookups
+    start_arr = view.start_tokens()
+    starts = start_arr.tolist()
+    start_chars = view.idx[start_arr].tolist()
+    start_rows = view.start_rows
+    idx, ends = view.idx, view.ends
     for a, b in (view.sentences() if sentences is None else sentences):
-        lo, hi = int(idx[a]), int(view.ends[b - 1])
-        near = [r for r in blocked if r[0] < hi and lo < r[1]]
-        first, last = np.searchsorted(starts, [a, b])
+        lo, hi = int(idx[a]), int(ends[b - 1])
+        near = overlapping(blocked, b_starts, b_reach, lo, hi)
         prev_end: int | None = None
-        for i in starts[first:last].tolist():
-            pos = int(idx[i])
+        for k in range(bisect_left(starts, a), bisect_left(starts, b)):
+            pos = start_chars[k]
             if prev_end is not None and pos < prev_end:
                 continue
-            cand = match_at(g, text, pos, lo, hi, prev_end, rows_of[int(lowers[i])])
+            i = starts[k]
+            cand = match_at(g, text, pos, lo, hi, prev_end, start_rows[k])
             if cand is None or any(s < cand.end and cand.start < e and not _trailing_of_date(text, cand, s, e)
                                    for s, e in near):
                 continue

@@ -23,22 +23,24 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import IS_SPACE, ORTH, PREFIX, SENT_START, SPACY
+from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX, ORTH, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
-from ..extensions import SPANS_BOILERPLATE, SPANS_ENTITIES, ensure_extensions
+from ..extensions import SPANS_BOILERPLATE, SPANS_ENTITIES, doc_text, ensure_extensions
 from ..records import RecordContext
 from ..resources import ResourceError, read_jsonl, read_table
 
@@ -92,10 +94,14 @@ def _split_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
+@lru_cache(maxsize=16384)  # the same names recur in every article
 def slugify(text: str) -> str:
     """ASCII slug of a name: "Kuril Islands" -> "kuril-islands"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-") or "x"
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug_id(text: str) -> str:
@@ -244,7 +250,7 @@ def load_lexicons(root: str | Path | None = None) -> dict[str, list]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One proposed entity over tokens [start, end)."""
 
@@ -288,6 +294,7 @@ class Gazetteer:
     common_words: frozenset[str]
     short_owner: dict[str, int] = field(default_factory=dict)
     make_doc: Callable[[str], Doc] | None = None
+    exercise_names_re: re.Pattern | None = None  # any exercise name (prefilter for exercise_re)
 
 
 def _pattern_tokenizer(nlp: Language) -> Callable[[str], Doc]:
@@ -386,6 +393,7 @@ def compile_gazetteer(nlp: Language, entries: list[dict], lexicons: dict[str, li
         common_words=frozenset(lexicons.get("common_words", ())),
         short_owner=short_owner,
         make_doc=make,
+        exercise_names_re=re.compile("|".join(re.escape(e) for e in exercises)) if exercises else None,
     )
 
 
@@ -401,29 +409,44 @@ def analyzed_token_ranges(doc: Doc, sent_starts: Sequence[int] | None = None) ->
     starting inside a boilerplate paragraph), computed here from the sentence-start flags so no
     Span or Token objects are created. ``sent_starts``: token indices starting a sentence.
     """
-    boilerplate = sorted((s.start, s.end, s.label_) for s in doc.spans.get(SPANS_BOILERPLATE, []))
-    ranges: list[tuple[int, int]] = [(b_start, b_end) for b_start, b_end, label in boilerplate if label == "title"]
-    skip = [(b_start, b_end) for b_start, b_end, label in boilerplate if label != "title"]
     if sent_starts is None:
         if doc.has_annotation("SENT_START"):
             sent_starts = [s.start for s in doc.sents]
         else:
             sent_starts = [0]
-    bounds = sorted(set(sent_starts) | {0}) + [len(doc)]
-    for s_start, s_end in zip(bounds, bounds[1:]):
-        if s_start < s_end and not any(b_start <= s_start < b_end for b_start, b_end in skip):
-            ranges.append((s_start, s_end))
-    ranges.sort()
-    merged: list[tuple[int, int]] = []
-    for r_start, r_end in ranges:
-        if merged and r_start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(r_end, merged[-1][1]))
-        else:
-            merged.append((r_start, r_end))
-    return merged
+    return [tuple(r) for r in _analyzed_ranges(doc, sent_starts).tolist()]
 
 
-def _heading_mask(texts: list[str], is_space: list[bool], cap: list[bool], upper: list[bool]) -> list[bool]:
+def _analyzed_ranges(doc: Doc, sent_starts: Sequence[int]) -> np.ndarray:
+    """:func:`analyzed_token_ranges` as an (n, 2) array, computed with array operations (one
+    vector test per boilerplate paragraph, not a loop over the sentences)."""
+    boilerplate = sorted((s.start, s.end, s.label_) for s in doc.spans.get(SPANS_BOILERPLATE, []))
+    titles = [(b_start, b_end) for b_start, b_end, label in boilerplate if label == "title"]
+    starts = np.unique(np.array([*sent_starts, 0], dtype=np.int64))
+    ends = np.append(starts[1:], len(doc))
+    keep = starts < ends
+    for b_start, b_end, label in boilerplate:
+        if label != "title":
+            keep &= (starts < b_start) | (starts >= b_end)
+    starts, ends = starts[keep], ends[keep]
+    if titles:
+        starts = np.append(starts, [t[0] for t in titles])
+        ends = np.append(ends, [t[1] for t in titles])
+        order = np.lexsort((ends, starts))
+        starts, ends = starts[order], ends[order]
+    if len(starts) < 2:
+        return np.stack([starts, ends], axis=1)
+    # merge overlapping ranges (touching ones stay apart): a range opens a new group unless it
+    # starts before the furthest end so far; a group ends at its furthest end
+    reach = np.maximum.accumulate(ends)
+    opens = np.ones(len(starts), dtype=bool)
+    opens[1:] = starts[1:] >= reach[:-1]
+    closes = np.append(np.flatnonzero(opens)[1:] - 1, len(starts) - 1)
+    return np.stack([starts[opens], reach[closes]], axis=1)
+
+
+def _heading_mask(texts: list[str], is_space: list[bool], cap: list[bool], upper: list[bool],
+                  breaks: list[int] | None = None, lower: list[str] | None = None) -> list[bool]:
     """Tokens of title-case lines without final punctuation (headings, page labels, titles).
 
     Rules that guess names from capitalization are switched off there: in "Preparing for the
@@ -431,94 +454,164 @@ def _heading_mask(texts: list[str], is_space: list[bool], cap: list[bool], upper
     """
     n = len(texts)
     mask = [False] * n
+    if breaks is None:  # line breaks: whitespace tokens holding a newline
+        breaks = [i for i in compress(range(n), is_space) if "\n" in texts[i]]
+    if lower is None:
+        lower = [t.lower() for t in texts]
     start = 0
-    for i in range(n + 1):
-        if i < n and not (is_space[i] and "\n" in texts[i]):
-            continue
+    for i in breaks + [n]:
         if i - start > 40:  # headings are short lines
             start = i + 1
             continue
-        words = [k for k in range(start, i) if not is_space[k] and texts[k][:1].isalpha() and texts[k].lower() not in CONNECTORS]
+        words = [k for k in range(start, i) if not is_space[k] and texts[k][:1].isalpha() and lower[k] not in CONNECTORS]
         last = next((k for k in range(i - 1, start - 1, -1) if not is_space[k]), None)
         if len(words) >= 2 and last is not None and texts[last] not in (".", "?", "!", ":", ";", ")"):
             capitalized = sum(1 for k in words if cap[k] or upper[k])
             if capitalized >= 0.75 * len(words):
-                for k in range(start, i):
-                    mask[k] = True
+                mask[start:i] = [True] * (i - start)
         start = i + 1
     return mask
 
 
-_UPPER_INITIALS = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper())
-_UPPER_HASHES: dict[int, np.ndarray] = {}
-
-
-def _upper_initial_hashes(vocab) -> np.ndarray:
-    """String hashes of every uppercase first character (Latin, Greek, Cyrillic ...), per vocab."""
-    key = id(vocab.strings)
-    if key not in _UPPER_HASHES:
-        _UPPER_HASHES[key] = np.array([vocab.strings.add(c) for c in _UPPER_INITIALS], dtype="uint64")
-    return _UPPER_HASHES[key]
-
-
+_UPPER_INITIALS = frozenset(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper())
 _CAMEL_NAME = re.compile(r"^(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+[A-Z][a-z]+$")
+
+# Bits of a token string's flags (see _token_flags)
+_F_CAP, _F_UPPER, _F_SPACE, _F_OPENER, _F_NEWLINE = 1, 2, 4, 8, 16
+
+
+def _token_flags(text: str) -> int:
+    """Flag bits of one token string: a capitalized word ("Putin", "McFaul", "O’Neill",
+    "Shetler-Jones", "Vostok-2018", an initial "C."), an acronym ("NATO", "U.S.", "G7"), a
+    whitespace token (with a line break), a character that opens a quote or bracket."""
+    flags = 0
+    if text[:1] in _UPPER_INITIALS:  # uppercase first character (Latin, Greek, Cyrillic ...)
+        if len(text) == 2 and text[1] == ".":
+            flags |= _F_CAP  # an initial: "Gregory C. Allen"
+        elif len(text) > 1 and text.isupper():
+            flags |= _F_UPPER
+        elif text.istitle() or not text.isalpha() or _CAMEL_NAME.match(text) is not None:
+            flags |= _F_CAP
+    if text.isspace():
+        flags |= _F_SPACE
+        if "\n" in text:
+            flags |= _F_NEWLINE
+    if text in QUOTE_OPENERS:
+        flags |= _F_OPENER
+    return flags
+
+
+class _TokenTable:
+    """Facts about token strings (text, lowercase, flag bits, length), one row per distinct ORTH
+    hash, kept across documents: most of an article's tokens are strings seen before.
+
+    A hash names the same string in every StringStore (including transient strings of a memory
+    zone), so one table serves all pipelines. It is emptied when it would outgrow ``max_rows``,
+    and locked while in use (pipelines in threads of one process share it).
+    """
+
+    def __init__(self, max_rows: int = 200_000) -> None:
+        self.max_rows = max_rows
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.row_of: dict[int, int] = {}
+        self.texts = np.empty(4096, dtype=object)
+        self.lower = np.empty(4096, dtype=object)
+        self.flags = np.zeros(4096, dtype=np.uint8)
+        self.lengths = np.zeros(4096, dtype=np.int64)
+
+    def lookup(self, orths: np.ndarray, strings) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+        """Texts, lowercase texts, flag bits and lengths of tokens given by their ORTH hashes.
+
+        Each distinct hash is looked up once (np.unique); the per-token values are gathered by
+        numpy fancy indexing. A StringStore lookup, ``str.lower`` and flag tests per token cost
+        more than the rest of the view.
+        """
+        distinct, inverse = np.unique(orths, return_inverse=True)
+        keys = distinct.tolist()
+        with self._lock:
+            rows = list(map(self.row_of.get, keys))
+            if None in rows:
+                if len(self.row_of) + len(keys) > self.max_rows:
+                    self.clear()
+                self._add([key for key in keys if key not in self.row_of], strings)
+                rows = list(map(self.row_of.__getitem__, keys))
+            idx = np.array(rows, dtype=np.intp)[inverse]
+            return self.texts[idx].tolist(), self.lower[idx].tolist(), self.flags[idx], self.lengths[idx]
+
+    def _add(self, orths: list[int], strings) -> None:
+        start, end = len(self.row_of), len(self.row_of) + len(orths)
+        if end > len(self.texts):
+            size = max(end, 2 * len(self.texts))
+            for name in ("texts", "lower", "flags", "lengths"):
+                old = getattr(self, name)
+                grown = np.zeros(size, dtype=old.dtype) if old.dtype != object else np.empty(size, dtype=object)
+                grown[:len(old)] = old
+                setattr(self, name, grown)
+        texts = [strings[orth] for orth in orths]
+        for k, text in enumerate(texts, start):  # (element-wise: a list slice could be read as a shape)
+            self.texts[k] = text
+            self.lower[k] = text.lower()
+        self.flags[start:end] = [_token_flags(text) for text in texts]
+        self.lengths[start:end] = [len(text) for text in texts]
+        self.row_of.update(zip(orths, range(start, end)))
+
+
+_TOKENS = _TokenTable()
 
 
 class _DocView:
-    """Per-document token facts, computed once per Doc from the token strings.
+    """Per-document token facts, computed once per Doc from token attribute arrays.
 
     Token objects are never created (``doc[i]``, ``for t in doc`` and ``doc.text`` build one per
-    token, which costs more than the rest of the stage); flags come from ``str`` methods in list
-    comprehensions.
+    token, which costs more than the rest of the stage); texts and flags come from a table keyed
+    by the token's ORTH hash, and per-token lists from numpy arrays.
     """
 
     def __init__(self, doc: Doc, gaz: Gazetteer, text: str | None = None) -> None:
         self.doc = doc
         self.gaz = gaz
         n = self.n = len(doc)
-        arr = doc.to_array([ORTH, SPACY, SENT_START, IS_SPACE, PREFIX])
-        strings = doc.vocab.strings
-        texts = self.texts = [strings[o] for o in arr[:, 0].tolist()]
-        space_after = self.space_after = [s == 1 for s in arr[:, 1].tolist()]
-        self.text = text if text is not None else "".join([t + " " if sp else t for t, sp in zip(texts, space_after)])
-        lengths = [len(t) for t in texts]
-        after = list(accumulate([ln + sp for ln, sp in zip(lengths, space_after)]))
-        self.ends = [e - sp for e, sp in zip(after, space_after)]
-        self.starts = [e - ln for e, ln in zip(self.ends, lengths)]
-        self.lower = [t.lower() for t in texts]
-        is_space = self.is_space = (arr[:, 3] == 1).tolist()
+        arr = doc.to_array([ORTH, SPACY, SENT_START, IDX])  # uint64 (SENT_START -1 wraps around)
+        self.text = text if text is not None else doc_text(doc)
+        self.texts, self.lower, flags, lengths = _TOKENS.lookup(arr[:, 0], doc.vocab.strings)
+        self.space_after = (arr[:, 1] == 1).tolist()
+        starts = arr[:, 3].astype(np.int64)
+        self.starts = starts.tolist()
+        self.ends = (starts + lengths).tolist()
+        is_space = self.is_space = (flags & _F_SPACE != 0).tolist()
         has_sents = doc.has_annotation("SENT_START")
-        sent_starts = [i for i, v in enumerate(arr[:, 2].tolist()) if v == 1] if has_sents else [0]
-        self.in_region = [False] * n
-        self.region_end = [0] * n
-        for start, end in analyzed_token_ranges(doc, sent_starts):
-            self.in_region[start:end] = [True] * (end - start)
-            self.region_end[start:end] = [end] * (end - start)
+        sent_starts = np.flatnonzero(arr[:, 2] == 1).tolist() if has_sents else [0]
+        # in_region: token in an analyzed range; region_end: the end of that range
+        in_region = np.zeros(n, dtype=bool)
+        region_end = np.zeros(n, dtype=np.int64)
+        ranges = _analyzed_ranges(doc, sent_starts)
+        if len(ranges):  # (sorted, disjoint)
+            delta = np.zeros(n + 1, dtype=np.int64)
+            np.add.at(delta, ranges[:, 0], 1)
+            np.add.at(delta, ranges[:, 1], -1)
+            in_region = np.cumsum(delta[:n]) > 0
+            which = np.searchsorted(ranges[:, 0], np.arange(n), side="right") - 1
+            region_end = np.where(in_region, ranges[which, 1], 0)
         for span in doc.spans.get(SPANS_BOILERPLATE, []):
             if span.label_ != "title":  # a sentence running on into a byline stops at the byline
-                self.in_region[span.start:span.end] = [False] * (span.end - span.start)
-                for k in range(max(0, span.start - 200), span.start):
-                    if self.region_end[k] > span.start:
-                        self.region_end[k] = span.start
-        initial = self.initial = [i == 0 or is_space[i - 1] or texts[i - 1] in QUOTE_OPENERS for i in range(n)]
-        for i in sent_starts:
-            initial[i] = True
-        # capitalized words ("Putin", "McFaul", "O’Neill", "Shetler-Jones", "Vostok-2018") and
-        # acronyms ("NATO", "U.S.", "G7"): the flag arrays pick the few candidates, str checks confirm
-        # (PREFIX is the first character: an array test finds the few tokens starting uppercase)
-        maybe = np.flatnonzero(np.isin(arr[:, 4], _upper_initial_hashes(doc.vocab))).tolist()
-        cap = self.cap = [False] * n
-        upper = self.upper = [False] * n
-        for i in maybe:
-            t = texts[i]
-            if len(t) == 2 and t[1] == ".":
-                cap[i] = True  # an initial: "Gregory C. Allen"
-            elif len(t) > 1 and t.isupper():
-                upper[i] = True
-            elif t.istitle() or not t.isalpha() or _CAMEL_NAME.match(t) is not None:
-                cap[i] = True
-        self.cap_idx = [i for i in maybe if cap[i] or upper[i]]
-        self.heading = _heading_mask(texts, is_space, self.cap, self.upper)
+                in_region[span.start:span.end] = False
+                before = region_end[max(0, span.start - 200):span.start]
+                np.minimum(before, span.start, out=before)
+        self.in_region = in_region.tolist()
+        self.region_end = region_end.tolist()
+        # sentence-initial, or after whitespace or an opening quote / bracket
+        initial = np.ones(n, dtype=bool)
+        initial[1:] = flags[:-1] & (_F_SPACE | _F_OPENER) != 0
+        initial[sent_starts] = True
+        self.initial = initial.tolist()
+        self.cap = (flags & _F_CAP != 0).tolist()
+        self.upper = (flags & _F_UPPER != 0).tolist()
+        self.cap_idx = np.flatnonzero(flags & (_F_CAP | _F_UPPER)).tolist()
+        self.heading = _heading_mask(self.texts, is_space, self.cap, self.upper,
+                                     np.flatnonzero(flags & _F_NEWLINE).tolist(), self.lower)
         # filled by find_gazetteer: non-person gazetteer cover, for name rules
         self.gaz_nonperson: list[bool] = [False] * n
         self.gaz_at_start: dict[int, Candidate] = {}
@@ -551,30 +644,35 @@ def find_gazetteer(doc: Doc, gaz: Gazetteer, view: _DocView | None = None) -> li
     view = view or _DocView(doc, gaz)
     cands: list[Candidate] = []
     seen: set[tuple[int, int, int]] = set()
-    for match_id, start, end in list(gaz.orth_matcher(doc)) + list(gaz.lower_matcher(doc)):
-        if not view.in_region[start] or end > view.region_end[start]:
+    # (locals: this loop runs once per match, some ten thousand times per long article)
+    in_region, region_end, lower, initial = view.in_region, view.region_end, view.lower, view.initial
+    key_info, entries = gaz.key_info, gaz.entries
+    matches = gaz.orth_matcher(doc)
+    matches += gaz.lower_matcher(doc)
+    for match_id, start, end in matches:
+        if not in_region[start] or end > region_end[start]:
             continue
-        idx, short = gaz.key_info[match_id]
+        idx, short = key_info[match_id]
         if (start, end, idx) in seen:
             continue
         seen.add((start, end, idx))
-        entry = gaz.entries[idx]
+        entry = entries[idx]
         flags = entry["flags"]
-        if view.lower[start] == "the" and end - start > 1:
+        if lower[start] == "the" and end - start > 1:
             start += 1  # an alias written with its article ("the Alliance"): the name follows it
-        if "after_the" in flags and (start == 0 or view.lower[start - 1] != "the"):
-            continue
-        if "not_initial" in flags and view.initial[start]:
-            continue
-
+        if flags:
+            if "after_the" in flags and (start == 0 or lower[start - 1] != "the"):
+                continue
+            if "not_initial" in flags and initial[start]:
+                continue
         cands.append(
             Candidate(start, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"),
                       "gazetteer", PRIO_GAZETTEER, short=short, entry=idx)
         )
+    nonperson = view.gaz_nonperson
     for cand in cands:
         if cand.label != "PERSON":
-            for i in range(cand.start, cand.end):
-                view.gaz_nonperson[i] = True
+            nonperson[cand.start:cand.end] = [True] * (cand.end - cand.start)
         if cand.label in ("GPE", "NORP") and cand.actor:
             prev = view.gaz_at_end.get(cand.end)
             if prev is None or prev.length < cand.length:
@@ -753,6 +851,18 @@ def find_name_persons(doc: Doc, gaz: Gazetteer, view: _DocView) -> list[Candidat
     return out
 
 
+def _positions(items: list, value) -> list[int]:
+    """Indices of ``value`` in ``items`` (list.index scans in C)."""
+    out = []
+    i = -1
+    try:
+        while True:
+            i = items.index(value, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
+
+
 def _initials(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
 
@@ -762,7 +872,7 @@ def find_acronym_definitions(doc: Doc, gaz: Gazetteer, view: _DocView) -> tuple[
     document-wide meaning for later mentions."""
     out: list[Candidate] = []
     defined: dict[str, Candidate] = {}
-    for i in [k for k, t in enumerate(view.texts) if t == "("]:
+    for i in _positions(view.texts, "("):
         if not 2 <= i < view.n - 2 or view.texts[i + 2] != ")" or not view.in_region[i] or view.heading[i]:
             continue
         acr = view.texts[i + 1]
@@ -828,34 +938,36 @@ def find_head_names(doc: Doc, gaz: Gazetteer, view: _DocView) -> list[Candidate]
     and International Relations" (ORG), "Tokyo Declaration" (LAW), "Russo-Japanese War" (EVENT)."""
     out = []
     i = 0
+    # (locals: the run scan visits every capitalized token)
+    texts, lower, cap, upper, space_after = view.texts, view.lower, view.cap, view.upper, view.space_after
+    in_region, region_end, head_words = view.in_region, view.region_end, gaz.heads.keys()
     for first in view.cap_idx:
-        if first < i or not view.in_region[first]:
+        if first < i or not in_region[first]:
             continue
         i = first
-        limit = view.region_end[i]
+        limit = region_end[i]
         # the capitalized run with internal connectors and glued hyphens
         j = i
         while j < limit:
-            if view.cap[j] or view.upper[j] or (view.texts[j][:1].isdigit() and j > i):
+            if cap[j] or upper[j] or (texts[j][:1].isdigit() and j > i):
                 j += 1
-            elif view.lower[j] in CONNECTORS and j > i and view.texts[j] != "The":
+            elif lower[j] in CONNECTORS and j > i and texts[j] != "The":
                 # "of", "of the", "and": only inside the run, i.e. followed by a capitalized word
                 k = j + 1
-                if k < limit and view.lower[k] == "the":
+                if k < limit and lower[k] == "the":
                     k += 1
-                if k < limit and (view.cap[k] or view.upper[k]):
+                if k < limit and (cap[k] or upper[k]):
                     j = k
                 else:
                     break
-            elif view.texts[j] in ("-", "‐", "–") and j > i and not view.space_after[j - 1] and not view.space_after[j] and j + 1 < limit and view.cap[j + 1]:
+            elif texts[j] in ("-", "‐", "–") and j > i and not space_after[j - 1] and not space_after[j] and j + 1 < limit and cap[j + 1]:
                 j += 1
             else:
                 break
         run_start, run_end = i, j
         i = max(j, i + 1)  # next run (moved back when "X and the Y" splits this one)
-        heads = [k for k in range(run_start, run_end) if view.texts[k] in gaz.heads]
-        if not heads:
-            continue
+        if head_words.isdisjoint(texts[run_start:run_end]):
+            continue  # no head word in the run
         # where the name ends: the last head outside a complement, or the end of an "of/for/on ..."
         # complement after it; the label comes from that head ("Main Directorate of Deep-Sea
         # Research" is an ORG, not a sea)
@@ -947,8 +1059,13 @@ def find_exercises(doc: Doc, gaz: Gazetteer, view: _DocView) -> list[Candidate]:
     if gaz.exercise_re is None:
         return []
     text = view.text
-    if not any(name in text for name in gaz.lexicons.get("exercises", ())):
-        return []  # plain substring tests are far cheaper than the regex on most documents
+    # Most documents name no exercise: one search for the bare names (or substring tests) is far
+    # cheaper than the full pattern with its look-behind.
+    if gaz.exercise_names_re is not None:
+        if gaz.exercise_names_re.search(text) is None:
+            return []
+    elif not any(name in text for name in gaz.lexicons.get("exercises", ())):
+        return []
     out = []
     for m in gaz.exercise_re.finditer(text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="strict")
@@ -964,12 +1081,17 @@ def find_exercises(doc: Doc, gaz: Gazetteer, view: _DocView) -> list[Candidate]:
 
 def resolve_overlaps(cands: Iterable[Candidate]) -> list[Candidate]:
     """Longest first, then higher priority, then earlier; no two kept candidates share a token."""
-    taken: set[int] = set()
+    ordered = sorted(cands, key=lambda c: (c.start - c.end, -c.prio, c.start, c.label))
+    if not ordered:
+        return []
+    taken = bytearray(max(c.end for c in ordered))  # 1 = token taken (slice tests run in C)
     kept = []
-    for cand in sorted(cands, key=lambda c: (-c.length, -c.prio, c.start, c.label)):
-        if any(t in taken for t in range(cand.start, cand.end)):
-            continue
-        taken.update(range(cand.start, cand.end))
+    for cand in ordered:
+        start, end = cand.start, cand.end
+        if start < end:
+            if 1 in taken[start:end]:
+                continue
+            taken[start:end] = b"\x01" * (end - start)
         kept.append(cand)
     kept.sort(key=lambda c: c.start)
     return kept
@@ -1080,7 +1202,8 @@ class EntityMatch:
 
 # Inline spaces that the tokenizer turns into tokens of their own ("of\u00a0World"), which would
 # split names; they are read as plain spaces (same length, so offsets are unchanged).
-_SPACE_FIX = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " "})
+_ODD_SPACES = ("\u00a0", "\u2007", "\u2009", "\u202f")
+_SPACE_FIX = str.maketrans({c: " " for c in _ODD_SPACES})
 
 
 def find_entities(
@@ -1096,10 +1219,11 @@ def find_entities(
     A text with non-breaking or thin spaces is analyzed on a twin Doc where they are plain
     spaces (same character offsets), and the results are mapped back to ``doc``'s tokens.
     """
-    view = _DocView(doc, gaz)
-    fixed = view.text.translate(_SPACE_FIX)
-    if fixed == view.text or gaz.make_doc is None:
-        return _find_entities(view, model_ents=model_ents, patterns=patterns, link=link)
+    text = doc_text(doc)
+    # (substring tests: translate() maps the whole text one character at a time)
+    if gaz.make_doc is None or not any(c in text for c in _ODD_SPACES):
+        return _find_entities(_DocView(doc, gaz, text), model_ents=model_ents, patterns=patterns, link=link)
+    fixed = text.translate(_SPACE_FIX)
     twin = _twin_doc(doc, fixed, gaz.make_doc)
     twin_ents = [twin.char_span(e.start_char, e.end_char, label=e.label_, alignment_mode="expand") for e in model_ents or ()]
     out = []
@@ -1115,16 +1239,61 @@ def find_entities(
     return out
 
 
+def respace_tokens(words: Sequence[str], spaces: Sequence[bool], text: str,
+                   tokenize: Callable[[str], Doc]) -> tuple[list[str], list[bool]]:
+    """Tokens (words, trailing-space flags) that ``tokenize`` makes of ``text``, given the tokens
+    it made of a text of the same length that differs only in which whitespace characters it has
+    (no-break spaces where ``text`` has plain ones).
+
+    The tokenizer splits a text into chunks at whitespace and tokenizes each chunk on its own,
+    so the non-space tokens are the same; only the whitespace between them is redone, the way
+    the tokenizer does it: a plain space right after a token is that token's trailing space, and
+    the rest of the stretch (all of it at the start of the text) is tokenized by itself.
+    Retokenizing the whole text costs as much as the rest of the entity stage for the Doc.
+    """
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    space_tokens: dict[str, list[tuple[str, bool]]] = {}
+
+    def add_stretch(stretch: str) -> None:
+        if out_words and stretch[0] == " ":
+            out_spaces[-1] = True
+            stretch = stretch[1:]
+        if stretch:
+            if stretch not in space_tokens:
+                space_tokens[stretch] = [(t.text, bool(t.whitespace_)) for t in tokenize(stretch)]
+            for word, space in space_tokens[stretch]:
+                out_words.append(word)
+                out_spaces.append(space)
+
+    pos = last_end = 0  # character offset of the next token; end of the last non-space token
+    for word, space in zip(words, spaces):
+        start, pos = pos, pos + len(word) + space
+        if word.isspace():
+            continue
+        if start > last_end:
+            add_stretch(text[last_end:start])
+        out_words.append(word)
+        out_spaces.append(False)  # (a token inside a chunk has no trailing space)
+        last_end = start + len(word)
+    if len(text) > last_end:
+        add_stretch(text[last_end:])
+    return out_words, out_spaces
+
+
 def _twin_doc(doc: Doc, text: str, make_doc: Callable[[str], Doc]) -> Doc:
     """``text`` (same length as doc.text) tokenized, with doc's sentence starts and boilerplate."""
-    twin = make_doc(text)
+    arr = doc.to_array([ORTH, SPACY])
+    words, _, _, _ = _TOKENS.lookup(arr[:, 0], doc.vocab.strings)
+    twin = Doc(doc.vocab, *respace_tokens(words, (arr[:, 1] == 1).tolist(), text, make_doc))
     if doc.has_annotation("SENT_START") and len(twin):
         from .segment import sentence_spans
 
         starts = {s.start_char for s in sentence_spans(doc)}
         # One array write: setting token.is_sent_start per token re-checks the whole Doc each time.
-        idx = twin.to_array("IDX")
-        values = np.array([[1 if (i == 0 or int(c) in starts) else -1] for i, c in enumerate(idx)], dtype="int64")
+        is_start = np.isin(twin.to_array("IDX").astype(np.int64), np.array(sorted(starts), dtype=np.int64))
+        is_start[0] = True
+        values = np.where(is_start, 1, -1).astype("int64").reshape(-1, 1)
         twin.from_array([SENT_START], values.astype("uint64"))
     spans = []
     for span in doc.spans.get(SPANS_BOILERPLATE, []):
@@ -1171,6 +1340,33 @@ def _find_entities(
     return out
 
 
+def set_entity_annotation(doc: Doc, spans: Sequence[Span]) -> None:
+    """``doc.ents = spans`` for sorted, non-overlapping, labelled spans, written as token arrays.
+
+    The same token annotation as ``Doc.set_ents(spans, default="outside")`` (entity tokens B / I
+    with label and kb_id, every other token O without a label, kb_id and ent_id untouched), but
+    ``set_ents`` tests each of the Doc's tokens against a Python set, and the ``ents`` setter first
+    copies every Span.
+    """
+    n = len(doc)
+    if not n:
+        return
+    iob = np.full(n, 2, dtype=np.uint64)  # O
+    label = np.zeros(n, dtype=np.uint64)
+    kb_id = doc.to_array(ENT_KB_ID).astype(np.uint64)
+    if spans:
+        starts = np.array([s.start for s in spans], dtype=np.int64)
+        lengths = np.array([s.end for s in spans], dtype=np.int64) - starts
+        # the token indices of all spans, and each one's span
+        which = np.repeat(np.arange(len(spans)), lengths)
+        tokens = np.arange(len(which)) - np.repeat(np.cumsum(lengths) - lengths, lengths) + starts[which]
+        iob[tokens] = 1  # I
+        iob[starts] = 3  # B
+        label[tokens] = np.array([s.label for s in spans], dtype=np.uint64)[which]
+        kb_id[tokens] = np.array([s.kb_id for s in spans], dtype=np.uint64)[which]
+    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], np.stack([iob, label, kb_id], axis=1))
+
+
 def normalize_entity(text: str, gaz: Gazetteer) -> dict | None:
     """Gazetteer reading of a surface name: {label, canonical, kb_id, actor} or None."""
     idx = gaz.alias_index.get(normalize_name(text))
@@ -1213,7 +1409,7 @@ class EntityStage:
         model_ents = list(doc.ents) if self.use_model_ents and doc.has_annotation("ENT_IOB") else None
         matches = find_entities(doc, self.gazetteer, model_ents=model_ents, patterns=self.patterns, link=self.link_aliases)
         spans = [m.span for m in matches]
-        doc.ents = spans
+        set_entity_annotation(doc, spans)
         doc.spans[self.spans_key] = spans
         for m in matches:
             m.span._.entity = m.value()

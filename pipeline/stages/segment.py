@@ -139,26 +139,32 @@ def split_sentences(text: str, start: int, end: int, abbreviations: Abbreviation
 def _keeps_going(segment: str, match: re.Match, abbreviations: Abbreviations) -> bool:
     """True when the candidate boundary is not a sentence end (abbreviation, initial, attribution)."""
     punct, close = match.group("punct"), match.group("close")
-    next_word_match = _NEXT_WORD.match(segment, match.end())
-    next_word = next_word_match.group(1) if next_word_match else ""
     if punct == "." and not close:
-        # the whitespace-delimited word ending with this period (no slicing: paragraphs can be long)
+        # the whitespace-delimited word ending with this period (no slicing: paragraphs can be long;
+        # a newline or no-break space counts only after the last space, so only that stretch is searched)
         dot = match.start("punct")
-        word_start = max(segment.rfind(" ", 0, dot), segment.rfind("\n", 0, dot), segment.rfind("\u00a0", 0, dot)) + 1
+        space = segment.rfind(" ", 0, dot)
+        word_start = max(space, segment.rfind("\n", space + 1, dot), segment.rfind("\u00a0", space + 1, dot)) + 1
         token = segment[word_start:dot + 1]
         bare = token.lstrip("\"“‘'(").lower()
         when = abbreviations.when.get(bare)
         if when == "always" or when == "before_name":
             return True
-        if when == "before_digit" and next_word[:1].isdigit():
+        if when == "before_digit" and _next_word(segment, match)[:1].isdigit():
             return True
         if _INITIAL.match(token):
             return True  # "John F. Kennedy", "Claude A. Lambert"
         if _DOTTED_ACRONYM.match(token):
-            return next_word not in _SENTENCE_STARTERS  # "the U.S. Navy" vs "the U.S. The ..."
+            return _next_word(segment, match) not in _SENTENCE_STARTERS  # "the U.S. Navy" vs "the U.S. The ..."
     if close and set(close) & _QUOTE_CLOSERS and _ATTRIBUTION_AFTER_QUOTE.match(segment, match.end()):
         return True
     return False
+
+
+def _next_word(segment: str, match: re.Match) -> str:
+    """The word after a candidate boundary (opening quote or bracket skipped)."""
+    next_word_match = _NEXT_WORD.match(segment, match.end())
+    return next_word_match.group(1) if next_word_match else ""
 
 
 # --- boilerplate --------------------------------------------------------------------------------
@@ -191,7 +197,12 @@ _BIO_START = re.compile(
 _NOT_NAME_STARTS = frozenset("appendix annex table figure chart map chapter part section the a an our".split())
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _ABOUT_AUTHOR = re.compile(r"^about the authors?\b", re.IGNORECASE)
-_WORDS = re.compile(r"\S+")
+_KEY_TRAILING = frozenset(".:»›→>|")
+
+
+def _word_count(text: str) -> int:
+    """Whitespace-separated words (``str.split`` and regex ``\\S+`` agree on what whitespace is)."""
+    return len(text.split())
 
 
 @dataclass(frozen=True)
@@ -203,7 +214,13 @@ class BoilerplateLexicon:
 
 
 def _line_key(text: str) -> str:
-    return re.sub(r"[\s.:»›→>|]+$", "", text.strip().lower())
+    """Lowercased line without trailing whitespace and ``.:»›→>|`` (a scan from the end: the regex
+    ``[\\s.:»›→>|]+$`` tries every whitespace run of a long paragraph)."""
+    key = text.strip().lower()
+    end = len(key)
+    while end and (key[end - 1] in _KEY_TRAILING or key[end - 1].isspace()):
+        end -= 1
+    return key[:end]
 
 
 def classify_paragraphs(
@@ -227,7 +244,7 @@ def classify_paragraphs(
     for i, para in enumerate(paragraphs):
         if kinds[i] == "page_label":
             continue
-        words = len(_WORDS.findall(para))
+        words = _word_count(para)
         is_meta_title = title is not None and _line_key(para) == _line_key(title)
         headline = (
             words <= max_title_words
@@ -251,11 +268,12 @@ def _line_kind(para: str, lexicon: BoilerplateLexicon) -> str | None:
     key = _line_key(para)
     if key in lexicon.line_kinds:
         return lexicon.line_kinds[key]
-    words = len(_WORDS.findall(para))
+    words = _word_count(para)
     if words <= 80:
         if _IMAGE_CREDIT_START.match(para) or _CREDIT_START.match(para):
             return "image_credit"
-        if _CREDIT_END.search(para) and _CREDIT_MARK.search(para) and words <= 60:
+        # cheapest test first: _CREDIT_END tries its alternation at every position
+        if words <= 60 and _CREDIT_MARK.search(para) and _CREDIT_END.search(para):
             return "image_credit"
     return None
 
@@ -305,7 +323,7 @@ def _classify_tail(
         if kinds[i] is not None and kinds[i] != "title":
             block.append(i)
             continue
-        words = len(_WORDS.findall(para))
+        words = _word_count(para)
         short_line = words <= 12 and not re.search(r"[.!?]\s*$", para)
         if _is_bio(para, lexicon, author_set):
             provisional[i] = "author_bio"
@@ -413,6 +431,7 @@ class Segmenter:
         # Token offsets as an array: creating a Token object per token is the slow path.
         token_starts = doc.to_array("IDX").astype("int64") if len(doc) else numpy.zeros(0, dtype="int64")
         sent_starts: set[int] = {0} if len(doc) else set()
+        sent_chars: list[int] = []  # character offsets where sentences start
         paragraphs: list[Span] = []
         boilerplate: list[Span] = []
         for (p_start, p_end), kind in zip(para_ranges, kinds):
@@ -425,9 +444,9 @@ class Segmenter:
                 bp = Span(doc, span.start, span.end, label=kind)
                 bp._.segment = {"kind": kind}
                 boilerplate.append(bp)
-            for s_start, _ in split_sentences(text, p_start, p_end, self.abbreviations):
-                # the token starting at s_start (or, for a boundary inside a token, the one holding it)
-                sent_starts.add(int(numpy.searchsorted(token_starts, s_start, side="right")) - 1)
+            sent_chars += [s_start for s_start, _ in split_sentences(text, p_start, p_end, self.abbreviations)]
+        # the token starting at each offset (or, for a boundary inside a token, the one holding it)
+        sent_starts.update((numpy.searchsorted(token_starts, sent_chars, side="right") - 1).tolist())
         ordered = sorted(sent_starts)
         doc.spans[SPANS_SENTENCES] = [
             Span(doc, start, end) for start, end in zip(ordered, ordered[1:] + [len(doc)]) if start < end

@@ -53,7 +53,7 @@ def run(
         if published:
             normalize_published(published)
         overrides = parse_overrides(set_ or [])
-        # with workers, each worker builds the pipeline and this process only checks the config
+        # run_corpus decides where a parallel run builds the pipeline (here, or in each worker)
         nlp = build_nlp(config, overrides, model=model) if workers == 1 and engine == "local" else None
         if nlp is None:
             check_pipeline_config(config, overrides, model=model)
@@ -120,15 +120,18 @@ class _Progress:
 
         self._progress = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
         self._task = None
-        self._progress.start()
 
     def __call__(self, done: int, total: int) -> None:
         if self._task is None:
+            # started at the first update, not before: its refresh thread would keep the run
+            # from forking its workers (parallel.fork_is_safe)
+            self._progress.start()
             self._task = self._progress.add_task("articles", total=total)
         self._progress.update(self._task, completed=done)
 
     def close(self) -> None:
-        self._progress.stop()
+        if self._task is not None:
+            self._progress.stop()
 
 
 def _progress_bar() -> Optional[_Progress]:

@@ -11,9 +11,11 @@ costs more than it saves (see docs/performance.md).
 
 Engines:
 
-- ``local``: ``concurrent.futures.ProcessPoolExecutor`` with the ``forkserver`` start method
-  (``spawn`` where forkserver does not exist): workers start from a clean, single-threaded
-  process with spaCy already imported, so no lock or thread state is inherited.
+- ``local``: ``concurrent.futures.ProcessPoolExecutor``. When the parent has built the pipeline
+  and may fork (Linux, no other thread running: :func:`fork_is_safe`), the workers are forked
+  from it and start with that pipeline: one build for the whole run, no imports. Otherwise (and
+  for a pool restarted after a worker died) they come from a ``forkserver`` (``spawn`` where
+  that does not exist) with spaCy already imported, and each builds its own.
 - ``dask``: the same function as Dask tasks (``client.submit(..., retries=N)``) on the cluster
   at ``scheduler`` (``tcp://host:8786``), or on a ``LocalCluster`` of ``workers`` single-threaded
   processes. The inputs and OUT_DIR must be on a filesystem every worker sees at the same path.
@@ -49,6 +51,18 @@ FAULT_ENV = "CLAIMS_FAIL_SHARDS"
 
 _PIPELINES: dict[str, tuple[object, str, threading.Lock]] = {}
 _PIPELINES_LOCK = threading.Lock()
+# The parent's own pipeline, visible to workers forked from it (set only while the pool forks):
+# they start with it built instead of building one each.
+_INHERITED: dict[str, tuple[object, str, threading.Lock]] = {}
+
+
+def fork_is_safe() -> bool:
+    """Workers can be forked from this process: the platform forks and no other thread runs.
+
+    A thread holding a lock (logging, I/O) at the moment of the fork would leave that lock held
+    forever in the child; with the main thread alone there is none.
+    """
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 class PipelineMismatch(RuntimeError):
@@ -63,10 +77,11 @@ def get_pipeline(spec: PipelineSpec):
 def _pipeline_entry(spec: PipelineSpec):
     key = spec.key()
     with _PIPELINES_LOCK:
-        entry = _PIPELINES.get(key)
+        entry = _PIPELINES.get(key) or _INHERITED.get(key)
         if entry is None:
             nlp = spec.build()
-            entry = _PIPELINES[key] = (nlp, config_hash(nlp), threading.Lock())
+            entry = (nlp, config_hash(nlp), threading.Lock())
+        _PIPELINES[key] = entry
     nlp, chash, _ = entry
     if spec.config_hash and chash != spec.config_hash:
         raise PipelineMismatch(
@@ -140,11 +155,15 @@ def open_engine(
     scheduler: str | None = None,
     retries: int = 2,
     start_method: str | None = None,
+    nlp=None,
 ) -> "LocalEngine | DaskEngine":
-    """Start the workers now (they load the pipeline while the caller scans the inputs)."""
+    """Start the workers now (they load the pipeline while the caller scans the inputs).
+
+    ``nlp``: this process's pipeline for ``spec``; local workers forked from here start with it.
+    """
     if engine == "dask":
         return DaskEngine(spec, workers=workers, scheduler=scheduler, retries=retries)
-    return LocalEngine(spec, workers=workers, retries=retries, start_method=start_method)
+    return LocalEngine(spec, workers=workers, retries=retries, start_method=start_method, nlp=nlp)
 
 
 def _warm_up(spec: PipelineSpec) -> dict:
@@ -202,12 +221,23 @@ def _failure(task: ShardTask, attempts: int, error: str) -> ShardFailure:
 class LocalEngine:
     """A process pool on this machine; workers start and load the pipeline at once."""
 
-    def __init__(self, spec: PipelineSpec, *, workers: int, retries: int, start_method: str | None = None) -> None:
+    def __init__(self, spec: PipelineSpec, *, workers: int, retries: int, start_method: str | None = None, nlp=None) -> None:
         self.spec, self.workers, self.retries, self.start_method = spec, workers, retries, start_method
         started = time.perf_counter()
-        self.pool: ProcessPoolExecutor | None = _pool(workers, start_method)
-        self.warm_ups = [self.pool.submit(_warm_up, spec) for _ in range(workers)]
-        self.stats = {"engine_start_seconds": round(time.perf_counter() - started, 3)}
+        # Given this process's pipeline, fork the workers from here: they start with it built
+        # (one build in all instead of one per worker, and no imports). Otherwise, and for pools
+        # started again after a worker died, workers come from the fork server and build their own.
+        inherit = nlp is not None and start_method is None and fork_is_safe()
+        key = spec.key()
+        if inherit:
+            _INHERITED[key] = (nlp, spec.config_hash or config_hash(nlp), threading.Lock())
+        try:
+            self.pool: ProcessPoolExecutor | None = _pool(workers, "fork" if inherit else start_method)
+            # with "fork" the first submit forks every worker at once
+            self.warm_ups = [self.pool.submit(_warm_up, spec) for _ in range(workers)]
+        finally:
+            _INHERITED.pop(key, None)
+        self.stats = {"engine_start_seconds": round(time.perf_counter() - started, 3), "forked_with_pipeline": inherit}
 
     def pipeline_info(self) -> dict:
         """Config hash and model of the pipeline the workers built (waits for the first one).

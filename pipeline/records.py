@@ -58,6 +58,15 @@ class RecordContext:
     ids: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     sentence_starts: list[int] = field(default_factory=list)
     sentence_ids: list[str] = field(default_factory=list)
+    # Each kind's spans and the sentences, read once: every Span built from a SpanGroup costs
+    # three Token objects (spaCy computes its character offsets through them).
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+    sentences: list[Span] = field(default_factory=list)
+
+    def spans_of(self, kind: str) -> list[Span]:
+        """The spans of ``kind`` (``doc.spans[kind]``), without building them again."""
+        found = self.spans.get(kind)
+        return found if found is not None else list(self.doc.spans.get(kind, []))
 
     def id_of(self, kind: str, span: Span | tuple[int, int]) -> str | None:
         """Stable id of a span of ``kind`` (None when that span is not one of the kind's records)."""
@@ -104,13 +113,14 @@ def build_context(doc: Doc, doc_id: str, kind_spans: dict[str, Iterable[Span]]) 
     ctx = RecordContext(doc=doc, doc_id=doc_id)
     from .stages.segment import sentence_spans
 
-    sents = sentence_spans(doc) if len(doc) else []
+    sents = ctx.sentences = list(sentence_spans(doc)) if len(doc) else []
+    ctx.spans = {kind: list(spans) for kind, spans in kind_spans.items()}
     text = doc_text(doc)
     sent_ids = assign_ids("sentences", doc_id, ((s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in sents))
     ctx.ids["sentences"] = sent_ids
     ctx.sentence_starts = [s.start_char for s in sents]
     ctx.sentence_ids = [sent_ids[(s.start_char, s.end_char)] for s in sents]
-    for kind, spans in kind_spans.items():
+    for kind, spans in ctx.spans.items():
         ctx.ids[kind] = assign_ids(kind, doc_id, ((s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in spans))
     return ctx
 

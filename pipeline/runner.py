@@ -314,7 +314,7 @@ def sentence_records(doc: Doc, ctx: RecordContext) -> list[dict]:
     records = []
     from .stages.segment import sentence_spans
 
-    for sent in sentence_spans(doc):
+    for sent in ctx.sentences or sentence_spans(doc):
         sent_start, sent_end = sent.start_char, sent.end_char
         start, end = _trim(text, sent_start, sent_end)
         if start == end:
@@ -789,12 +789,15 @@ def run_corpus(
     out = Path(out_dir)
     default_published = normalize_published(published) if published else None
     distributed = engine == "dask" or workers > 1
-    if nlp is None and not distributed:
+    # Local workers are forked from this process with its pipeline when the platform allows it
+    # (parallel.fork_is_safe): build it here once. Otherwise (Dask, or no fork) the workers build
+    # it; this process only checks the config (a build here would compete with theirs for the
+    # same cores) and takes the pipeline's hash and model from the first worker that is ready.
+    from .parallel import fork_is_safe
+
+    if nlp is None and (not distributed or (engine == "local" and fork_is_safe())):
         nlp = build_nlp(config_path, overrides, model=model)
     elif nlp is None:
-        # The workers build the pipeline; this process only checks the config (a second full
-        # build here would compete with theirs for the same cores) and takes the pipeline's hash
-        # and model from the first worker that is ready.
         check_pipeline_config(config_path, overrides, model=model)
     chash = config_hash(nlp) if nlp is not None else None
     pipeline_model = model_info(nlp) if nlp is not None else None
@@ -814,7 +817,8 @@ def run_corpus(
             from .parallel import open_engine
 
             spec = PipelineSpec.of(config_path, overrides, model, chash)
-            executor = open_engine(spec, engine=engine, workers=workers, scheduler=scheduler, retries=retries)
+            executor = open_engine(spec, engine=engine, workers=workers, scheduler=scheduler, retries=retries,
+                                   nlp=nlp if engine == "local" else None)
         # Input problems are reported once the pipeline is known to build (as a serial run does).
         scan_errors: list[InputError] = []
         refs = scan_inputs(inputs, max_bytes=max_bytes, report=scan_errors.append)
@@ -918,6 +922,8 @@ def run_corpus(
                 "worker_max": max((r.worker.get("peak_rss_mb", 0.0) for r in results if distributed), default=None),
             },
             "engine_start_seconds": executor.stats.get("engine_start_seconds") if executor is not None else None,
+            # local workers forked from this process with its pipeline (else each built its own)
+            "workers_inherited_pipeline": executor.stats.get("forked_with_pipeline", False) if executor is not None else None,
             "worker_cpu_seconds": _worker_cpu(results) if distributed else None,
             "worker_cpu_seconds_max": _worker_cpu(results, max) if distributed else None,
         },

@@ -198,8 +198,10 @@ def test_cli_workers_and_engine_options(batch, serial, tmp_path):
     assert bad.exit_code == 2 and bad.stderr.strip() == "error: --scheduler needs --engine dask"
 
 
-def test_parallel_parent_takes_pipeline_facts_from_its_workers(batch, serial, tmp_path):
-    # no nlp given: the parent only checks the config, the workers build the pipeline
+def test_parallel_parent_takes_pipeline_facts_from_its_workers(batch, serial, tmp_path, monkeypatch):
+    # no fork (another platform, or threads running) and no nlp given: the parent only checks the
+    # config, the workers build the pipeline
+    monkeypatch.setattr(parallel, "fork_is_safe", lambda: False)
     out = tmp_path / "nobuild"
     run_corpus([str(batch)], out, config_path=DEFAULT_CONFIG, batch_size=1, published="2024-01", workers=2)
     assert_same_files(serial, out)
@@ -217,3 +219,48 @@ def test_cli_workers_cannot_build_pipeline_one_line(batch, tmp_path):
         "Available components: segmenter, tok2vec, tagger, morphologizer, trainable_lemmatizer, parser, entities, dates, figures, claims"
     ]
     assert not (tmp_path / "x" / "run.json").exists()
+
+
+def test_local_workers_forked_with_the_parents_pipeline(batch, serial, tmp_path):
+    # In a fresh interpreter: a process that has used Dask keeps its threads, and then (rightly)
+    # does not fork. Workers must not build: PipelineSpec.build raises in them (forked children
+    # inherit the patch).
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from pipeline import parallel
+        from pipeline.runner import DEFAULT_CONFIG, PipelineSpec, build_nlp, run_corpus
+        nlp = build_nlp(DEFAULT_CONFIG)
+        def no_build(self):
+            raise AssertionError("a forked worker built its own pipeline")
+        PipelineSpec.build = no_build
+        result = run_corpus([sys.argv[1]], sys.argv[2], nlp=nlp, config_path=DEFAULT_CONFIG, batch_size=1,
+                            published="2024-01", workers=2)
+        print(json.dumps([parallel.fork_is_safe(), result.manifest["timings"]["workers_inherited_pipeline"], parallel._INHERITED == {}]))
+        """
+    )
+    out = tmp_path / "forked"
+    proc = subprocess.run([sys.executable, "-c", script, str(batch), str(out)], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    fork_possible, inherited, parent_keeps_nothing = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not fork_possible:
+        pytest.skip("this platform cannot fork workers")
+    assert inherited is True and parent_keeps_nothing
+    assert_same_files(serial, out)
+
+
+def test_fork_is_unsafe_while_another_thread_runs():
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert parallel.fork_is_safe() is False
+    finally:
+        stop.set()
+        thread.join()

@@ -2086,7 +2086,7 @@ RECORD_FIELDS = ("type", "value", "mod", "relative", "anchor", "begin", "end", "
 def build_records(doc: Doc, ctx: RecordContext, *, spans_key: str = SPANS_DATES) -> list[dict]:
     """One ``dates`` record per span in ``doc.spans[spans_key]``."""
     records = []
-    for span in doc.spans.get(spans_key, []):
+    for span in ctx.spans_of(spans_key):
         value = span._.date or {}
         fields = {k: value.get(k) for k in RECORD_FIELDS}
         fields["relative"] = bool(fields["relative"])

@@ -1473,7 +1473,7 @@ def make_entities(nlp: Language, name: str, spans_key: str, use_model_ents: bool
 def build_records(doc: Doc, ctx: RecordContext) -> list[dict]:
     """One ``entities.jsonl`` record per span in ``doc.spans["entities"]``."""
     records = []
-    for span in doc.spans.get(SPANS_ENTITIES, []):
+    for span in ctx.spans_of(SPANS_ENTITIES):
         value = span._.entity or {}
         records.append(
             {

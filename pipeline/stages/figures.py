@@ -2839,7 +2839,7 @@ def make_figures(nlp: Language, name: str, spans_key: str, use_parse: bool) -> F
 def build_records(doc: Doc, ctx) -> list[dict]:
     """One ``figures.jsonl`` record per span in ``doc.spans["figures"]``."""
     records = []
-    for span in doc.spans.get(SPANS_FIGURES, []):
+    for span in ctx.spans_of(SPANS_FIGURES):
         fig = span._.figure or {}
         other = fig.get("compared_with")
         compared = ctx.id_of("figures", (other[0], other[1])) if other else None

@@ -43,19 +43,21 @@ import bisect
 import csv
 import itertools
 import math
+import operator
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from pathlib import Path
 
+import numpy
 import srsly
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc, Span, Token
 
-from ..extensions import SPANS_CLAIMS, SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, ensure_extensions
+from ..extensions import SPANS_CLAIMS, SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, doc_text, ensure_extensions
 from ..records import RecordContext
 from ..resources import PACKAGE_ROOT, ResourceError, read_table
 from .segment import body_sentences, boilerplate_ranges
@@ -215,7 +217,7 @@ def load_tables(root: str | Path | None = None) -> dict[str, list[dict[str, str]
     return tables
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CueRow:
     """One lexicon row (shared by all the phrases its cue expands to)."""
 
@@ -230,7 +232,7 @@ class CueRow:
     type: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Cue:
     """A matched cue: token range (for grouping) and char range (for the record)."""
 
@@ -247,12 +249,19 @@ class Cue:
         return self.row.lexicon
 
 
+CUE_ORDER = operator.attrgetter("start", "end")  # sort key: token order
+CONTEXT_CHECKED = frozenset({"attribution", "modality"})  # lexicons cue_applies checks beyond the row flags
+
+
 @dataclass
 class Frame:
     name: str
     triggers: tuple[str, ...]  # the regex runs only if one of these occurs in the lowercased text
     regex: re.Pattern
     row: CueRow
+    # the regex is anchored at the text start ("^..."): it fails at once on most texts, so it is
+    # tried before the trigger gate (both must hold; the order only changes the cost)
+    anchored: bool = False
 
 
 class ClaimRules:
@@ -260,6 +269,8 @@ class ClaimRules:
 
     def __init__(self, nlp: Language, tables: dict[str, list[dict[str, str]]]) -> None:
         self.tables = tables
+        self.vocab = nlp.vocab
+        self.token_facts: dict[int, TokenFacts] = {}  # lexeme rows for TokenTable (this Vocab's)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rows_by_key: dict[int, CueRow] = {}
         # tense markers are read from a word table (they are a tenth of all tokens: as PhraseMatcher
@@ -271,6 +282,7 @@ class ClaimRules:
                     for w in expand_cue(row["cue"].lower()):
                         self.tense_kind[w] = label
         self.imperatives: dict[str, CueRow] = {}
+        self.imperative_first: set[str] = set()  # the first word of each imperative phrase
         for lexicon in MATCHED_LEXICONS:
             for i, row in enumerate(tables[lexicon]):
                 cue_row = self._row(lexicon, row)
@@ -280,12 +292,14 @@ class ClaimRules:
                 if "imperative" in cue_row.flags:
                     for phrase in phrases:
                         self.imperatives[phrase] = cue_row
+                        self.imperative_first.add(phrase.split(" ")[0])
                     continue
                 key = f"claims_{lexicon}_{i}"
                 docs = [nlp.make_doc(p) for p in phrases]
                 self.matcher.add(key, docs)
                 self.rows_by_key[nlp.vocab.strings[key]] = cue_row
         self.frames = []
+        self._frame_plan: tuple[list[Frame], list] | None = None
         for row in tables["frames"]:
             cue_row = CueRow(
                 lexicon="frames", cue=row["name"], weight=float(row["weight"]), family=row.get("family", ""),
@@ -293,7 +307,7 @@ class ClaimRules:
                 kind=row["role"], type=row.get("type", ""),
             )
             triggers = tuple(t for t in row.get("trigger", "").lower().split("|") if t)
-            self.frames.append(Frame(row["name"], triggers, re.compile(row["regex"], re.I), cue_row))
+            self.frames.append(Frame(row["name"], triggers, re.compile(row["regex"], re.I), cue_row, anchored=row["regex"].startswith("^")))
         words: dict[str, set[str]] = {}
         for table in ("speakers", "discourse"):
             for row in tables[table]:
@@ -321,6 +335,9 @@ class ClaimRules:
         self.weights = dict.fromkeys(SCORE_FEATURES, 0.0)
         self.weights.update({row["feature"]: float(row["weight"]) for row in tables["score_weights"]})
         self.calibration = [(float(r["raw"]), float(r["calibrated"])) for r in tables["calibration"]]
+        xs = [x for x, _ in self.calibration]
+        # for a binary search (load_tables checks this; tables from elsewhere may not be)
+        self.calibration_x = xs if len(xs) >= 2 and all(a < b for a, b in zip(xs, xs[1:])) else None
 
     @staticmethod
     def _row(lexicon: str, row: dict[str, str]) -> CueRow:
@@ -336,11 +353,29 @@ class ClaimRules:
             type=lexicon if lexicon in TYPE_LEXICONS else "",
         )
 
+    def frame_plan(self) -> list[tuple[Frame, Callable, tuple[str, ...], str | None]]:
+        """(frame, its regex's bound search, triggers, the trigger when there is exactly one) per
+        frame: find_frame_cues runs every frame on every sentence, where attribute lookups add up."""
+        if self._frame_plan is None or self._frame_plan[0] is not self.frames or len(self._frame_plan[1]) != len(self.frames):
+            plan = [(f, f.regex.search, f.triggers, f.triggers[0] if len(f.triggers) == 1 else None) for f in self.frames]
+            self._frame_plan = (self.frames, plan)
+        return self._frame_plan[1]
+
+    def facts_for(self, doc: Doc) -> dict[int, TokenFacts] | None:
+        """The TokenTable lexeme cache for ``doc`` (None for a Doc of another Vocab)."""
+        return self.token_facts if doc.vocab is self.vocab else None
+
     def w(self, feature: str) -> float:
         return self.weights.get(feature, 0.0)
 
     def calibrate_score(self, raw: float) -> float:
-        return round(interpolate(self.calibration, raw), 4)
+        xs = self.calibration_x
+        if xs is None or not xs[0] < raw <= xs[-1]:
+            return round(interpolate(self.calibration, raw), 4)  # clamped ends (and NaN)
+        # the segment interpolate() would pick: the first point at or right of raw
+        i = bisect.bisect_left(xs, raw, 1)
+        (x0, y0), (x1, y1) = self.calibration[i - 1], self.calibration[i]
+        return round(y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y1, 4)
 
 
 def interpolate(points: Sequence[tuple[float, float]], x: float) -> float:
@@ -355,36 +390,102 @@ def interpolate(points: Sequence[tuple[float, float]], x: float) -> float:
 
 # --- cue matching ------------------------------------------------------------------------------
 
+# Per-token facts of one lexeme (ORTH hash -> row); see token_facts(). The ints are packed into one
+# number (length << 4 | like_num << 3 | is_alpha << 2 | is_punct << 1 | is_space) so that a Doc's
+# distinct lexemes make one flat array.
+TokenFacts = tuple[str, str, int]  # text, lower, packed ints
+TOKEN_FACTS_MAX = 1_000_000  # a cache over a huge corpus starts over rather than grow without bound
+
+
+def token_facts(doc: Doc, orths: numpy.ndarray, cache: dict[int, TokenFacts] | None = None) -> tuple[list[str], list[str], numpy.ndarray, list[TokenFacts], numpy.ndarray]:
+    """Facts of the tokens given by their ORTH hashes: texts and lowercase texts (lists), an int
+    array of [length, is_space, is_punct, is_alpha, like_num] per token (one row per token, flags
+    0/1 like ``doc.to_array``), the rows of the distinct lexemes, and each token's index into them.
+
+    All of these are attributes of the token's lexeme, so each distinct string is looked up once
+    (``np.unique``) and the per-token lists are gathered by numpy fancy indexing: reading lexeme
+    flags token by token (``doc.to_array([IS_PUNCT, ...])``) and StringStore lookups per token cost
+    more than the rest of the table. ``cache`` (one per Vocab: lexeme attributes depend on the
+    language) keeps the rows across Docs.
+    """
+    if cache is None:
+        cache = {}
+    elif len(cache) > TOKEN_FACTS_MAX:
+        cache.clear()
+    vocab = doc.vocab
+    distinct, inverse = numpy.unique(orths, return_inverse=True)
+    rows = []
+    for orth in distinct.tolist():
+        row = cache.get(orth)
+        if row is None:
+            lex = vocab[orth]
+            text = lex.orth_
+            packed = len(text) << 4 | lex.like_num << 3 | lex.is_alpha << 2 | lex.is_punct << 1 | lex.is_space
+            row = cache[orth] = (text, lex.lower_, packed)
+        rows.append(row)
+    texts = numpy.empty(len(rows), dtype=object)
+    texts[:] = [row[0] for row in rows]
+    lower = numpy.empty(len(rows), dtype=object)
+    lower[:] = [row[1] for row in rows]
+    packed = numpy.array([row[2] for row in rows], dtype=numpy.int64)[inverse]
+    ints = numpy.stack([packed >> 4, packed & 1, packed >> 1 & 1, packed >> 2 & 1, packed >> 3 & 1], axis=1)
+    return texts[inverse].tolist(), lower[inverse].tolist(), ints, rows, inverse
+
+
+def strings_of(hashes: numpy.ndarray, strings) -> list[str]:
+    """``[strings[h] for h in hashes]``, looking each distinct hash up once (POS and TAG have few)."""
+    distinct, inverse = numpy.unique(hashes, return_inverse=True)
+    values = numpy.empty(len(distinct), dtype=object)
+    values[:] = [strings[h] for h in distinct.tolist()]
+    return values[inverse].tolist()
+
 
 class TokenTable:
-    """Plain lists of the token attributes the rules read, built in one pass over the Doc.
+    """Plain lists of the token attributes the rules read, built once per Doc from ``doc.to_array``.
 
     Reading ``doc[i].lower_`` creates a Token object per access; the rules read neighbours of
-    every cue, so plain lists make the stage several times faster. ``text`` equals ``doc.text``.
+    every cue, so plain lists make the stage several times faster. ``text`` equals ``doc.text``
+    (the runner's cached source string, see :func:`pipeline.extensions.doc_text`). ``facts`` is
+    an optional cache for :func:`token_facts` (the component keeps one for its Vocab).
     """
 
-    __slots__ = ("text", "idx", "end", "txt", "low", "space", "punct", "alpha", "num", "nl", "pos", "tag", "n")
+    __slots__ = ("text", "idx", "end", "txt", "low", "space", "punct", "alpha", "num", "nl", "pos", "tag", "n", "lex_low", "lex_index")
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, facts: dict[int, TokenFacts] | None = None) -> None:
         self.n = len(doc)
+        self.text = doc_text(doc)
         if not self.n:
-            self.text, self.idx, self.txt, self.low, self.end = doc.text, [], [], [], []
+            self.idx, self.txt, self.low, self.end = [], [], [], []
             self.space = self.punct = self.alpha = self.num = self.nl = []
             self.pos = self.tag = None
+            self.lex_low, self.lex_index = [], numpy.zeros(0, dtype=numpy.intp)
             return
-        cols = doc.to_array([ORTH, LOWER, IDX, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM, SPACY]).T.tolist()
-        orth, lower, idx, space, punct, alpha, num, ws = cols
+        arr = doc.to_array([ORTH, IDX])  # uint64
+        txt, self.low, ints, rows, self.lex_index = token_facts(doc, arr[:, 0], facts)
+        self.lex_low = [row[1] for row in rows]  # lowercase form of each distinct lexeme
+        self.txt = txt
+        idx = arr[:, 1].astype(numpy.int64)
+        self.idx = idx.tolist()
+        self.end = (idx + ints[:, 0]).tolist()
+        self.space, self.punct, self.alpha, self.num = (ints[:, k].tolist() for k in (1, 2, 3, 4))
+        # only whitespace tokens can hold a newline: test those few instead of every token
+        nl = [False] * self.n
+        for i in numpy.flatnonzero(ints[:, 1]).tolist():
+            nl[i] = "\n" in txt[i]
+        self.nl = nl
         strings = doc.vocab.strings
-        txt = [strings[h] for h in orth]
-        low = [strings[h] for h in lower]
-        self.text = "".join([x + " " if w else x for x, w in zip(txt, ws)])
-        # flags stay 0/1 ints (truthy like bools; summing alpha counts words)
-        self.idx, self.txt, self.low = idx, txt, low
-        self.end = [i + len(x) for i, x in zip(idx, txt)]
-        self.space, self.punct, self.alpha, self.num = space, punct, alpha, num
-        self.nl = [sp and "\n" in x for sp, x in zip(space, txt)]
-        self.pos = [strings[h] for h in doc.to_array([POS]).tolist()] if doc.has_annotation("POS") else None
-        self.tag = [strings[h] for h in doc.to_array([TAG]).tolist()] if doc.has_annotation("TAG") else None
+        self.pos = strings_of(doc.to_array(POS), strings) if doc.has_annotation("POS") else None
+        self.tag = strings_of(doc.to_array(TAG), strings) if doc.has_annotation("TAG") else None
+
+    def alpha_cum(self) -> list[int]:
+        """Running count of alphabetic tokens: the tokens [a, b) hold ``cum[b] - cum[a]`` words."""
+        return [0, *numpy.cumsum(self.alpha, dtype=numpy.int64).tolist()]
+
+    def positions(self, words: Container[str]) -> list[int]:
+        """Indices of the tokens whose lowercase form is in ``words``, in order (one test per
+        distinct lexeme instead of one per token)."""
+        hit = numpy.array([w in words for w in self.lex_low], dtype=bool)
+        return numpy.flatnonzero(hit[self.lex_index]).tolist() if hit.any() else []
 
     def prev(self, i: int, floor: int) -> int:
         """Index of the last non-space token before ``i`` (not below ``floor``), or -1."""
@@ -403,22 +504,28 @@ class TokenTable:
 
 def find_cues(doc: Doc, rules: ClaimRules, tt: TokenTable | None = None) -> list[Cue]:
     """Every lexicon match in the Doc (longest wins within a lexicon), before context checks."""
-    tt = tt or TokenTable(doc)
-    by_lexicon: dict[str, list[Cue]] = {}
-    for key, start, end in rules.matcher(doc):
-        row = rules.rows_by_key[key]
-        span_start, span_end = tt.idx[start], tt.end[end - 1]
-        by_lexicon.setdefault(row.lexicon, []).append(Cue(start, end, span_start, span_end, row))
+    tt = tt or TokenTable(doc, rules.facts_for(doc))
+    rows_by_key = rules.rows_by_key
+    # per lexicon: (start, -length, match number, end, row); sorting these is a stable sort of the
+    # matches by (start, longest first), and Cue objects are made only for the matches kept
+    by_lexicon: dict[str, list[tuple]] = {}
+    for n, (key, start, end) in enumerate(rules.matcher(doc)):
+        row = rows_by_key[key]
+        items = by_lexicon.get(row.lexicon)
+        if items is None:
+            items = by_lexicon[row.lexicon] = []
+        items.append((start, start - end, n, end, row))
+    idx, tok_end = tt.idx, tt.end
     cues: list[Cue] = []
     for items in by_lexicon.values():
-        items.sort(key=lambda c: (c.start, -(c.end - c.start)))
+        items.sort()
         last_end = -1
-        for cue in items:
-            if cue.start >= last_end:
-                cues.append(cue)
-                last_end = cue.end
+        for start, _, _, end, row in items:
+            if start >= last_end:
+                cues.append(Cue(start, end, idx[start], tok_end[end - 1], row))
+                last_end = end
             # a shorter match inside a longer one of the same lexicon is dropped
-    cues.sort(key=lambda c: (c.start, c.end))
+    cues.sort(key=CUE_ORDER)
     return cues
 
 
@@ -500,16 +607,29 @@ def cue_applies(cue: Cue, tt: TokenTable, unit_start: int, unit_end: int, condit
     return True
 
 
-def find_frame_cues(doc: Doc, text_start: int, text: str, token_start: int, token_end: int, rules: ClaimRules) -> list[Cue]:
-    """Regex-based discontinuous cues in one unit of text (gated by each frame's trigger)."""
-    low = text.lower()
+def find_frame_cues(doc: Doc, text_start: int, text: str, token_start: int, token_end: int, rules: ClaimRules, *, low: str | None = None) -> list[Cue]:
+    """Regex-based discontinuous cues in one unit of text (gated by each frame's trigger).
+    ``low``: ``text.lower()`` when the caller has it."""
+    if low is None:
+        low = text.lower()
     out: list[Cue] = []
-    for frame in rules.frames:
-        if frame.triggers and not any(t in low for t in frame.triggers):
-            continue
-        m = frame.regex.search(text)
-        if not m:
-            continue
+    for frame, search, triggers, single in rules.frame_plan():
+        if frame.anchored:
+            m = search(text)
+            if not m or (triggers and not any(t in low for t in triggers)):
+                continue
+        elif single is not None:
+            if single not in low:
+                continue
+            m = search(text)
+            if not m:
+                continue
+        else:
+            if triggers and not any(t in low for t in triggers):
+                continue
+            m = search(text)
+            if not m:
+                continue
         s, e = m.span("cue") if "cue" in frame.regex.groupindex else m.span()
         # strip surrounding whitespace/punctuation from the cue span
         while s < e and not text[s].isalnum():
@@ -642,16 +762,26 @@ class Attribution:
     entity_span: tuple[int, int] | None = None
 
 
-def body_sentence_refs(doc: Doc, tt: "TokenTable") -> list["SpanRef"]:
+def sentence_starts(doc: Doc) -> list[int]:
+    """Indices of the tokens that start a sentence (SENT_START == 1, and token 0), from the array."""
+    starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()  # uint64: -1 wraps around
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return starts
+
+
+def body_sentence_refs(doc: Doc, tt: "TokenTable", starts: list[int] | None = None) -> list["SpanRef"]:
     """The sentences :func:`segment.body_sentences` yields, as plain SpanRefs (same filtering:
     skip whitespace-only sentences and those starting inside a boilerplate span), read from
     the SENT_START array instead of iterating ``doc.sents`` token by token (several times faster).
+    ``starts``: :func:`sentence_starts` of the Doc when the caller has it already.
     """
     if not tt.n:
         return []
     if not doc.has_annotation("SENT_START"):
         return [SpanRef(s.start, s.end, s.start_char, s.end_char, "", s.text) for s in body_sentences(doc)]
-    starts = [i for i, v in enumerate(doc.to_array([SENT_START]).tolist()) if v == 1 or i == 0]
+    if starts is None:
+        starts = sentence_starts(doc)
     ranges = boilerplate_ranges(doc)
     out = []
     for a, b in zip(starts, starts[1:] + [tt.n]):
@@ -696,30 +826,57 @@ def _entity_spans(doc: Doc, tt: "TokenTable") -> list[SpanRef]:
     read from the ENT_IOB/ENT_TYPE arrays, which is much cheaper than iterating Span objects.
     """
     group = doc.spans[SPANS_ENTITIES] if SPANS_ENTITIES in doc.spans else None
-    if not tt.n or not doc.has_annotation("ENT_IOB") or (group is not None and len(group) and not _same_as_ents(doc, group)):
+    if not tt.n or not doc.has_annotation("ENT_IOB"):
         return _span_refs(group if group is not None and len(group) else doc.ents, tt.text)
-    iob, etype = doc.to_array([ENT_IOB, ENT_TYPE]).T.tolist()
-    strings = doc.vocab.strings
-    refs, i, n = [], 0, tt.n
-    while i < n:
-        if iob[i] == 3:  # B
-            j = i + 1
-            while j < n and iob[j] == 1:  # I
-                j += 1
-            sc, ec = tt.idx[i], tt.end[j - 1]
-            refs.append(SpanRef(i, j, sc, ec, strings[etype[i]], tt.text[sc:ec]))
-            i = j
-        else:
-            i += 1
-    return refs
+    arr = doc.to_array([ENT_IOB, ENT_TYPE])
+    iob, etype = arr[:, 0], arr[:, 1]
+    if group is not None and len(group) and not _same_as_ents(doc, group, iob, etype):
+        return _span_refs(group, tt.text)
+    # every B token starts a span that runs over the I tokens after it
+    b_pos = numpy.flatnonzero(iob == 3)
+    not_i = numpy.flatnonzero(iob != 1)
+    ends = numpy.append(not_i, tt.n)[numpy.searchsorted(not_i, b_pos, side="right")]
+    labels = strings_of(etype[b_pos], doc.vocab.strings) if len(b_pos) else []
+    idx, end, text = tt.idx, tt.end, tt.text
+    return [
+        SpanRef(i, j, idx[i], end[j - 1], label, text[idx[i]:end[j - 1]])
+        for i, j, label in zip(b_pos.tolist(), ends.tolist(), labels)
+    ]
 
 
-def _same_as_ents(doc: Doc, group) -> bool:
+def ents_summary(iob: numpy.ndarray, etype: numpy.ndarray) -> tuple[int, int, int] | None:
+    """(count, first start, last end) of ``doc.ents`` from the ENT_IOB / ENT_TYPE arrays, by the
+    rules of ``Doc.ents``: an entity starts at a B token with a type and runs over the I tokens
+    after it. None when an I token continues no entity (``Doc.ents`` raises on that).
+    Building every entity Span just to count them costs more than the rest of the entity reading.
+    """
+    n = len(iob)
+    not_i = numpy.flatnonzero(iob != 1)
+    i_pos = numpy.flatnonzero(iob == 1)
+    if len(i_pos):
+        k = numpy.searchsorted(not_i, i_pos) - 1  # the token before each run of I tokens
+        if (k < 0).any():
+            return None
+        prev = not_i[k]
+        if not ((iob[prev] == 3) & (etype[prev] != 0)).all():
+            return None
+    starts = numpy.flatnonzero((iob == 3) & (etype != 0))
+    if not len(starts):
+        return 0, 0, 0
+    k = int(numpy.searchsorted(not_i, starts[-1], side="right"))
+    return len(starts), int(starts[0]), int(not_i[k]) if k < len(not_i) else n
+
+
+def _same_as_ents(doc: Doc, group, iob: numpy.ndarray, etype: numpy.ndarray) -> bool:
     """The entity span group and doc.ents hold the same spans (cheap check: count and ends)."""
-    ents = doc.ents
-    if len(ents) != len(group):
+    summary = ents_summary(iob, etype)
+    if summary is None:
+        ents = doc.ents  # raises, as it always did on such a Doc
+        summary = (len(ents), ents[0].start, ents[-1].end) if ents else (0, 0, 0)
+    count, first_start, last_end = summary
+    if count != len(group):
         return False
-    return (ents[0].start, ents[-1].end) == (min(s.start for s in (group[0], group[len(group) - 1])), max(s.end for s in (group[0], group[len(group) - 1])))
+    return (first_start, last_end) == (min(s.start for s in (group[0], group[len(group) - 1])), max(s.end for s in (group[0], group[len(group) - 1])))
 
 
 def _label_rank(label: str) -> int:
@@ -795,7 +952,13 @@ def _speaker_from_region(doc: Doc, start: int, end: int, rules: ClaimRules, ents
         return None
     # entities inside the region
     lo = bisect.bisect_left(ent_starts, start)
-    inside = [e for e in ents[lo:] if e.start < end and e.end <= end]
+    inside = []
+    for k in range(lo, len(ents)):  # (sorted by start: stop at the first one starting at/after end)
+        e = ents[k]
+        if e.start >= end:
+            break
+        if e.end <= end:
+            inside.append(e)
     has_by = any(t.lower_ == "by" for t in toks)
     if inside:
         last_tok = max(t.i for t in toks if not t.is_punct and t.lower_ not in ("'s", "’s")) if any(not t.is_punct for t in toks) else end - 1
@@ -937,7 +1100,7 @@ def _dep_subject(doc: Doc, verb: Token) -> tuple[int, int] | None:
 # --- the analysis of one sentence --------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Chunk:
     start: int  # token
     end: int
@@ -961,15 +1124,24 @@ class ClaimCandidate:
 
 
 def _strengths(cues: Iterable[Cue]) -> dict[str, float]:
+    """Strength per claim type: the cue weights, largest first, each worth half the one before."""
     by_type: dict[str, list[float]] = {}
     for cue in cues:
-        t = cue.row.type
-        if t and cue.row.weight > 0:
-            by_type.setdefault(t, []).append(cue.row.weight * cue.factor)
+        row = cue.row
+        t = row.type
+        if t and row.weight > 0:
+            ws = by_type.get(t)
+            if ws is None:
+                by_type[t] = [row.weight * cue.factor]
+            else:
+                ws.append(row.weight * cue.factor)
     out = {}
     for t, ws in by_type.items():
-        ws.sort(reverse=True)
-        out[t] = sum(w * (0.5 ** k) for k, w in enumerate(ws))
+        if len(ws) == 1:
+            out[t] = ws[0]  # the sum below of one positive weight
+        else:
+            ws.sort(reverse=True)
+            out[t] = sum(w * (0.5 ** k) for k, w in enumerate(ws))
     return out
 
 
@@ -978,6 +1150,9 @@ def _best_type(strengths: dict[str, float]) -> tuple[str, float]:
     strength is capped (EVALUATION_CAP): one structural cue (will, because, should) outweighs them."""
     if not strengths:
         return "evaluation", 0.0
+    if len(strengths) == 1:
+        for t, v in strengths.items():
+            return t, v
     ranked = {k: min(v, EVALUATION_CAP) if k == "evaluation" else v for k, v in strengths.items()}
     t = max(ranked, key=lambda k: (round(ranked[k], 6), TYPE_PRIORITY[k]))
     return t, strengths[t]
@@ -990,11 +1165,22 @@ def normalize_certainty(cues: Iterable[Cue]) -> tuple[bool, str, bool]:
     (a categorical assertion or a booster). A negative-polarity cue ("unlikely",
     "inconceivable", "the chances ... are zero") makes the claim negated.
     """
-    hedges = [c for c in cues if c.row.lexicon in ("modality", "frames") and c.row.family and c.row.family != "booster" and not c.fronted]
-    boosters = [c for c in cues if c.row.family == "booster"]
-    neg = any(c.row.polarity == "neg" for c in hedges + boosters)
-    if hedges:
-        return True, min((c.row.certainty for c in hedges), key=lambda x: CERTAINTY_RANK.get(x, 1)), neg
+    certainty: str | None = None  # of the first hedge with the lowest rank
+    rank = 0
+    neg = False
+    for c in cues:
+        row = c.row
+        if not row.family:
+            continue
+        if row.family == "booster":
+            neg = neg or row.polarity == "neg"
+        elif row.lexicon in ("modality", "frames") and not c.fronted:  # a hedge
+            neg = neg or row.polarity == "neg"
+            r = CERTAINTY_RANK.get(row.certainty, 1)
+            if certainty is None or r < rank:
+                certainty, rank = row.certainty, r
+    if certainty is not None:
+        return True, certainty, neg
     return False, "high", neg
 
 
@@ -1007,12 +1193,16 @@ class _Analyzer:
         self.rules = rules
         self.split_clauses = split_clauses
         self.max_tokens = max_tokens
-        self.tt = tt = TokenTable(doc)
+        self.tt = tt = TokenTable(doc, rules.facts_for(doc))
         self.text = tt.text
         self.has_dep = doc.has_annotation("DEP")
-        self.has_pos = doc.has_annotation("POS")
-        self.has_tag = doc.has_annotation("TAG")
+        # (TokenTable read these already; has_annotation scans every token when they are absent)
+        self.has_pos = tt.pos is not None if tt.n else doc.has_annotation("POS")
+        self.has_tag = tt.tag is not None if tt.n else doc.has_annotation("TAG")
         self.cues = find_cues(doc, rules, tt)
+        # tense markers are a tenth of all tokens: find them in one pass, not once per unit
+        self.tense_pos = tt.positions(rules.tense_kind)
+        self.alpha_cum = tt.alpha_cum()  # words in [a, b) = cum[b] - cum[a]
         self.cue_starts = [c.start for c in self.cues]
         self.ents = _entity_spans(doc, tt)
         self.ent_starts = [e.start for e in self.ents]
@@ -1021,10 +1211,11 @@ class _Analyzer:
         self.figure_starts = [x.start for x in self.figures]
         self.date_starts = [x.start for x in self.dates]
         self.tok_starts = tt.idx
-        self.body = body_sentence_refs(doc, tt)
         if tt.n and doc.has_annotation("SENT_START"):
-            self.sent_starts = [i for i, v in enumerate(doc.to_array([SENT_START]).tolist()) if v == 1 or i == 0]
+            self.sent_starts = sentence_starts(doc)
+            self.body = body_sentence_refs(doc, tt, self.sent_starts)
         else:
+            self.body = body_sentence_refs(doc, tt)
             self.sent_starts = [s.start for s in doc.sents] if tt.n else [0]
         self.quotes = find_quotes(self.text) if any(ch in self.text for ch in "“\"‘'") else []
         self.quote_starts = [q.start for q in self.quotes]
@@ -1037,6 +1228,11 @@ class _Analyzer:
     # -- helpers
     def tok_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
+
+    def ents_between(self, start: int, end: int) -> list[SpanRef]:
+        """The entities starting in [start, end] (a superset of those inside [start, end)), in order."""
+        starts = self.ent_starts
+        return self.ents[bisect.bisect_left(starts, start):bisect.bisect_right(starts, end)]
 
     def cues_in(self, start: int, end: int) -> list[Cue]:
         lo = bisect.bisect_left(self.cue_starts, start)
@@ -1134,7 +1330,7 @@ class _Analyzer:
                     region = self._subject(cue, sent.start)
                     if region is not None and self._set_quote_speaker(q, region, cue):
                         return
-                persons = [e for e in self.ents if e.start >= sent.start and e.end <= k and e.label_ in PERSON_LABELS]
+                persons = [e for e in self.ents_between(sent.start, k) if e.end <= k and e.label_ in PERSON_LABELS]
                 verb = next((t for t in doc[sent.start:k] if t.lower_ in ("quoted", "quoting", "quotes", "cited", "citing", "cites")), None)
                 cue_text = verb.lower_ if verb is not None else ":"
                 reporting = verb is not None or any(
@@ -1194,7 +1390,7 @@ class _Analyzer:
                 region = _object_region(self.doc, cue.end, p, self.rules)
             if region is not None and self._set_quote_speaker(q, region, cue):
                 return
-        persons = [e for e in self.ents if e.start >= lead_start and e.end <= p and e.label_ in PERSON_LABELS]
+        persons = [e for e in self.ents_between(lead_start, p) if e.end <= p and e.label_ in PERSON_LABELS]
         if persons:
             e = persons[-1]
             q.speaker, q.speaker_span, q.entity_span = e.text, (e.start_char, e.end_char), (e.start_char, e.end_char)
@@ -1303,13 +1499,13 @@ class _Analyzer:
                     continue
                 words = {t.lower_ for t in doc[region[0]:region[1]]}
                 has_name = any(t.text[:1].isupper() for t in doc[region[0] + 1:region[1]]) or any(
-                    e.start >= region[0] and e.end <= region[1] for e in self.ents
+                    e.end <= region[1] for e in self.ents_between(region[0], region[1])
                 )
                 if not (words & rules.source_nouns) or not has_name:
                     continue
                 scope = "forward"
             else:  # reporting verb
-                if self.has_pos and doc[cue.start].pos_ not in ("VERB", "AUX", ""):
+                if self.has_pos and self.tt.pos[cue.start] not in ("VERB", "AUX", ""):
                     continue
                 pm = self._prev_non_adverb(cue.start, unit_start)
                 if pm >= 0 and self.tt.low[pm] in MODAL_BEFORE_REPORT:
@@ -1364,7 +1560,9 @@ class _Analyzer:
         best, best_cov = None, 0.0
         length = max(1, end_char - start_char)
         first = max(0, bisect.bisect_right(self.quote_starts, start_char) - 1)
-        for q in self.quotes[first:]:
+        quotes = self.quotes
+        for k in range(first, len(quotes)):
+            q = quotes[k]
             if q.end <= start_char:
                 continue
             if q.start >= end_char:
@@ -1423,29 +1621,33 @@ class _Analyzer:
             return []  # heading, list label or caption: a paragraph that does not end with a full stop
         if text.rstrip().endswith(":"):
             return []  # a lead-in to a list
-        words = sum(tt.alpha[start:end])
+        alpha_cum = self.alpha_cum
+        words = alpha_cum[end] - alpha_cum[start]
         if words < 3:
             return []
-        conditional = bool(CONDITIONAL_RE.search(text))
         cues = self.cues_in(start, end)
         first = start
         while first < end and (tt.punct[first] or tt.num[first] or tt.space[first]):
             first += 1
-        if first < end - 1 and rules.imperatives:
+        # (a merged token could hold a space, and so a whole phrase)
+        if first < end - 1 and rules.imperatives and (tt.low[first] in rules.imperative_first or " " in tt.low[first]):
             for n in (2, 1):
                 row = rules.imperatives.get(" ".join(tt.low[first:first + n]))
                 if row is not None:
                     cues.append(Cue(first, first + n, tt.idx[first], tt.end[first + n - 1], row))
                     break
-        cues = [c for c in cues if cue_applies(c, tt, start, end, conditional)]
-        cues.extend(find_frame_cues(doc, text_start, text, start, end, rules))
-        cues.sort(key=lambda c: (c.start, c.end))
+        # only "nocond" cues read the conditional test: skip the regex when no cue has that flag
+        conditional = any("nocond" in c.row.flags for c in cues) and bool(CONDITIONAL_RE.search(text))
+        # a row without flags outside the attribution/modality lexicons always applies
+        cues = [c for c in cues if (not c.row.flags and c.row.lexicon not in CONTEXT_CHECKED) or cue_applies(c, tt, start, end, conditional)]
+        cues.extend(find_frame_cues(doc, text_start, text, start, end, rules, low=low))
+        cues.sort(key=CUE_ORDER)
         cues = self._context_filter(cues, start, end)
         question = bool(QUESTION_END_RE.search(text))
         chunks = self._chunks(start, end) if self.split_clauses else [Chunk(start, end)]
         for ch in chunks:
             ch.cues = [c for c in cues if ch.start <= c.start < ch.end]
-            ch.words = sum(tt.alpha[ch.start:ch.end])
+            ch.words = alpha_cum[ch.end] - alpha_cum[ch.start]
             ch.subs = [ch]
             self._mark_subordinate(ch)
         # speakers: quotation first, then reported speech ("according to X," at the start covers all)
@@ -1469,7 +1671,7 @@ class _Analyzer:
                 ch.attribution = carry
                 ch.speaker_key = carry.speaker.lower()
         for ch in chunks:
-            ch.strengths = _strengths(c for c in ch.cues if not self._is_attribution_cue(c, ch))
+            ch.strengths = _strengths(ch.cues if ch.attribution is None else [c for c in ch.cues if not self._is_attribution_cue(c, ch)])
             ch.type, ch.strength = _best_type(ch.strengths)
         parts = self._merge(chunks)
         out = []
@@ -1488,10 +1690,9 @@ class _Analyzer:
         tt, kinds = self.tt, self.rules.tense_kind
         low = tt.low
         hits = []
-        for i in range(start, end):
-            kind = kinds.get(low[i])
-            if kind is None:
-                continue
+        pos = self.tense_pos
+        for i in pos[bisect.bisect_left(pos, start):bisect.bisect_left(pos, end)]:
+            kind = kinds[low[i]]
             if kind == "past_verb":
                 p = self._prev_non_adverb(i, start)
                 if p >= 0 and low[p] in NON_PAST_BEFORE:
@@ -1645,6 +1846,8 @@ class _Analyzer:
                     q = self._quote_at(tt.idx[j])
                     if q is not None and q.speech:
                         bounds.append(j)
+        if len(bounds) == 1:
+            return [Chunk(start, end)] if end > start else []  # no split point (most sentences)
         bounds = sorted(set(b for b in bounds if start <= b < end))
         return [Chunk(a, b) for a, b in zip(bounds, bounds[1:] + [end]) if b > a]
 
@@ -1668,20 +1871,38 @@ class _Analyzer:
             new.subs = cur.subs + ch.subs
             src = cur if (cur.quote is not None or cur.attribution is not None) else ch
             new.quote, new.attribution, new.speaker_key = src.quote, src.attribution, src.speaker_key
-            new.strengths = _strengths(c for c in new.cues if not self._is_attribution_cue(c, new))
+            new.strengths = _strengths(new.cues if new.attribution is None else [c for c in new.cues if not self._is_attribution_cue(c, new)])
             new.type, new.strength = _best_type(new.strengths)
             merged[-1] = new
         return merged
 
-    def _logit(self, cues: list[Cue], ch: Chunk, start: int, end: int, attributed: bool, direct: bool, question: bool, words: int) -> float:
-        """The claim score's log-odds from the cues of a span (see score_weights.tsv)."""
+    def _logit(self, cues: list[Cue], ch: Chunk, start: int, end: int, attributed: bool, direct: bool, question: bool, words: int, strengths: dict[str, float] | None = None) -> float:
+        """The claim score's log-odds from the cues of a span (see score_weights.tsv).
+
+        ``strengths``: the type strengths of ``cues`` when the caller has them (``_strengths`` of the
+        cues that are not the chunk's attribution cue)."""
         w = self.rules.weights.__getitem__
-        strengths = _strengths(c for c in cues if not self._is_attribution_cue(c, ch)) if ch.attribution is not None else _strengths(cues)
+        if strengths is None:
+            strengths = _strengths(c for c in cues if not self._is_attribution_cue(c, ch)) if ch.attribution is not None else _strengths(cues)
         best = max(strengths.values(), default=0.0)
         evidence = best + 0.3 * (sum(strengths.values()) - best)
         logit = w("bias") + w("type_strength") * min(evidence, w("type_cap") or 3.0)
-        hedges = [c.row.weight for c in cues if c.row.family and c.row.family != "booster" and not c.fronted]
-        boosts = [c.row.weight for c in cues if c.row.family == "booster"]
+        hedges, boosts = [], []
+        first_person = negated = False
+        background = 0  # summed in cue order, like sum()
+        for c in cues:
+            row = c.row
+            if row.family:
+                if row.family == "booster":
+                    boosts.append(row.weight)
+                elif not c.fronted:
+                    hedges.append(row.weight)
+            if row.flags and "first_person" in row.flags:
+                first_person = True
+            if row.lexicon == "negation":
+                negated = negated or row.kind == "negate"
+            elif (row.lexicon == "background" and row.kind == "event_phrase") or (row.lexicon == "frames" and row.kind == "background"):
+                background += row.weight
         if hedges:
             logit += w("hedge") + max(hedges)
         if boosts:
@@ -1704,11 +1925,11 @@ class _Analyzer:
             logit += w("past_narrative")
         elif past:
             logit += w("past_copula")
-        if any("first_person" in c.row.flags for c in cues):
+        if first_person:
             logit += w("first_person")
-        if any(c.row.lexicon == "negation" and c.row.kind == "negate" for c in cues):
+        if negated:
             logit += w("negated")
-        logit += sum(c.row.weight for c in cues if (c.row.lexicon == "background" and c.row.kind == "event_phrase") or (c.row.lexicon == "frames" and c.row.kind == "background"))
+        logit += background
         if question:
             logit += w("question")
         if words < 5:
@@ -1725,7 +1946,7 @@ class _Analyzer:
         if e <= s:
             return None
         s_char, e_char = tt.idx[s], tt.end[e - 1]
-        cues = [c for c in ch.cues if s <= c.start < e]
+        cues = ch.cues if (s, e) == (ch.start, ch.end) else [c for c in ch.cues if s <= c.start < e]  # (read only)
         hedged, certainty, neg_polarity = normalize_certainty(cues)
         negations = [c for c in cues if c.row.lexicon == "negation" and c.row.kind == "negate" and not self._is_attribution_cue(c, ch)]
         speaker, speaker_span, entity_span, attr_cue, attr_span, quote = "author", None, None, None, None, None
@@ -1743,7 +1964,8 @@ class _Analyzer:
         if speaker == "author":
             quote = None
         attributed, direct = speaker != "author", quote == "direct"
-        logit = self._logit(cues, ch, s, e, attributed, direct, question, ch.words)
+        # the chunk's strengths were computed from exactly these cues unless trimming dropped some
+        logit = self._logit(cues, ch, s, e, attributed, direct, question, ch.words, ch.strengths if len(cues) == len(ch.cues) else None)
         for sub in ch.subs if len(ch.subs) > 1 else ():
             sub_cues = [c for c in cues if sub.start <= c.start < sub.end]
             logit = max(logit, self._logit(sub_cues, ch, sub.start, sub.end, attributed, direct, question, sub.words))
@@ -1751,25 +1973,27 @@ class _Analyzer:
         if raw < self.min_score:
             return None
         span = Span(doc, s, e, label=ch.type)
-        decided: list[list] = []
+        decided: set[tuple] = set()
         for c in cues:
+            row = c.row
             role = None
-            if c.row.family and c.row.family != "booster":
+            if row.family and row.family != "booster":
                 role = "hedge" if not c.fronted else None
-            elif c.row.family == "booster":
+            elif row.family == "booster":
                 role = "booster"
-            elif c.row.type == ch.type and c.row.weight > 0 and not self._is_attribution_cue(c, ch):
+            elif row.type == ch.type and row.weight > 0 and not self._is_attribution_cue(c, ch):
                 role = ch.type
-            elif c.row.lexicon == "negation" and c.row.kind == "negate" and c in negations:
+            elif row.lexicon == "negation" and row.kind == "negate" and c in negations:
                 role = "negation"
             if role:
-                decided.append([c.start_char, c.end_char, role, self.text[c.start_char:c.end_char]])
+                decided.add((c.start_char, c.end_char, role, self.text[c.start_char:c.end_char]))
         if attr_span is not None:
-            decided.append([attr_span[0], attr_span[1], "attribution", self.text[attr_span[0]:attr_span[1]]])
-        decided = [list(x) for x in dict.fromkeys(tuple(d) for d in sorted(decided))]
+            decided.add((attr_span[0], attr_span[1], "attribution", self.text[attr_span[0]:attr_span[1]]))
+        decided_cues = [list(x) for x in sorted(decided)]  # in text order, without duplicates
         about = []
-        lo = bisect.bisect_left(self.ent_starts, s)
-        for ent in self.ents[lo:]:
+        ents = self.ents
+        for k in range(bisect.bisect_left(self.ent_starts, s), len(ents)):
+            ent = ents[k]
             if ent.start >= e:
                 break
             if ent.end <= e:
@@ -1788,7 +2012,7 @@ class _Analyzer:
             "quote": quote,
             "about_spans": about,
             "evidence_spans": [],
-            "cues": decided,
+            "cues": decided_cues,
         }
         return ClaimCandidate(span=span, data=data, sent_index=si, unit_start_char=unit_start_char)
 
@@ -1796,7 +2020,8 @@ class _Analyzer:
         starts = self.figure_starts if spans is self.figures else self.date_starts
         lo = bisect.bisect_left(starts, start)
         out = []
-        for x in spans[lo:]:
+        for k in range(lo, len(spans)):
+            x = spans[k]
             if x.start >= end:
                 break
             if x.end <= end:
@@ -1824,10 +2049,13 @@ class _Analyzer:
                     neighbours.append(nxt)
             if si > 0:
                 prv = sents[si - 1]
-                same_para = "\n" not in self.text[prv.end_char:sp.start_char]
-                ctext = self.text[cand.unit_start_char:sp.end_char]
-                if same_para and ((rules.conclusion_re is not None and rules.conclusion_re.match(ctext)) or (si - 1 not in claimed and self._spans_in(self.figures, prv.start, prv.end))):
-                    neighbours.append(prv)
+                prv_figures = self._spans_in(self.figures, prv.start, prv.end)
+                # a previous sentence without figures or dates adds no evidence: skip the tests
+                if prv_figures or self._spans_in(self.dates, prv.start, prv.end):
+                    same_para = "\n" not in self.text[prv.end_char:sp.start_char]
+                    ctext = self.text[cand.unit_start_char:sp.end_char]
+                    if same_para and ((rules.conclusion_re is not None and rules.conclusion_re.match(ctext)) or (si - 1 not in claimed and prv_figures)):
+                        neighbours.append(prv)
             for nb in neighbours:
                 ev += [[x.start_char, x.end_char, SPANS_FIGURES] for x in self._spans_in(self.figures, nb.start, nb.end)]
                 ev += [[x.start_char, x.end_char, SPANS_DATES] for x in self._spans_in(self.dates, nb.start, nb.end)]
@@ -1901,7 +2129,7 @@ def build_records(doc: Doc, ctx: RecordContext, *, spans_key: str = SPANS_CLAIMS
     """One record per span in ``doc.spans[spans_key]`` (see ``schemas/claims.schema.json``)."""
     records = []
     ent_key = SPANS_ENTITIES
-    for span in doc.spans.get(spans_key, []):
+    for span in ctx.spans_of(spans_key):
         data = span._.claim or {}
         about = []
         for s, e in data.get("about_spans", []):

@@ -50,7 +50,7 @@ DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "models" / "syntax"
 DEFAULT_WORK_DIR = Path("build") / "syntax"
 
 MODEL_NAME = "claims_syntax"
-MODEL_VERSION = "0.1.0"
+MODEL_VERSION = "0.2.0"
 LICENSE = "CC BY-SA 4.0"
 
 EWT_DIR = "ud-english-ewt"
@@ -552,6 +552,10 @@ def write_model_card(model_dir: Path, meta: dict[str, Any]) -> Path:
         f"{s['license']}. Authors: {s['author']}. Used for: {s['used_for']}."
         for s in meta.get("sources", [])
     )
+    encoder = {}
+    if (model_dir / "config.cfg").is_file():
+        encoder = Config().from_disk(model_dir / "config.cfg", interpolate=False)["components"]["tok2vec"]["model"]["encode"]
+    shape = f"width {encoder.get('width', '?')}, depth {encoder.get('depth', '?')}"
     seconds = meta.get("training_seconds") or {}
     train_time = (
         f"{seconds['cpu'] / 60:.0f} minutes of CPU time ({seconds['wall'] / 60:.0f} minutes "
@@ -568,7 +572,7 @@ because no pretrained spaCy model can be downloaded in our environment. Load it 
 (`pipeline.syntax.ud_noun_chunks`), or with `spacy.load("pipeline/models/syntax")`.
 
 - Components: {pipes}; disabled by default: {disabled}. One CNN `tok2vec`
-  (MultiHashEmbed + MaxoutWindowEncoder, width 128, depth 4) is shared by all of them.
+  (MultiHashEmbed + MaxoutWindowEncoder, {shape}) is shared by all of them.
 - Annotation: Universal Dependencies v2 labels (`nsubj`, `obj`, `obl`, `nmod:desc`,
   `nsubj:pass`, ...) in `token.dep_`, Penn Treebank tags in `token.tag_`, UPOS in
   `token.pos_`, UD features in `token.morph`, lemmas in `token.lemma_`. spaCy's built-in

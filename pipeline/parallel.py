@@ -321,7 +321,13 @@ class DaskEngine:
                 self.client = Client(self.scheduler, timeout="30s")
             else:
                 _preload_forkserver_for_dask()
-                with dask.config.set({"distributed.worker.multiprocessing-method": default_start_method()}):
+                # Dask sets MALLOC_TRIM_THRESHOLD_ in its workers, which also turns off glibc's
+                # dynamic mmap threshold: every large numpy array of the model is then mapped
+                # and faulted in afresh (tok2vec ran 30% slower than in a local worker).
+                with dask.config.set({
+                    "distributed.worker.multiprocessing-method": default_start_method(),
+                    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                }):
                     self.cluster = LocalCluster(
                         n_workers=self.workers, threads_per_worker=1, processes=True,
                         dashboard_address=None, silence_logs=logging.CRITICAL,

@@ -394,7 +394,7 @@ def interpolate(points: Sequence[tuple[float, float]], x: float) -> float:
 # number (length << 4 | like_num << 3 | is_alpha << 2 | is_punct << 1 | is_space) so that a Doc's
 # distinct lexemes make one flat array.
 TokenFacts = tuple[str, str, int]  # text, lower, packed ints
-TOKEN_FACTS_MAX = 1_000_000  # a cache over a huge corpus starts over rather than grow without bound
+TOKEN_FACTS_MAX = 30_000  # a cache over a huge corpus starts over rather than grow with it (peak RSS stays flat)
 
 
 def token_facts(doc: Doc, orths: numpy.ndarray, cache: dict[int, TokenFacts] | None = None) -> tuple[list[str], list[str], numpy.ndarray, list[TokenFacts], numpy.ndarray]:

@@ -510,7 +510,7 @@ class _TokenTable:
     and locked while in use (pipelines in threads of one process share it).
     """
 
-    def __init__(self, max_rows: int = 200_000) -> None:
+    def __init__(self, max_rows: int = 30_000) -> None:  # ~8 MB; more would grow with the corpus (issue 9)
         self.max_rows = max_rows
         self._lock = threading.Lock()
         self.clear()

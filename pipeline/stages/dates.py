@@ -2086,11 +2086,13 @@ RECORD_FIELDS = ("type", "value", "mod", "relative", "anchor", "begin", "end", "
 def build_records(doc: Doc, ctx: RecordContext, *, spans_key: str = SPANS_DATES) -> list[dict]:
     """One ``dates`` record per span in ``doc.spans[spans_key]``."""
     records = []
-    for span in ctx.spans_of(spans_key):
-        value = span._.date or {}
-        fields = {k: value.get(k) for k in RECORD_FIELDS}
-        fields["relative"] = bool(fields["relative"])
-        records.append({**ctx.base(KIND, span), **fields, "sentence_id": ctx.sentence_id(span)})
+    for _span, record, value, sentence_id in ctx.iter_spans(spans_key, "date", id_kind=KIND):
+        value = value or {}
+        for k in RECORD_FIELDS:
+            record[k] = value.get(k)
+        record["relative"] = bool(record["relative"])
+        record["sentence_id"] = sentence_id
+        records.append(record)
     return records
 
 

@@ -1473,19 +1473,16 @@ def make_entities(nlp: Language, name: str, spans_key: str, use_model_ents: bool
 def build_records(doc: Doc, ctx: RecordContext) -> list[dict]:
     """One ``entities.jsonl`` record per span in ``doc.spans["entities"]``."""
     records = []
-    for span in ctx.spans_of(SPANS_ENTITIES):
-        value = span._.entity or {}
-        records.append(
-            {
-                **ctx.base(KIND, span),
-                "label": span.label_,
-                "canonical": value.get("canonical") or normalize_name(span.text),
-                "kb_id": value.get("kb_id") or span.kb_id_ or slug_id(span.text),
-                "actor": value.get("actor"),
-                "source": value.get("source") or "model",
-                "sentence_id": ctx.sentence_id(span),
-            }
-        )
+    for span, record, value, sentence_id in ctx.iter_spans(SPANS_ENTITIES, "entity"):
+        value = value or {}
+        text = record["text"]  # == span.text, without building a Token per token
+        record["label"] = span.label_
+        record["canonical"] = value.get("canonical") or normalize_name(text)
+        record["kb_id"] = value.get("kb_id") or span.kb_id_ or slug_id(text)
+        record["actor"] = value.get("actor")
+        record["source"] = value.get("source") or "model"
+        record["sentence_id"] = sentence_id
+        records.append(record)
     return records
 
 

@@ -2839,28 +2839,26 @@ def make_figures(nlp: Language, name: str, spans_key: str, use_parse: bool) -> F
 def build_records(doc: Doc, ctx) -> list[dict]:
     """One ``figures.jsonl`` record per span in ``doc.spans["figures"]``."""
     records = []
-    for span in ctx.spans_of(SPANS_FIGURES):
-        fig = span._.figure or {}
+    figure_ids = ctx.ids.get("figures", {})
+    for _span, record, fig, sentence_id in ctx.iter_spans(SPANS_FIGURES, "figure"):
+        fig = fig or {}
         other = fig.get("compared_with")
-        compared = ctx.id_of("figures", (other[0], other[1])) if other else None
-        records.append(
-            {
-                **ctx.base("figures", span),
-                "value": fig.get("value"),
-                "unit": fig.get("unit"),
-                "kind": fig.get("kind", "other"),
-                "currency": fig.get("currency"),
-                "scale": fig.get("scale"),
-                "qualifier": fig.get("qualifier"),
-                "change": fig.get("change"),
-                "change_from": fig.get("change_from"),
-                "change_to": fig.get("change_to"),
-                "measured": fig.get("measured"),
-                "source": fig.get("source"),
-                "compared_with": compared,
-                "sentence_id": ctx.sentence_id(span),
-            }
+        record.update(
+            value=fig.get("value"),
+            unit=fig.get("unit"),
+            kind=fig.get("kind", "other"),
+            currency=fig.get("currency"),
+            scale=fig.get("scale"),
+            qualifier=fig.get("qualifier"),
+            change=fig.get("change"),
+            change_from=fig.get("change_from"),
+            change_to=fig.get("change_to"),
+            measured=fig.get("measured"),
+            source=fig.get("source"),
+            compared_with=figure_ids.get((other[0], other[1])) if other else None,
+            sentence_id=sentence_id,
         )
+        records.append(record)
     return records
 
 

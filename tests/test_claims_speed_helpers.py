@@ -136,3 +136,42 @@ def test_find_frame_cues_with_given_lowercase(nlp, rules):
     given = C.find_frame_cues(doc, 0, text, 0, len(doc), rules, low=text.lower())
     assert [(c.start_char, c.end_char, c.row.cue) for c in plain] == [(c.start_char, c.end_char, c.row.cue) for c in given]
     assert {c.row.cue for c in plain} >= {"remains_to_be_seen", "chances_slim"}
+
+
+def test_tag_cum_counts_tokens_with_the_tags(nlp):
+    doc = nlp.make_doc("He said it was fine and it is")
+    tags = ["PRP", "VBD", "PRP", "VBD", "JJ", "CC", "PRP", "VBZ"]
+    for t, tag in zip(doc, tags):
+        t.tag_ = tag
+    tt = C.TokenTable(doc)
+    cum = tt.tag_cum(("VBD",))
+    both = tt.tag_cum(("VBZ", "VBP"))
+    for a in range(len(doc) + 1):
+        for b in range(len(doc) + 1):
+            assert (cum[b] > cum[a]) == ("VBD" in tags[a:b])
+            assert (both[b] > both[a]) == bool({"VBZ", "VBP"} & set(tags[a:b]))
+    assert tt.tag == tags  # built on first access
+    assert C.TokenTable(nlp.make_doc("no tags here")).tag_cum(("VBD",)) is None
+
+
+@pytest.mark.parametrize("pattern,expected", [
+    (r"\bthere\s+is\s+no\s+(?:way|prospect)\b", ("there",)),
+    (r"\b(?:the\s+)?chances?\s+(?:of|for)\b", ("chance",)),
+    (r"\bthe\s+odds\s+are", ("the", "odd", "are")),  # "s" and "i" also match "ſ" / "ı" under re.I
+    (r"\bthere\b|\bhere\b", ()),  # a top-level alternative: nothing is required
+    (r"^\W*(?:in|on)\s+\d{4}", ()),
+    (r"(", ()),  # unreadable: no gate
+])
+def test_required_literals(pattern, expected):
+    assert C.required_literals(pattern) == expected
+
+
+def test_required_literals_are_in_every_lowercased_match():
+    rng = random.Random(3)
+    pattern = r"\bthere\s+is\s+no\s+way\b"
+    req = C.required_literals(pattern)
+    regex = __import__("re").compile(pattern, __import__("re").I)
+    for _ in range(300):
+        text = "".join(rng.choice(["THERE", "There", "tHeRe", " is ", " IS ", " no ", "No", " way", "WAY", "x", " "]) for _ in range(8))
+        if regex.search(text):
+            assert all(r in text.lower() for r in req)

@@ -264,6 +264,36 @@ class Frame:
     anchored: bool = False
 
 
+# Letters whose case-insensitive regex matches are exactly the characters that ``str.lower()`` maps
+# to them (checked over all of Unicode for a-z: only "i" also matches "İ"/"ı" and "s" matches "ſ").
+CASELESS_SAFE = frozenset("abcdefghjklmnopqrtuvwxyz")
+
+
+def required_literals(pattern: str, min_len: int = 3) -> tuple[str, ...]:
+    """Lowercase letter runs that every match of ``pattern`` (compiled with re.I) contains, as found
+    in the lowercased text: the literal letters of the pattern's top-level sequence (every item of
+    it is part of every match; a top-level "|" makes one BRANCH item, so nothing is required).
+    A frame regex runs only where all of them occur, e.g. "there" for ``\bthere\s+is\s+no ...``
+    whose table trigger "no" occurs in a third of all sentences. () when the pattern cannot be read."""
+    try:
+        from re import _constants as sre_constants, _parser as sre_parse  # (the stdlib's own regex parser)
+
+        items = list(sre_parse.parse(pattern, re.I))
+    except Exception:  # another Python's private module; the gate is only an optimisation
+        return ()
+    out: list[str] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        ch = chr(av) if op is sre_constants.LITERAL else ""
+        if ch and ch.lower() in CASELESS_SAFE:
+            run.append(ch.lower())
+            continue
+        if len(run) >= min_len:
+            out.append("".join(run))
+        run = []
+    return tuple(dict.fromkeys(out))
+
+
 class ClaimRules:
     """Compiled rule data: the PhraseMatcher, frame regexes, word sets and score weights."""
 
@@ -353,11 +383,16 @@ class ClaimRules:
             type=lexicon if lexicon in TYPE_LEXICONS else "",
         )
 
-    def frame_plan(self) -> list[tuple[Frame, Callable, tuple[str, ...], str | None]]:
-        """(frame, its regex's bound search, triggers, the trigger when there is exactly one) per
-        frame: find_frame_cues runs every frame on every sentence, where attribute lookups add up."""
+    def frame_plan(self) -> list[tuple[Frame, Callable, tuple[str, ...], str | None, tuple[str, ...]]]:
+        """(frame, its regex's bound search, triggers, the trigger when there is exactly one, the
+        :func:`required_literals` of its regex) per frame: find_frame_cues runs every frame on every
+        sentence, where attribute lookups add up."""
         if self._frame_plan is None or self._frame_plan[0] is not self.frames or len(self._frame_plan[1]) != len(self.frames):
-            plan = [(f, f.regex.search, f.triggers, f.triggers[0] if len(f.triggers) == 1 else None) for f in self.frames]
+            plan = [
+                (f, f.regex.search, f.triggers, f.triggers[0] if len(f.triggers) == 1 else None,
+                 required_literals(f.regex.pattern) if f.regex.flags & re.I else ())
+                for f in self.frames
+            ]
             self._frame_plan = (self.frames, plan)
         return self._frame_plan[1]
 
@@ -447,9 +482,11 @@ class TokenTable:
     every cue, so plain lists make the stage several times faster. ``text`` equals ``doc.text``
     (the runner's cached source string, see :func:`pipeline.extensions.doc_text`). ``facts`` is
     an optional cache for :func:`token_facts` (the component keeps one for its Vocab).
+    ``tag`` (the TAG strings) is built on first access: the stage itself reads only
+    ``tag_hashes`` (see :meth:`tag_cum`), and a list of strings per token costs more than that.
     """
 
-    __slots__ = ("text", "idx", "end", "txt", "low", "space", "punct", "alpha", "num", "nl", "pos", "tag", "n", "lex_low", "lex_index")
+    __slots__ = ("text", "idx", "end", "txt", "low", "space", "punct", "alpha", "num", "nl", "pos", "_tag", "tag_hashes", "strings", "n", "lex_low", "lex_index")
 
     def __init__(self, doc: Doc, facts: dict[int, TokenFacts] | None = None) -> None:
         self.n = len(doc)
@@ -457,7 +494,7 @@ class TokenTable:
         if not self.n:
             self.idx, self.txt, self.low, self.end = [], [], [], []
             self.space = self.punct = self.alpha = self.num = self.nl = []
-            self.pos = self.tag = None
+            self.pos = self._tag = self.tag_hashes = None
             self.lex_low, self.lex_index = [], numpy.zeros(0, dtype=numpy.intp)
             return
         arr = doc.to_array([ORTH, IDX])  # uint64
@@ -473,13 +510,32 @@ class TokenTable:
         for i in numpy.flatnonzero(ints[:, 1]).tolist():
             nl[i] = "\n" in txt[i]
         self.nl = nl
-        strings = doc.vocab.strings
+        self.strings = strings = doc.vocab.strings
         self.pos = strings_of(doc.to_array(POS), strings) if doc.has_annotation("POS") else None
-        self.tag = strings_of(doc.to_array(TAG), strings) if doc.has_annotation("TAG") else None
+        self.tag_hashes = doc.to_array(TAG) if doc.has_annotation("TAG") else None  # uint64 hashes
+        self._tag = None
+
+    @property
+    def tag(self) -> list[str] | None:
+        """The TAG string of each token (None without tags); built on first access."""
+        if self._tag is None and self.tag_hashes is not None:
+            self._tag = strings_of(self.tag_hashes, self.strings)
+        return self._tag
+
+    def tag_cum(self, tags: Iterable[str]) -> list[int] | None:
+        """Running count of tokens whose TAG is one of ``tags`` (None without tags): the tokens
+        [a, b) hold such a tag iff ``cum[b] > cum[a]``. Compares hashes, no strings per token."""
+        if self.tag_hashes is None:
+            return None
+        hashes = self.tag_hashes
+        hit = numpy.zeros(len(hashes), dtype=bool)
+        for t in tags:
+            hit |= hashes == numpy.uint64(self.strings[t])
+        return [0, *numpy.cumsum(hit, dtype=numpy.int64).tolist()]
 
     def alpha_cum(self) -> list[int]:
         """Running count of alphabetic tokens: the tokens [a, b) hold ``cum[b] - cum[a]`` words."""
-        return [0, *numpy.cumsum(self.alpha, dtype=numpy.int64).tolist()]
+        return list(itertools.accumulate(self.alpha, initial=0))  # (numpy.cumsum would first convert the list)
 
     def positions(self, words: Container[str]) -> list[int]:
         """Indices of the tokens whose lowercase form is in ``words``, in order (one test per
@@ -613,19 +669,19 @@ def find_frame_cues(doc: Doc, text_start: int, text: str, token_start: int, toke
     if low is None:
         low = text.lower()
     out: list[Cue] = []
-    for frame, search, triggers, single in rules.frame_plan():
+    for frame, search, triggers, single, required in rules.frame_plan():
         if frame.anchored:
             m = search(text)
             if not m or (triggers and not any(t in low for t in triggers)):
                 continue
         elif single is not None:
-            if single not in low:
-                continue
+            if single not in low or (required and not all(r in low for r in required)):
+                continue  # (the regex cannot match without its required words)
             m = search(text)
             if not m:
                 continue
         else:
-            if triggers and not any(t in low for t in triggers):
+            if (triggers and not any(t in low for t in triggers)) or (required and not all(r in low for r in required)):
                 continue
             m = search(text)
             if not m:
@@ -996,78 +1052,87 @@ def _speaker_from_region(doc: Doc, start: int, end: int, rules: ClaimRules, ents
     return text, (s, e), None
 
 
-def _subject_region(doc: Doc, verb_i: int, floor: int, rules: ClaimRules) -> tuple[int, int] | None:
-    """Token range of the subject NP left of a reporting verb (rule fallback without a parse)."""
+def _subject_region(doc: Doc, verb_i: int, floor: int, rules: ClaimRules, tt: TokenTable | None = None) -> tuple[int, int] | None:
+    """Token range of the subject NP left of a reporting verb (rule fallback without a parse).
+    ``tt``: the Doc's TokenTable when the caller has one (read instead of Token objects)."""
+    if tt is None:
+        tt = TokenTable(doc)
+    space, low, txt, punct = tt.space, tt.low, tt.txt, tt.punct
     j = verb_i - 1
-    while j >= floor and (doc[j].is_space or doc[j].lower_ in SUBJECT_SKIP or (doc[j].lower_.endswith("ly") and doc[j].lower_ not in rules.strip_words and not doc[j].text[:1].isupper())):
+    while j >= floor and (space[j] or low[j] in SUBJECT_SKIP or (low[j].endswith("ly") and low[j] not in rules.strip_words and not txt[j][:1].isupper())):
         j -= 1
     if j < floor:
         return None
-    if doc[j].lower_ == "to":
+    if low[j] == "to":
         return None  # "continued to argue": not a report
-    if doc[j].lower_ == "who" and j - 1 > floor and doc[j - 1].text == ",":
+    if low[j] == "who" and j - 1 > floor and txt[j - 1] == ",":
         # "..., Kristina Voda, who argued that ...": the antecedent right before the comma
         q = j - 2
-        while q >= floor and (doc[q].text[:1].isupper() or doc[q].text in ("-", ".")) and not doc[q].is_space:
+        while q >= floor and (txt[q][:1].isupper() or txt[q] in ("-", ".")) and not space[q]:
             q -= 1
         return (q + 1, j - 1) if q + 1 < j - 1 else None
-    if doc[j].text == ",":
+    if txt[j] == ",":
         # a parenthetical or appositive between subject and verb: "X, on the other hand, showed"
         p = j - 1
-        while p >= max(floor, j - 16) and doc[p].text != ",":
+        while p >= max(floor, j - 16) and txt[p] != ",":
             p -= 1
         if p < max(floor, j - 16) or p - 1 < floor:
             return None
         j = p - 1
-        while j >= floor and doc[j].is_space:
+        while j >= floor and space[j]:
             j -= 1
-        if j < floor or doc[j].is_punct:
+        if j < floor or punct[j]:
             return None
-    elif doc[j].is_punct and doc[j].text not in (")", "%"):
+    elif punct[j] and txt[j] not in (")", "%"):
         return None
     end = j + 1
     k = j
     count = 0
     while k >= floor and count < 12:
-        t = doc[k]
-        if t.text == ")":
+        t = txt[k]
+        if t == ")":
             o = k - 1
-            while o >= max(floor, k - 8) and doc[o].text != "(":
+            while o >= max(floor, k - 8) and txt[o] != "(":
                 o -= 1
             if o >= max(floor, k - 8):
                 k = o - 1  # skip "(SIPRI)"
                 count += 1
                 continue
-        if t.lower_ in ("and", "&") and k - 1 >= floor and k + 1 < verb_i and doc[k - 1].text[:1].isupper() and doc[k + 1].text[:1].isupper():
+        if low[k] in ("and", "&") and k - 1 >= floor and k + 1 < verb_i and txt[k - 1][:1].isupper() and txt[k + 1][:1].isupper():
             k -= 1  # "Volker Hauck and Sophie Desmidt note": coordinated names
             count += 1
             continue
-        if t.is_space or (t.is_punct and t.text not in ("-", ".", "’s", "'s", "&", "%")) or (t.lower_ in NP_BOUNDARY_WORDS and not (t.is_upper and len(t) > 1)):
+        # (Token.is_upper is the lexeme's str.isupper() of its text)
+        if space[k] or (punct[k] and t not in ("-", ".", "’s", "'s", "&", "%")) or (low[k] in NP_BOUNDARY_WORDS and not (t.isupper() and len(t) > 1)):
             break
         k -= 1
         count += 1
     start = k + 1
     if start >= end:
         return None
-    if doc[start].lower_ in ("who", "which", "that"):
+    if low[start] in ("who", "which", "that"):
         return None
     return (start, end)
 
 
-def _object_region(doc: Doc, after_i: int, ceil: int, rules: ClaimRules) -> tuple[int, int] | None:
-    """Token range of an NP read rightwards (after "said", "according to"), up to a stop word."""
+def _object_region(doc: Doc, after_i: int, ceil: int, rules: ClaimRules, tt: TokenTable | None = None) -> tuple[int, int] | None:
+    """Token range of an NP read rightwards (after "said", "according to"), up to a stop word.
+    ``tt``: the Doc's TokenTable when the caller has one (read instead of Token objects)."""
+    if tt is None:
+        tt = TokenTable(doc)
+    space, low, txt, punct = tt.space, tt.low, tt.txt, tt.punct
     j = after_i
-    while j < ceil and doc[j].is_space:
+    while j < ceil and space[j]:
         j += 1
     start = j
     count = 0
     while j < ceil and count < 14:
-        t = doc[j]
-        if t.is_space or (t.is_punct and t.text not in ("-", "’s", "'s", "&", ".")) or (t.text == "." and j + 1 < ceil and doc[j + 1].is_space):
+        t = txt[j]
+        if space[j] or (punct[j] and t not in ("-", "’s", "'s", "&", ".")) or (t == "." and j + 1 < ceil and space[j + 1]):
             break
-        if t.text == "." and (j + 1 >= ceil):
+        if t == "." and (j + 1 >= ceil):
             break
-        if t.lower_ in rules.stop_words and j > start:
+        if low[j] in rules.stop_words and j > start:
             break
         j += 1
         count += 1
@@ -1198,7 +1263,11 @@ class _Analyzer:
         self.has_dep = doc.has_annotation("DEP")
         # (TokenTable read these already; has_annotation scans every token when they are absent)
         self.has_pos = tt.pos is not None if tt.n else doc.has_annotation("POS")
-        self.has_tag = tt.tag is not None if tt.n else doc.has_annotation("TAG")
+        self.has_tag = tt.tag_hashes is not None if tt.n else doc.has_annotation("TAG")
+        # _logit asks whether a span holds a past (VBD) or present (VBZ/VBP) tag: running counts
+        # answer that per span without building the span's set of tag strings
+        self.past_tag_cum = tt.tag_cum(("VBD",))
+        self.present_tag_cum = tt.tag_cum(("VBZ", "VBP"))
         self.cues = find_cues(doc, rules, tt)
         # tense markers are a tenth of all tokens: find them in one pass, not once per unit
         self.tense_pos = tt.positions(rules.tense_kind)
@@ -1282,7 +1351,7 @@ class _Analyzer:
             if pv >= 0 and (tt.low[pv] in DET_LIKE or DEMONYM_RE.match(tt.txt[pv])):
                 continue
             if cue.row.kind == "according" or cue.start == j or all(doc[k].lower_ in SUBJECT_SKIP for k in range(j, cue.start)):
-                region = _object_region(doc, cue.end, sent_end, rules)
+                region = _object_region(doc, cue.end, sent_end, rules, self.tt)
             else:
                 if pv >= 0 and tt.low[pv] in ("was", "were", "is", "are", "been", "be"):
                     continue  # passive: "... was reported"
@@ -1358,9 +1427,9 @@ class _Analyzer:
         doc = self.doc
         cue_text = self.text[cue.start_char:cue.end_char].lower()
         if cue_text.startswith(("in ", "as put")):
-            return _object_region(doc, cue.end, ceil, self.rules)
+            return _object_region(doc, cue.end, ceil, self.rules, self.tt)
         k = cue.start - 1
-        while k >= max(floor, cue.start - 10) and doc[k].lower_ != "as":
+        while k >= max(floor, cue.start - 10) and self.tt.low[k] != "as":
             k -= 1
         return (k + 1, cue.start) if k >= max(floor, cue.start - 10) else None
 
@@ -1383,11 +1452,11 @@ class _Analyzer:
             if cue.row.kind == "verb":
                 region = self._subject(cue, lead_start)
                 if region is None:
-                    region = _object_region(self.doc, cue.end, p, self.rules)  # "..., said the minister:"
+                    region = _object_region(self.doc, cue.end, p, self.rules, tt)  # "..., said the minister:"
             elif cue.row.kind == "view":
                 region = self._view_region(cue, lead_start, p)
             else:
-                region = _object_region(self.doc, cue.end, p, self.rules)
+                region = _object_region(self.doc, cue.end, p, self.rules, tt)
             if region is not None and self._set_quote_speaker(q, region, cue):
                 return
         persons = [e for e in self.ents_between(lead_start, p) if e.end <= p and e.label_ in PERSON_LABELS]
@@ -1420,19 +1489,21 @@ class _Analyzer:
         return True
 
     def _speaker(self, region: tuple[int, int]) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None] | None:
-        doc = self.doc
+        doc, tt = self.doc, self.tt
         s, e = region
-        toks = [t for t in doc[s:e] if not t.is_space and not t.is_punct]
+        space, punct = tt.space, tt.punct
+        toks = [k for k in range(s, e) if not space[k] and not punct[k]]  # (token indices)
         if not toks:
             return None
-        if len(toks) == 1 and toks[0].lower_ in self.rules.author_words:
+        word = tt.low[toks[0]]
+        if len(toks) == 1 and word in self.rules.author_words:
             return ("author", None, None)
-        if len(toks) == 1 and toks[0].lower_ in self.rules.person_pronouns:
+        if len(toks) == 1 and word in self.rules.person_pronouns:
             # "he said": the nearer of the last named speaker and the last person mentioned
-            char = toks[0].idx
-            reach = 1500 if toks[0].lower_ in ("he", "she") else 600
+            char = tt.idx[toks[0]]
+            reach = 1500 if word in ("he", "she") else 600
             last = self.last_speaker if self.last_speaker is not None and self.last_speaker[1] and char - self.last_speaker[1][0] < reach else None
-            if toks[0].lower_ in ("he", "she"):
+            if word in ("he", "she"):
                 lo = bisect.bisect_left(self.ent_starts, s)
                 persons = [x for x in self.ents[max(0, lo - 40):lo] if x.end <= s and x.label_ in PERSON_LABELS and char - x.start_char < 1500]
                 if persons and (last is None or persons[-1].start_char > last[1][0]):
@@ -1440,7 +1511,7 @@ class _Analyzer:
                     return (p.text, (p.start_char, p.end_char), (p.start_char, p.end_char))
             if last is not None:
                 return last
-            return ("unknown", (toks[0].idx, toks[0].idx + len(toks[0].text)), None)
+            return ("unknown", (char, tt.end[toks[0]]), None)
         got = _speaker_from_region(doc, s, e, self.rules, self.ents, self.ent_starts)
         if got is None:
             return None
@@ -1455,7 +1526,7 @@ class _Analyzer:
             region = _dep_subject(self.doc, verb)
             if region is not None:
                 return region
-        return _subject_region(self.doc, cue.start, floor, self.rules)
+        return _subject_region(self.doc, cue.start, floor, self.rules, self.tt)
 
     # -- attribution inside a chunk (reported speech)
     def chunk_attribution(self, si: int, start: int, end: int, unit_start: int, unit_end: int, cues: list[Cue]) -> Attribution | None:
@@ -1470,13 +1541,13 @@ class _Analyzer:
                 continue
             cue_text = self.text[cue.start_char:cue.end_char].lower()
             if kind == "according":
-                region = _object_region(doc, cue.end, unit_end, rules)
-                if region is not None and any(t.lower_ in rules.nonsources for t in doc[region[0]:min(region[1], region[0] + 4)]):
+                region = _object_region(doc, cue.end, unit_end, rules, self.tt)
+                if region is not None and any(w in rules.nonsources for w in self.tt.low[region[0]:min(region[1], region[0] + 4)]):
                     continue  # "according to plan", "according to the rules": in accordance with
                 scope = "forward" if cue.start <= start + 1 else "backward"
             elif kind == "conditional":
                 k = cue.start - 1
-                while k >= start and doc[k].lower_ not in ("if", "unless"):
+                while k >= start and self.tt.low[k] not in ("if", "unless"):
                     k -= 1
                 if k < start:
                     continue
@@ -1484,7 +1555,7 @@ class _Analyzer:
                 scope = "forward"
             elif kind == "view_poss":  # "in Matviichuk's words", "in the ministry's view"
                 k = cue.start - 1
-                while k >= max(start, cue.start - 8) and doc[k].lower_ != "in":
+                while k >= max(start, cue.start - 8) and self.tt.low[k] != "in":
                     k -= 1
                 if k < max(start, cue.start - 8):
                     continue
@@ -1497,8 +1568,8 @@ class _Analyzer:
                 region = self._subject(cue, start)
                 if region is None:
                     continue
-                words = {t.lower_ for t in doc[region[0]:region[1]]}
-                has_name = any(t.text[:1].isupper() for t in doc[region[0] + 1:region[1]]) or any(
+                words = set(self.tt.low[region[0]:region[1]])
+                has_name = any(w[:1].isupper() for w in self.tt.txt[region[0] + 1:region[1]]) or any(
                     e.end <= region[1] for e in self.ents_between(region[0], region[1])
                 )
                 if not (words & rules.source_nouns) or not has_name:
@@ -1510,18 +1581,19 @@ class _Analyzer:
                 pm = self._prev_non_adverb(cue.start, unit_start)
                 if pm >= 0 and self.tt.low[pm] in MODAL_BEFORE_REPORT:
                     continue  # "the government should stress that", "one might argue": not a report
-                nxt = _next_token(doc, cue.end, unit_end)
-                prev = _prev_token(doc, cue.start, unit_start)
-                if prev is not None and prev.text in (",", "—", "–") and (nxt is not None and (nxt.text[:1].isupper() or nxt.lower_ in rules.strip_words or nxt.lower_ in rules.title_words)) and cue_text in ("said", "says", "argued", "argues", "wrote", "writes", "noted", "notes", "added", "adds", "told", "explained", "warned", "stated", "insisted", "observed", "remarked", "concluded"):
+                tt = self.tt
+                nxt = tt.next(cue.end, unit_end)  # (token indices, -1 for none)
+                prev = tt.prev(cue.start, unit_start)
+                if prev >= 0 and tt.txt[prev] in (",", "—", "–") and (nxt >= 0 and (tt.txt[nxt][:1].isupper() or tt.low[nxt] in rules.strip_words or tt.low[nxt] in rules.title_words)) and cue_text in ("said", "says", "argued", "argues", "wrote", "writes", "noted", "notes", "added", "adds", "told", "explained", "warned", "stated", "insisted", "observed", "remarked", "concluded"):
                     # inverted: "..., said the former ambassador." / "..., argues Jane Doe."
-                    region = _object_region(doc, cue.end, unit_end, rules)
+                    region = _object_region(doc, cue.end, unit_end, rules, self.tt)
                     scope = "backward"
                 else:
                     region = self._subject(cue, unit_start)
                     scope = "forward"
-                    if region is not None and prev is not None and prev.text == "," and region[1] <= cue.start and region[0] > start + 2:
+                    if region is not None and prev >= 0 and tt.txt[prev] == "," and region[1] <= cue.start and region[0] > start + 2:
                         # "..., Panov said." / "..., analysts say."
-                        if nxt is None or nxt.is_punct:
+                        if nxt < 0 or tt.punct[nxt]:
                             scope = "backward"
             if region is None:
                 continue
@@ -1807,6 +1879,8 @@ class _Analyzer:
             if not (self.quotes and self._in_quote(char)):
                 sub_start = char
                 break
+        if fronted_end is None and sub_start is None:
+            return  # no fronted or subordinate clause: every cue is in the main clause
         main_types = {
             c.row.type for c in ch.cues
             if c.row.type and not ((fronted_end is not None and c.start_char < fronted_end) or (sub_start is not None and c.start_char >= sub_start))
@@ -1915,10 +1989,10 @@ class _Analyzer:
         present = "present" in kinds
         event = "past_verb" in kinds
         past = event or "past_aux" in kinds
-        if self.tt.tag is not None:
-            tags = set(self.tt.tag[start:end])
-            past = past or "VBD" in tags
-            present = present or bool(tags & {"VBZ", "VBP"})
+        past_cum, present_cum = self.past_tag_cum, self.present_tag_cum
+        if past_cum is not None and present_cum is not None:  # (the tokens [start, end) hold such a tag)
+            past = past or past_cum[end] > past_cum[start]
+            present = present or present_cum[end] > present_cum[start]
         if present:
             logit += w("present")
         elif event:
@@ -2128,38 +2202,36 @@ def make_claims(nlp: Language, name: str, spans_key: str, min_score: float, spli
 def build_records(doc: Doc, ctx: RecordContext, *, spans_key: str = SPANS_CLAIMS) -> list[dict]:
     """One record per span in ``doc.spans[spans_key]`` (see ``schemas/claims.schema.json``)."""
     records = []
-    ent_key = SPANS_ENTITIES
-    for span in ctx.spans_of(spans_key):
-        data = span._.claim or {}
+    ent_ids = ctx.ids.get(SPANS_ENTITIES, {})  # (what ctx.id_of reads, looked up once per Doc)
+    ids_of_kind = ctx.ids.get
+    empty: dict = {}
+    for span, record, data, sentence_id in ctx.iter_spans(spans_key, "claim", id_kind="claims"):
+        data = data or {}
         about = []
         for s, e in data.get("about_spans", []):
-            i = ctx.id_of(ent_key, (s, e))
+            i = ent_ids.get((s, e))
             if i is not None and i not in about:
                 about.append(i)
         evidence = []
         for s, e, kind in data.get("evidence_spans", []):
-            i = ctx.id_of(kind, (s, e))
+            i = ids_of_kind(kind, empty).get((s, e))
             if i is not None and i not in evidence:
                 evidence.append(i)
         ent_span = data.get("speaker_entity_span")
-        records.append(
-            {
-                **ctx.base("claims", span),
-                "type": data.get("type", span.label_),
-                "score": data.get("score", 0.0),
-                "hedged": bool(data.get("hedged", False)),
-                "certainty": data.get("certainty", "high"),
-                "negated": bool(data.get("negated", False)),
-                "speaker": data.get("speaker", "author"),
-                "speaker_entity": ctx.id_of(ent_key, tuple(ent_span)) if ent_span else None,
-                "attribution_cue": data.get("attribution_cue"),
-                "quote": data.get("quote"),
-                "about": about,
-                "evidence": evidence,
-                "cues": [{"start_char": s, "end_char": e, "text": t, "role": r} for s, e, r, t in data.get("cues", [])],
-                "sentence_id": ctx.sentence_id(span),
-            }
-        )
+        record["type"] = data.get("type", span.label_)
+        record["score"] = data.get("score", 0.0)
+        record["hedged"] = bool(data.get("hedged", False))
+        record["certainty"] = data.get("certainty", "high")
+        record["negated"] = bool(data.get("negated", False))
+        record["speaker"] = data.get("speaker", "author")
+        record["speaker_entity"] = ent_ids.get(tuple(ent_span)) if ent_span else None
+        record["attribution_cue"] = data.get("attribution_cue")
+        record["quote"] = data.get("quote")
+        record["about"] = about
+        record["evidence"] = evidence
+        record["cues"] = [{"start_char": s, "end_char": e, "text": t, "role": r} for s, e, r, t in data.get("cues", [])]
+        record["sentence_id"] = sentence_id
+        records.append(record)
     return records
 
 

@@ -273,7 +273,7 @@ def required_literals(pattern: str, min_len: int = 3) -> tuple[str, ...]:
     """Lowercase letter runs that every match of ``pattern`` (compiled with re.I) contains, as found
     in the lowercased text: the literal letters of the pattern's top-level sequence (every item of
     it is part of every match; a top-level "|" makes one BRANCH item, so nothing is required).
-    A frame regex runs only where all of them occur, e.g. "there" for ``\bthere\s+is\s+no ...``
+    A frame regex runs only where all of them occur, e.g. "there" for ``there is no ...``
     whose table trigger "no" occurs in a third of all sentences. () when the pattern cannot be read."""
     try:
         from re import _constants as sre_constants, _parser as sre_parse  # (the stdlib's own regex parser)

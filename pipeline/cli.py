@@ -271,6 +271,7 @@ def bench(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for bench.json and bench.txt.")] = Path("outputs/bench"),
     dask: Annotated[bool, typer.Option("--dask/--no-dask", help="Also run the Dask engine on a LocalCluster.")] = True,
     full_scale: Annotated[bool, typer.Option(help="Also run the full pipeline on the large corpus (slow with a model).")] = False,
+    repeat: Annotated[int, typer.Option(help="Runs of each one-worker measurement on the 1x corpus; the median counts.", min=1)] = 3,
 ) -> None:
     """Measure words/s, docs/s, peak memory, stage shares, speed-up and memory growth, side by side."""
     from .bench import format_table, run_bench, write_report
@@ -280,7 +281,7 @@ def bench(
             _fail(f"config file {path} not found", 2)
     try:
         report = run_bench(
-            words=words, scale=scale, workers=workers, full_config=config, rules_config=rules_config, dask=dask, full_scale=full_scale,
+            words=words, scale=scale, workers=workers, full_config=config, rules_config=rules_config, dask=dask, full_scale=full_scale, repeat=repeat,
             on_step=lambda step: typer.echo(f"  {step.name}: " + (step.result["failed"] if "failed" in step.result else f"{step.result['seconds']:.1f}s"), err=True),
         )
     except FileNotFoundError as err:

@@ -49,7 +49,7 @@ def test_isolated_tokenizer_measurement(tmp_path):
 def test_run_bench_in_process_small(tmp_path):
     rules = CONFIG_DIR / "rules.cfg"
     report = bench.run_bench(
-        words=1_500, scale=2, workers=2, full_config=rules, rules_config=rules, sources=SOURCES, dask=False, isolate=False,
+        words=1_500, scale=2, workers=2, full_config=rules, rules_config=rules, sources=SOURCES, dask=False, isolate=False, repeat=3,
     )
     runs = report["runs"]
     assert list(runs) == [
@@ -64,11 +64,17 @@ def test_run_bench_in_process_small(tmp_path):
     assert one["x_tokenizer"] > 0 and set(one["stage_share"]) >= {"tokenizer", "segmenter", "records"}
     assert abs(sum(one["stage_share"].values()) - 1) < 0.01
     assert runs["rules, 2 workers, 2x"]["shards"] >= 1 and runs["rules, 2 workers, 2x"]["worker_peak_rss_mb"] > 0
+    # the one-worker runs on the 1x corpus are repeated; the median run is the row
+    for name in ("full, 1 worker", "rules, 1 worker"):
+        times = runs[name]["repeat_seconds"]
+        assert len(times) == 3 and runs[name]["seconds"] == sorted(times)[1]
+    assert "repeat_seconds" not in runs["rules, 1 worker, 2x"] and "repeat_seconds" not in runs["full, 2 workers"]
     statuses = {t["target"]: t["status"] for t in report["targets"]}
     assert statuses["full pipeline with syntax model, 1 core (words/s)"] == "n/a"  # rules.cfg has no model
     assert all(s in ("PASS", "FAIL", "n/a") for s in statuses.values())
     table = bench.format_table(report)
     assert "rules, 2 workers, 2x" in table and "load average" in table and "[" in table
+    assert "rules, 1 worker: median of 3 runs" in table
     json_path, txt_path = bench.write_report(report, tmp_path / "out")
     assert json.loads(json_path.read_text())["runs"].keys() == runs.keys()
     assert txt_path.read_text().startswith("claims bench")

@@ -32,6 +32,7 @@ import logging
 import multiprocessing
 import os
 import platform
+import sys
 import threading
 import time
 import uuid
@@ -57,12 +58,13 @@ _INHERITED: dict[str, tuple[object, str, threading.Lock]] = {}
 
 
 def fork_is_safe() -> bool:
-    """Workers can be forked from this process: the platform forks and no other thread runs.
+    """Workers can be forked from this process: Linux, and no other thread runs.
 
     A thread holding a lock (logging, I/O) at the moment of the fork would leave that lock held
-    forever in the child; with the main thread alone there is none.
+    forever in the child; with the main thread alone there is none. macOS system libraries are not
+    fork-safe (why Python spawns there by default), so other platforms use the fork server.
     """
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 class PipelineMismatch(RuntimeError):
@@ -181,8 +183,6 @@ def default_start_method() -> str:
 
 
 def _dask_imported() -> bool:
-    import sys
-
     return "distributed" in sys.modules
 
 

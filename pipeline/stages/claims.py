@@ -2106,7 +2106,7 @@ class _Analyzer:
         """Figures and dates in the claim, plus those of a supporting sentence right beside it."""
         if not (self.figures or self.dates):
             return
-        doc, rules = self.doc, self.rules
+        rules = self.rules
         sents = self.body
         claimed = {c.sent_index for c in cands}
         for cand in cands:

@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "review.png"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[test]')")
+expect = sync_api.expect  # retries until the page shows the value: no race with the page's own rendering
+
 if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
     if os.environ.get("CI"):  # CI must prove the browser path, not skip it
         raise RuntimeError("CI: Debian's chromium is missing; .ci/install-browser.sh (make setup) should have installed it")
@@ -87,7 +89,7 @@ def test_keyboard_review_survives_a_reload(app, page):
     c = [record(out, "claims", t) for t in texts]
     page.goto(srv.url)
     wait_current(page, c[0]["id"])
-    assert page.text_content("#doc-title") == "Ice, Ports and Patience: Moscow's Northern Bet"
+    expect(page.locator("#doc-title")).to_have_text("Ice, Ports and Patience: Moscow's Northern Bet")
     assert statuses(page) == ["pending"] * 4
 
     page.keyboard.press("a")
@@ -100,7 +102,7 @@ def test_keyboard_review_survives_a_reload(app, page):
     page.wait_for_selector("#edit select[name=type]:focus")
     page.select_option("#edit select[name=type]", "evaluation")
     page.keyboard.press("Shift+ArrowLeft")  # the span's end moves one word left: drops the final "."
-    assert page.text_content("#span-preview mark") == texts[3][:-1]
+    expect(page.locator("#span-preview mark")).to_have_text(texts[3][:-1])
     page.keyboard.press("Enter")
     page.wait_for_selector("#edit", state="hidden")
     page.wait_for_function("document.querySelector('#doc-title').textContent.startsWith('Baltic Cables')")
@@ -115,7 +117,7 @@ def test_keyboard_review_survives_a_reload(app, page):
     page.keyboard.press("k")  # back to the edited claim in the first document
     wait_current(page, c[3]["id"])
     assert statuses(page) == ["accepted", "accepted", "rejected", "edited"]
-    assert page.text_content('#detail tr[data-field="type"]') == "typeevaluationwas: interpretation"
+    expect(page.locator('#detail tr[data-field="type"]')).to_have_text("typeevaluationwas: interpretation")
     assert page.locator("#text .k-claims.st-accepted").count() >= 2
     assert page.locator("#text .k-claims.st-rejected").count() >= 1
     if os.environ.get("CLAIMS_SCREENSHOT"):
@@ -126,14 +128,14 @@ def test_keyboard_review_survives_a_reload(app, page):
     page.wait_for_selector(f'#list li.current[data-id="{c[3]["id"]}"][data-status="pending"]')
     last = decisions(out)[-1]
     assert (last["decision"], last["target"], last["record_id"]) == ("undo", log[3]["id"], c[3]["id"])
-    assert page.text_content('#detail tr[data-field="type"]') == "typeinterpretation"
+    expect(page.locator('#detail tr[data-field="type"]')).to_have_text("typeinterpretation")
 
 
 def test_filters_help_and_other_kinds(app, page):
     srv, out = app
     page.goto(srv.url + "#kind=claims&status=pending&type=prediction")
     page.wait_for_selector("#list li.current")
-    assert page.text_content("#queue-info") == "1 of 4 in queue"
+    expect(page.locator("#queue-info")).to_have_text("1 of 4 in queue")
     page.keyboard.press("?")
     assert page.is_visible("#help")
     page.keyboard.press("Escape")
@@ -157,14 +159,15 @@ def test_untrusted_text_renders_as_text(app, page):
     srv, out = app
     page.goto(srv.url + "#kind=claims&doc=escapes")
     page.wait_for_selector("#list li.current")
-    assert page.text_content("#doc-title") == "Testing <script>alert(1)</script> and other tags"
+    expect(page.locator("#doc-title")).to_have_text("Testing <script>alert(1)</script> and other tags")
     text = page.text_content("#text")
     assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(1)>" in text and "<b>Kyiv</b>" in text
     assert page.get_by_text("<img src=x onerror=alert(1)>", exact=True).first.is_visible()
     assert "<img src=x onerror=alert(1)>" in page.text_content("#detail")  # the speaker field
     page.keyboard.press("4")  # the entity whose text is a script tag
-    page.wait_for_selector("#detail .quote")
-    assert page.text_content("#detail .quote") == "<script>alert(1)</script>"
+    # The claim shown before the key press has a quote too: wait for the entity's own text, not for
+    # any quote (under load the old one was still on screen when the assertion ran).
+    expect(page.locator("#detail .quote")).to_have_text("<script>alert(1)</script>")
     page.wait_for_timeout(200)  # give any injected handler a chance to fire
     assert page.locator("img").count() == 0 and page.locator("b").count() == 0
     assert page.locator("script").count() == 1  # only the app's own

@@ -9,6 +9,7 @@ figure over the same characters ("seven decades") must not overwrite each other.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
@@ -70,3 +71,27 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = _TEXT_CACHE[doc] = doc.text
     return text
+
+
+def set_span_extension(doc: Doc, spans: Sequence[Span], name: str, values: Sequence) -> None:
+    """``span._.<name> = value`` for each span of ``doc`` and its value.
+
+    ``span._`` builds an Underscore object per span, which costs more than the value; a plain
+    extension (a default, no getter / setter / method) is stored in ``doc.user_data`` under
+    ``("._.", name, start_char, end_char)``, so the values are written there directly. The first
+    span goes through ``span._`` and confirms that key: if spaCy keys it otherwise, every span
+    does.
+    """
+    if not spans:
+        return
+    first = spans[0]
+    setattr(first._, name, values[0])
+    user_data = doc.user_data
+    _, method, getter, setter = Span.get_extension(name)
+    if (method is None and getter is None and setter is None
+            and user_data.get(("._.", name, first.start_char, first.end_char), user_data) is values[0]):
+        for span, value in zip(spans[1:], values[1:]):
+            user_data[("._.", name, span.start_char, span.end_char)] = value
+    else:
+        for span, value in zip(spans[1:], values[1:]):
+            setattr(span._, name, value)

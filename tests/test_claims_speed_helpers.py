@@ -4,6 +4,7 @@ The sentences are written for these tests (no corpus text).
 """
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy
@@ -13,6 +14,7 @@ from spacy.attrs import ENT_IOB, ENT_TYPE, SENT_START
 from spacy.tokens import Span
 
 from pipeline.stages import claims as C
+from pipeline.stages.segment import body_sentences
 
 TEXTS = [
     "The ministry’s “red lines” will hold, Ms. Ålund said; others doubt it.\n\nIn 2019, 56% agreed.",
@@ -175,3 +177,141 @@ def test_required_literals_are_in_every_lowercased_match():
         text = "".join(rng.choice(["THERE", "There", "tHeRe", " is ", " IS ", " no ", "No", " way", "WAY", "x", " "]) for _ in range(8))
         if regex.search(text):
             assert all(r in text.lower() for r in req)
+
+
+# --- helpers of the third speed round ------------------------------------------------------------
+
+FRAME_TEXTS = [
+    "It remains to be seen whether the chances of a deal are slim.",
+    "In 2019, the odds are stacked against Kyiv.",
+    "In October, Moscow said there is no way back.",
+    "Two years ago the prospects for peace looked bleak.",
+    "She is a senior fellow at the Carnegie Endowment.",
+    "He has particular interests in arms control.",
+    "In this report, we examine the sanctions regime.",
+    "It is not clear that sanctions work better than talks.",
+    "It is hard to see how Beijing benefits.",
+    "The economy grew, but THERE IS NO WAY it lasts.",
+    "Plain sentence without any frame.",
+    "İn 2019 the ſtate said ıt was done.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FRAME_TEXTS)
+def test_frames_for_drops_only_frames_that_cannot_match(nlp, rules, text):
+    doc = nlp(text)
+    low = text.lower()
+    plan = rules.frames_for(text, low)
+    full = rules.frame_plan()
+    assert all(entry in full for entry in plan) and [e for e in full if e in plan] == list(plan)  # plan order
+    every = C.find_frame_cues(doc, 0, text, 0, len(doc), rules, low=low)
+    gated = C.find_frame_cues(doc, 0, text, 0, len(doc), rules, low=low, plan=plan)
+    assert [(c.start_char, c.end_char, c.row.cue) for c in gated] == [(c.start_char, c.end_char, c.row.cue) for c in every]
+
+
+def test_anchored_union_matches_iff_one_pattern_does():
+    import re
+    regexes = [re.compile(p, re.I) for p in (r"^\W*(?:in|on)\s+\d{4}", r"^(?:he|she)\s+(?:is|was)\b", r"^a|^b")]
+    union = C.anchored_union(regexes)
+    assert union is not None
+    rng = random.Random(5)
+    pieces = ["In ", "on ", "2019", " ", "He", "she", " is", " was", "a", "b", "x", ",", "  "]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert bool(union.match(text)) == any(r.search(text) for r in regexes), text
+    assert C.anchored_union([re.compile(r"^a|b", re.I)]) is None  # "b" is not anchored
+    assert C.anchored_union([re.compile(r"^(a)\1", re.I)]) is None  # a back-reference
+    assert C.anchored_union([re.compile(r"^a", re.I), re.compile(r"^b")]) is None  # other flags
+    assert C.anchored_union([]) is None
+
+
+def test_ends_terminal_equals_the_regex():
+    rng = random.Random(1)
+    alphabet = list(".!?…\"'”’»)][0123456789٣ \t\n\u00a0ab")
+    for _ in range(100000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+        assert C.ends_terminal(text) == bool(C.TERMINAL_END_RE.search(text)), repr(text)
+
+
+def test_case_exceptions_are_the_only_chars_lowercasing_breaks():
+    """Over all of Unicode: among chars that lowercase to one char, only CASE_EXCEPTIONS match a
+    letter of the word lists under re.I without lowercasing to it, and lowercasing keeps \\w and \\s."""
+    import re
+    chars = "".join(c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) < 0xE000 and len(c.lower()) == 1)
+    lowered = "".join(c.lower() for c in chars)
+    bad = set()
+    for letter in set("".join(C.SUBORD_WORDS)) | set(re.sub(r"[^a-z]", "", C.CONDITIONAL_RE.pattern.replace(r"\s", "").replace(r"\b", ""))):
+        got = {m.start() for m in re.finditer(letter, chars, re.I)}
+        want = {i for i, c in enumerate(lowered) if c == letter}
+        bad |= {chars[i] for i in got ^ want}
+    for cls in (r"\w", r"\s"):
+        bad |= {chars[i] for i in {m.start() for m in re.finditer(cls, chars)} ^ {m.start() for m in re.finditer(cls, lowered)}}
+    assert bad <= set(C.CASE_EXCEPTIONS)
+
+
+def test_lowercase_twins_find_what_the_case_insensitive_regexes_find():
+    rng = random.Random(2)
+    pieces = ["That", "WHICH", " ", "if ", "Were ", "it", "thE", "whereas", "Whom", "x", ",", "İ", "K", "Σ", "_", "1", "ONCE", "had\t", "they"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        low = text.lower()
+        if len(low) != len(text) or any(c in text for c in C.CASE_EXCEPTIONS):
+            continue
+        for ci, cs in ((C.SUBORD_RE, C.SUBORD_LOW_RE), (C.CONDITIONAL_RE, C.CONDITIONAL_LOW_RE)):
+            pos = rng.randint(0, len(text))
+            endpos = rng.randint(pos, len(text))
+            assert [m.span() for m in ci.finditer(text, pos, endpos)] == [m.span() for m in cs.finditer(low, pos, endpos)], text
+
+
+def test_lexeme_index_rows_and_positions(nlp, monkeypatch):
+    index = C.LexemeIndex(nlp.vocab)
+    docs = [nlp(t) for t in ["It Was said that they were wrong, and it was.", "They WERE not. New words here, 12 of them!", ""]]
+    for _ in range(2):
+        for doc in docs:
+            tt = C.TokenTable(doc, index)
+            plain = C.TokenTable(doc)
+            for attr in ("txt", "low", "idx", "end", "space", "punct", "alpha", "num", "nl"):
+                assert getattr(tt, attr) == getattr(plain, attr), attr
+            words = {"was", "were"}
+            assert tt.positions(words) == plain.positions(words) == [t.i for t in doc if t.lower_ in words]
+            assert tt.alpha_cum() == plain.alpha_cum() == [0, *itertools.accumulate(int(t.is_alpha) for t in doc)]
+    monkeypatch.setattr(C, "TOKEN_FACTS_MAX", 12)  # the index starts over instead of growing
+    index = C.LexemeIndex(nlp.vocab)
+    for doc in docs:
+        tt = C.TokenTable(doc, index)
+        assert tt.low == [t.lower_ for t in doc] and index.size <= max(12, len({t.orth for t in doc}))
+
+
+def test_body_sentence_refs_with_overlapping_boilerplate(nlp):
+    doc = nlp("One claim here. Two claim here. Three claim here. Four claim here. Five claim here.")
+    doc.spans["boilerplate"] = [Span(doc, 4, 12, label="a"), Span(doc, 6, 8, label="b"), Span(doc, 16, 18, label="c")]
+    tt = C.TokenTable(doc)
+    assert [(s.start, s.end) for s in C.body_sentence_refs(doc, tt)] == [(s.start, s.end) for s in body_sentences(doc)]
+
+
+def test_quotes_over_equals_a_scan(nlp, rules):
+    text = 'He said “this is it” and ‘that’ and "more here" ok.\n“Open quote runs on'
+    doc = nlp(text)
+    an = C._Analyzer(doc, rules, min_score=0.5, split_clauses=True, max_tokens=200)
+    assert an.quotes
+    for a in range(len(text) + 1):
+        for b in range(a, len(text) + 1):
+            assert an.quotes_over(a, b) == any(q.start < b and q.end > a for q in an.quotes)
+
+
+def test_set_span_extension_writes_what_span_underscore_reads(nlp):
+    from pipeline.extensions import ensure_extensions
+
+    ensure_extensions()
+    doc = nlp("Moscow will not budge. Kyiv will.")
+    spans = [Span(doc, 0, 5), Span(doc, 5, 8), Span(doc, 0, 5)]
+    values = [{"a": 1}, {"b": 2}, {"c": 3}]
+    C.set_span_extension(doc, spans, "claim", values)
+    assert spans[1]._.claim is values[1] and spans[0]._.claim is values[2]  # the last write of a key wins
+
+
+def test_cue_row_checked_flag():
+    assert C.CueRow("evaluation", "good").checked is False
+    assert C.CueRow("evaluation", "good", flags=frozenset({"verb"})).checked is True
+    assert C.CueRow("modality", "may").checked is True and C.CueRow("attribution", "said").checked is True

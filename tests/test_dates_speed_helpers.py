@@ -76,3 +76,97 @@ def test_hash_lookup_matches_the_function():
     for batch in ([3, 4, 3], [10, 49, 0, 3], [], [7]):
         got = table.lookup(np.asarray(batch, dtype=np.uint64), strings).tolist()
         assert got == [int(strings[h][1:]) + 1 for h in batch]
+
+
+def _doc_texts() -> list[str]:
+    texts = _texts()
+    g = D.default_grammar()
+    words = sorted({w for nxt in g.next_words.values() for w in nxt or () if not w.startswith("<")})[:200]
+    words += ["the", "a", "in", "that", "The", "THE", "year", "U.S.", "don’t", "’s", "2014", "1990s", "-", ",", "’",
+              "ſame", "\u212aey", "Ünited", "cannot", "gonna", "x2"]
+    rnd = random.Random(11)
+    seps = [" ", " ", " ", "", "  ", "\n", "\t", "\u00a0", "-", ", ", "\n\n"]
+    for _ in range(1500):
+        texts.append("".join(rnd.choice(words) + rnd.choice(seps) for _ in range(12)))
+    return texts + [" ".join(texts[i:i + 5]) for i in range(0, 400, 5)] + [
+        "In the United States, the year 2000 and the 1990s. The\nyear before, the  year after; the, the-year.",
+        "cannot the cannot the U.S. the don’t the ’90s and a decade-long the year’s",
+    ]
+
+
+def test_second_word_keep_never_drops_a_start_can_start_here_keeps():
+    import spacy
+    nlp = spacy.blank("en")
+    g = D.default_grammar()
+    tables = D._gate_tables(g)
+    dropped = 0
+    for text in _doc_texts():
+        doc = nlp.make_doc(text)
+        view = D.DocView(doc, g)
+        codes = np.asarray([D.token_code(g, tables, t.text) for t in doc], dtype=np.int64)
+        starts = np.flatnonzero(codes >> D._ROWS_SHIFT)
+        if not len(starts):
+            continue
+        keep = D.second_word_keep(tables.allowed, codes, view.spacy, starts)
+        for i, kept in zip(starts.tolist(), keep.tolist()):
+            if kept:
+                continue
+            dropped += 1
+            rows = g.dispatch[D.word_key(doc[i].lower_, 0)]
+            # the verdict holds for any sentence end at or after the token's end
+            for hi in {len(text)} | {t.idx + len(t) for t in doc[i:i + 4]}:
+                assert not D.can_start_here(g, text, doc[i].idx, hi, rows), (text, i, hi)
+    assert dropped > 500
+
+
+def test_token_code_rows_match_the_lowercase_dispatch():
+    g = D.default_grammar()
+    tables = D._gate_tables(g)
+    all_rows = g.lookup_cache.setdefault("rows", [()])
+    for word in ["The", "the", "THE", "2014", "’90s", "May", "may", "in", "Ünited", "\u212aey", "x"]:
+        code = D.token_code(g, tables, word)
+        assert all_rows[code >> D._ROWS_SHIFT] == tuple(g.dispatch.get(D.word_key(word.lower(), 0), ()))
+
+
+def test_iob_entities_equals_doc_ents():
+    import spacy
+    from spacy.attrs import ENT_IOB, ENT_TYPE
+    from spacy.tokens import Span
+    nlp = spacy.blank("en")
+    rnd = random.Random(5)
+    for _ in range(200):
+        doc = nlp.make_doc(" ".join(rnd.choice(["a", "b", "c", "d"]) for _ in range(rnd.randint(0, 15))))
+        spans, i = [], 0
+        while i < len(doc):
+            if rnd.random() < 0.3:
+                j = min(len(doc), i + rnd.randint(1, 3))
+                spans.append(Span(doc, i, j, label=rnd.choice(["ORG", "DATE", "GPE"])))
+                i = j
+            else:
+                i += 1
+        doc.set_ents(spans, default=rnd.choice(["outside", "missing"]))
+        arr = doc.to_array([ENT_IOB, ENT_TYPE]) if len(doc) else np.zeros((0, 2), dtype=np.uint64)
+        first, last, label = D.iob_entities(arr[:, 0], arr[:, 1])
+        assert list(zip(first.tolist(), (last + 1).tolist(), label.tolist())) == [(e.start, e.end, e.label) for e in doc.ents]
+
+
+def test_entity_char_ranges_equals_entity_ranges():
+    import spacy
+    from spacy.tokens import Span
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Vostok 2018 began in 1956 with the Second World War and 5 tanks in Moscow")
+    doc.set_ents([Span(doc, 0, 2, label="EVENT"), Span(doc, 4, 5, label="DATE"), Span(doc, 7, 10, label="EVENT"),
+                  Span(doc, 11, 12, label="CARDINAL")])
+    doc.spans["entities"] = [Span(doc, 0, 2, label="EVENT"), Span(doc, 14, 15, label="GPE"), Span(doc, 13, 15, label="ORG")]
+    view = D.DocView(doc, D.default_grammar())
+    assert D.entity_char_ranges(view) == D._entity_ranges(doc)
+
+
+def test_hash_lookup_starts_over_when_full():
+    strings = {i: f"w{i}" for i in range(100)}
+    table = D.HashLookup(lambda w: int(w[1:]) * 2, max_keys=10)
+    for start in range(0, 100, 7):
+        batch = list(range(start, min(100, start + 8)))
+        got = table.lookup(np.asarray(batch, dtype=np.uint64), strings).tolist()
+        assert got == [h * 2 for h in batch]
+        assert len(table.keys) <= 10

@@ -166,3 +166,149 @@ def test_line_key_equals_the_regex(text):
 @pytest.mark.parametrize("text", ["one two  three", " a\u00a0b\tc\n", "", "   ", "x\u2009y\u3000z"])
 def test_word_count_equals_the_regex(text):
     assert S._word_count(text) == len(re.findall(r"\S+", text))
+
+
+# --- helpers added in the third speed round (entities and segment) ------------------------------
+
+
+def test_token_table_rows_with_shared_slots(blank):
+    table = E._TokenTable()
+    words = [f"w{i}" for i in range(3000)]  # more strings than slots would hold without sharing
+    table.SLOT_MASK = 63  # (an instance with 64 slots: most strings share one)
+    table.clear()
+    doc = blank.make_doc(" ".join(words))
+    for _ in range(2):  # the second time from the table
+        texts, lower, flags, lengths = table.lookup(doc.to_array("ORTH"), blank.vocab.strings)
+        assert texts == words and lower == words and lengths.tolist() == [len(w) for w in words]
+        assert flags.tolist() == [E._token_flags(w) for w in words]
+    assert table.lookup(doc[5:9].as_doc().to_array("ORTH"), blank.vocab.strings)[0] == words[5:9]
+
+
+def test_orth_set_positions():
+    rng = random.Random(8)
+    members = [rng.getrandbits(64) for _ in range(50)]
+    # ids that share their low bits with a member but are not members
+    lookalikes = [(m & 0xFFFF) | (rng.getrandbits(48) << 16) for m in members]
+    orth_set = E.OrthSet(members)
+    for _ in range(200):
+        pools = (members, lookalikes, [rng.getrandbits(64) for _ in range(3)])
+        values = [rng.choice(rng.choice(pools)) for _ in range(rng.randint(0, 30))]
+        expected = [i for i, v in enumerate(values) if v in set(members)]
+        assert orth_set.positions(np.array(values, dtype=np.uint64)) == expected
+    assert E.OrthSet([]).positions(np.array([1, 2], dtype=np.uint64)) == []
+
+
+def test_is_disjoint_in_order():
+    def cand(start, end):
+        return E.Candidate(start, end, "ORG", "x", "slug:x", None, "pattern", 1)
+
+    rng = random.Random(4)
+    for _ in range(500):
+        cands = [cand(s, s + rng.randint(0, 3)) for s in sorted(rng.randrange(15) for _ in range(rng.randint(0, 6)))]
+        if E.is_disjoint_in_order(cands):
+            assert E.resolve_overlaps(cands) == cands
+    assert not E.is_disjoint_in_order([cand(0, 2), cand(1, 3)]) and not E.is_disjoint_in_order([cand(2, 2)])
+    assert E.is_disjoint_in_order([cand(0, 2), cand(2, 3)]) and E.is_disjoint_in_order([])
+
+
+def test_set_span_extension_equals_the_underscore(blank):
+    from pipeline.extensions import ensure_extensions
+
+    ensure_extensions()
+    doc = blank.make_doc("Shinzo Abe met Vladimir Putin in Tokyo .")
+    spans = [Span(doc, 0, 2, label="PERSON"), Span(doc, 3, 5, label="PERSON"), Span(doc, 6, 7, label="GPE")]
+    values = [{"canonical": s.text} for s in spans]
+    E.set_span_extension(doc, spans, "entity", values)
+    assert [s._.entity for s in spans] == values
+    assert [s._.entity for s in (Span(doc, 0, 2), Span(doc, 6, 7))] == [values[0], values[2]]
+    E.set_span_extension(doc, [], "entity", [])  # nothing to do
+
+
+@pytest.fixture(scope="module")
+def entity_nlp():
+    import pipeline.registry  # noqa: F401  registers the factories
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("claims_entities")
+    nlp.initialize()
+    return nlp
+
+
+def test_find_head_names_scans_only_capitals_before_heads(entity_nlp, monkeypatch):
+    gaz = entity_nlp.get_pipe("claims_entities").gazetteer
+    words = ["National", "Research", "Institute", "of", "the", "World", "Economy", "and", "Bank", "Japan", "Ministry",
+             "Finance", "Tokyo", "Declaration", "War", "Russo", "-", "Japanese", "Sea", "Main", "Directorate", "Deep",
+             "on", "February", "Strait", "Hormuz", "2231", "Resolution", "I", "Trump", "Administration", "said", "talks",
+             ".", ",", "\n\n", "Wider", "Task", "Force", "Kunashiri", "Shikotan", "Islands", "NATO", "for", "&"]
+    rng = random.Random(12)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 40))) for _ in range(400)]
+    texts.append("The Bank of Japan and the Ministry of Finance met. Trump Administration officials said.")
+
+    def all_capitals(view, heads_at):
+        return [i for i in view.cap_idx if view.in_region[i]]
+
+    def head_names(doc):
+        view = E._DocView(doc, gaz)
+        E.find_gazetteer(doc, gaz, view)  # (fills the view's gazetteer cover, which the rule reads)
+        return [(c.start, c.end, c.label, c.canonical) for c in E.find_head_names(doc, gaz, view)]
+
+    found = 0
+    for text in texts:
+        doc = entity_nlp.get_pipe("sentencizer")(entity_nlp.make_doc(text))
+        fast = head_names(doc)
+        with monkeypatch.context() as m:
+            m.setattr(E, "_capitals_before_heads", all_capitals)
+            assert fast == head_names(doc), text
+        found += len(fast)
+    assert found > 20
+
+
+# --- segment (third speed round) ----------------------------------------------------------------
+
+_SEGMENT_PIECES = ["a", "B", ".", "!", "?", "…", " ", "  ", "\n", "\r", "\r\n", "\t", "\u00a0", "\u2009", "”", "’", ")",
+                   "U.S.", "Mr.", "Photo", "credit", "İ", "ı", "ſ", "©", "Home", "»", "|", ":", "said", "3", "“", "x\n\n"]
+
+
+def _random_texts(seed, count=3000, longest=40):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_SEGMENT_PIECES) for _ in range(rng.randint(0, longest))) for _ in range(count)]
+
+
+def test_find_lines_equals_the_regex():
+    for text in _random_texts(21) + ["", "\n", "\r\r", "one", "a\rb\nc\r\n\r\nd "]:
+        assert S.find_lines(text) == [m.span() for m in S._LINE.finditer(text)]
+
+
+def test_boundary_pattern_equals_the_plain_repeat():
+    plain = re.compile(S._BOUNDARY.pattern.replace("(?P<punct>[.!?…][.!?…]*)", "(?P<punct>[.!?…]+)"))
+    assert plain.pattern != S._BOUNDARY.pattern
+    for text in _random_texts(22):
+        assert [m.span("punct") + m.span("close") + m.span("space") for m in S._BOUNDARY.finditer(text)] == \
+            [m.span("punct") + m.span("close") + m.span("space") for m in plain.finditer(text)]
+
+
+def test_word_count_upto():
+    for text in _random_texts(23, longest=120):
+        for limit in (0, 1, 5, 60, 80):
+            assert S._word_count_upto(text, limit) == min(S._word_count(text), limit + 1)
+
+
+def test_line_key_min_len_and_credit_mark_prefilter():
+    texts = _random_texts(24) + ["İmage courtesy of NASA.", "courteſy of x.", "Credıt: AFP", "PHOTO by AP", "© Getty"]
+    for text in texts:
+        assert S._line_key_min_len(text) <= len(S._line_key(text))
+        if S._CREDIT_MARK.search(text):
+            assert S.may_have_credit_mark(text), text
+    assert not S.may_have_credit_mark("The talks resumed in May.")
+
+
+def test_line_kind_with_the_length_bound(blank):
+    segmenter = S.Segmenter(blank, "segmenter", max_title_words=25)
+    segmenter.initialize()
+    lexicon = segmenter.lexicon
+    longest = max(map(len, lexicon.line_kinds))
+    phrases = list(lexicon.line_kinds)[:200]
+    texts = _random_texts(25) + phrases + [p.upper() + " »" for p in phrases] + [p + " and more words" for p in phrases]
+    for text in texts:
+        assert S._line_kind(text, lexicon, longest) == S._line_kind(text, lexicon), text

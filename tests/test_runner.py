@@ -181,3 +181,22 @@ def test_bad_override_is_one_line():
     with pytest.raises(PipelineConfigError) as err:
         build_nlp(CONFIG_DIR / "rules.cfg", {"components.segmenter.max_title_words": "many"})
     assert "\n" not in str(err.value)
+
+
+def test_run_freezes_the_heap_only_while_it_runs(batch, tmp_path, rules_nlp, monkeypatch):
+    import gc
+
+    import pipeline.runner as runner_module
+
+    seen: list[int] = []
+    real_annotate = runner_module.annotate
+
+    def watching(*args, **kw):  # the pipeline's objects are out of the cyclic GC while it annotates
+        seen.append(gc.get_freeze_count())
+        return real_annotate(*args, **kw)
+
+    monkeypatch.setattr(runner_module, "annotate", watching)
+    before = gc.get_freeze_count()
+    run(batch, tmp_path / "out", rules_nlp)
+    assert seen and min(seen) > before + 10_000  # the rule tables of the pipeline, at least
+    assert gc.get_freeze_count() == before  # and collectable again afterwards

@@ -57,7 +57,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc, Span, Token
 
-from ..extensions import SPANS_CLAIMS, SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, doc_text, ensure_extensions
+from ..extensions import SPANS_CLAIMS, SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, doc_text, ensure_extensions, set_span_extension
 from ..records import RecordContext
 from ..resources import PACKAGE_ROOT, ResourceError, read_table
 from .segment import body_sentences, boilerplate_ranges
@@ -109,12 +109,25 @@ MODAL_BEFORE_REPORT = frozenset("should must could would might may can will shal
 SPEAKER_BAD_START = frozenset("with in on at of for from to towards toward into by about against among between during under over was were is are".split())
 # clause split points; the connector list mirrors discourse.tsv kind=split minus while/whereas
 SPLIT_RE = re.compile(r";|,\s+(?:but|yet|however|although|though)\b|:(?=\s*[“\"‘'])", re.I)
-SUBORD_RE = re.compile(r"\b(?:that|which|who|whom|whose|because|since|if|when|whether|although|though|while|unless|until|where|whereas|once)\b", re.I)
+SUBORD_WORDS = ("that", "which", "who", "whom", "whose", "because", "since", "if", "when", "whether", "although", "though", "while", "unless", "until", "where", "whereas", "once")
+SUBORD_RE = re.compile(r"\b(?:" + "|".join(SUBORD_WORDS) + r")\b", re.I)
+SUBORD_MAX = max(map(len, SUBORD_WORDS))  # (a match is that long at most: re.I pairs single chars)
+# SUBORD_RE and CONDITIONAL_RE (lowercase words, \b, \s; re.I) are slow: at every position re.I
+# compares each word char by char. Their case-sensitive twins find the same matches in the
+# lowercased text, which is several times faster, when lowercasing maps each char to one char
+# (equal lengths) and the text holds none of CASE_EXCEPTIONS: the only chars (checked over all of
+# Unicode) that lowercase to one char and match a letter under re.I without lowercasing to it
+# ("ı" matches "i", "ſ" matches "s"); lowercasing keeps every char's \w and \s class.
+CASE_EXCEPTIONS = ("ı", "ſ")
+SUBORD_LOW_RE = re.compile(SUBORD_RE.pattern)
 NON_PAST_BEFORE = frozenset("to will would can could may might must should shall did does do has have had 's ’s is are be been being".split())
 SAID_REJECT_PREV = frozenset("that having being is was were are be been than the aforementioned so-called".split())
 CONDITIONAL_RE = re.compile(r"\b(?:if|unless|otherwise|were\s+(?:it|they|he|she|the|to)|had\s+(?:it|they|he|she|the))\b", re.I)
+CONDITIONAL_LOW_RE = re.compile(CONDITIONAL_RE.pattern)  # (see CASE_EXCEPTIONS)
 QUESTION_END_RE = re.compile(r"\?[\s\"'”’»)\]]*\.?$")
 TERMINAL_END_RE = re.compile(r"[.!?…][\s\"'”’»)\]]*$|[.!?…]\s*\[\d+\]\s*$")
+TERMINAL_MARKS = ".!?…"
+TERMINAL_TRAIL = "\"'”’»)]"  # (and whitespace) may follow the terminal mark
 NUMBER_RE = re.compile(r"^[\d$€£¥]|^(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)\b", re.I)
 DEMONYM_RE = re.compile(
     r"^(?:[A-Z][a-z]+(?:ese|ian|ean|ish|ican|ban|ccan|lan|ic)|German|Afghan|Thai|Israeli|Pakistani|Iraqi|Saudi|Emirati|"
@@ -123,6 +136,34 @@ DEMONYM_RE = re.compile(
 )
 BRACE_RE = re.compile(r"\{([^{}]*)\}")
 OPEN_QUOTE_PREV = set(" \t([{—–-/:;,")
+
+
+def ends_terminal(text: str) -> bool:
+    """``bool(TERMINAL_END_RE.search(text))``, read from the end of the text: a terminal mark, then
+    only closing quotes/brackets and whitespace, or a footnote marker ("... end. [12]"). The regex
+    search tries every position of the text; this reads the few chars at its end. (``\\s`` and
+    ``\\d`` of a str regex are ``str.isspace`` / ``str.isdecimal`` per char.)"""
+    j = len(text)
+    while j and (text[j - 1].isspace() or text[j - 1] in TERMINAL_TRAIL):
+        j -= 1
+    if j and text[j - 1] in TERMINAL_MARKS:
+        return True
+    # "[.!?…]\s*\[\d+\]\s*$"
+    j = len(text)
+    while j and text[j - 1].isspace():
+        j -= 1
+    if not j or text[j - 1] != "]":
+        return False
+    j -= 1
+    k = j
+    while k and text[k - 1].isdecimal():
+        k -= 1
+    if k == j or not k or text[k - 1] != "[":
+        return False
+    k -= 1
+    while k and text[k - 1].isspace():
+        k -= 1
+    return bool(k) and text[k - 1] in TERMINAL_MARKS
 
 
 # --- rule data ---------------------------------------------------------------------------------
@@ -217,6 +258,9 @@ def load_tables(root: str | Path | None = None) -> dict[str, list[dict[str, str]
     return tables
 
 
+CONTEXT_CHECKED = frozenset({"attribution", "modality"})  # lexicons cue_applies checks beyond the row flags
+
+
 @dataclass(frozen=True, slots=True)
 class CueRow:
     """One lexicon row (shared by all the phrases its cue expands to)."""
@@ -230,6 +274,12 @@ class CueRow:
     polarity: str = "pos"
     kind: str = ""
     type: str = ""
+    # cue_applies has something to check: the row has flags, or its lexicon is CONTEXT_CHECKED
+    # (a row without flags in another lexicon always applies); set from the fields above
+    checked: bool = field(default=False, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "checked", bool(self.flags) or self.lexicon in CONTEXT_CHECKED)
 
 
 @dataclass(slots=True)
@@ -250,7 +300,6 @@ class Cue:
 
 
 CUE_ORDER = operator.attrgetter("start", "end")  # sort key: token order
-CONTEXT_CHECKED = frozenset({"attribution", "modality"})  # lexicons cue_applies checks beyond the row flags
 
 
 @dataclass
@@ -294,13 +343,56 @@ def required_literals(pattern: str, min_len: int = 3) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def anchored_union(regexes: Sequence[re.Pattern]) -> re.Pattern | None:
+    """One regex whose ``match`` succeeds on a text iff the ``search`` of one of ``regexes`` does:
+    each of them is anchored at the text start ("^" heads every alternative), so each can only
+    match there, and an alternation of them matches there iff one of them does. A unit is then
+    tested once, not once per anchored frame (they fail on almost every unit).
+    None when that cannot be shown: an unanchored pattern, differing flags, back-references
+    (the union renumbers groups), a group name used twice, or another Python's regex parser."""
+    if not regexes or len({r.flags for r in regexes}) != 1:
+        return None
+    try:
+        from re import _constants as sre_constants, _parser as sre_parse
+
+        for r in regexes:
+            items = list(sre_parse.parse(r.pattern, r.flags))
+            if not items or items[0] != (sre_constants.AT, sre_constants.AT_BEGINNING):
+                return None
+            if re.search(r"\\[1-9]|\(\?P=|\(\?\(", r.pattern):
+                return None
+        return re.compile("|".join(f"(?:{r.pattern})" for r in regexes), regexes[0].flags)
+    except Exception:  # (the gate is only an optimisation)
+        return None
+
+
+def frame_gates(plan: Sequence[tuple]) -> tuple[tuple[str, ...] | None, Callable | None, list, list]:
+    """(literals, anchored match, unanchored entries, anchored entries) for
+    :meth:`ClaimRules.frames_for`: literals one of which every unit an unanchored frame can match
+    in contains (each frame contributes its longest: its single trigger or one of its
+    :func:`required_literals`), and the ``match`` of :func:`anchored_union` over the anchored
+    frames. A gate is None when it cannot be built (a frame with no required literal, no union):
+    then its group is always tried. With no anchored union, every frame is in the unanchored group."""
+    union = anchored_union([f.regex for f, *_ in plan if f.anchored])
+    anchored = [entry for entry in plan if union is not None and entry[0].anchored]
+    unanchored = [entry for entry in plan if not (union is not None and entry[0].anchored)]
+    keys = []
+    for frame, _, _, single, required in unanchored:
+        lits = [t for t in ((single,) if single is not None else ()) + tuple(required) if t]
+        if not lits:
+            keys = None  # a frame that can fire anywhere: the group has no gate
+            break
+        keys.append(max(lits, key=len))
+    return tuple(dict.fromkeys(keys)) if keys else None, union.match if union is not None else None, unanchored, anchored
+
+
 class ClaimRules:
     """Compiled rule data: the PhraseMatcher, frame regexes, word sets and score weights."""
 
     def __init__(self, nlp: Language, tables: dict[str, list[dict[str, str]]]) -> None:
         self.tables = tables
         self.vocab = nlp.vocab
-        self.token_facts: dict[int, TokenFacts] = {}  # lexeme rows for TokenTable (this Vocab's)
+        self.lexemes = LexemeIndex(nlp.vocab)  # lexeme rows for TokenTable (this Vocab's)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rows_by_key: dict[int, CueRow] = {}
         # tense markers are read from a word table (they are a tenth of all tokens: as PhraseMatcher
@@ -330,6 +422,7 @@ class ClaimRules:
                 self.rows_by_key[nlp.vocab.strings[key]] = cue_row
         self.frames = []
         self._frame_plan: tuple[list[Frame], list] | None = None
+        self._frame_gates: tuple[list, tuple] | None = None
         for row in tables["frames"]:
             cue_row = CueRow(
                 lexicon="frames", cue=row["name"], weight=float(row["weight"]), family=row.get("family", ""),
@@ -394,11 +487,33 @@ class ClaimRules:
                 for f in self.frames
             ]
             self._frame_plan = (self.frames, plan)
+            self._frame_gates = None
         return self._frame_plan[1]
 
-    def facts_for(self, doc: Doc) -> dict[int, TokenFacts] | None:
+    def frames_for(self, text: str, low: str) -> list:
+        """The :meth:`frame_plan` entries worth trying on a unit (``low`` = ``text.lower()``), in
+        plan order. Nearly every unit fails every frame's trigger test or anchored regex, and
+        trying the frames one by one costs more than the few that succeed: a test for the literals
+        the unanchored frames require, and one :func:`anchored_union` match, drop those groups
+        at once. Only frames whose own tests must fail are dropped
+        (find_frame_cues applies every test to the rest)."""
+        plan = self.frame_plan()
+        if self._frame_gates is None or self._frame_gates[0] is not plan:
+            self._frame_gates = (plan, frame_gates(plan))
+        literals, anchored_match, unanchored, anchored = self._frame_gates[1]
+        if literals is not None:
+            for k in literals:
+                if k in low:
+                    break
+            else:  # no unanchored frame can match
+                return anchored if anchored and anchored_match(text) else []
+        if anchored_match is not None and not anchored_match(text):
+            return unanchored
+        return plan
+
+    def facts_for(self, doc: Doc) -> "LexemeIndex | None":
         """The TokenTable lexeme cache for ``doc`` (None for a Doc of another Vocab)."""
-        return self.token_facts if doc.vocab is self.vocab else None
+        return self.lexemes if doc.vocab is self.vocab else None
 
     def w(self, feature: str) -> float:
         return self.weights.get(feature, 0.0)
@@ -467,6 +582,79 @@ def token_facts(doc: Doc, orths: numpy.ndarray, cache: dict[int, TokenFacts] | N
     return texts[inverse].tolist(), lower[inverse].tolist(), ints, rows, inverse
 
 
+def lexeme_row(vocab, orth: int) -> TokenFacts:
+    """The :func:`token_facts` row of one lexeme: (text, lower, packed ints)."""
+    lex = vocab[orth]
+    text = lex.orth_
+    return text, lex.lower_, len(text) << 4 | lex.like_num << 3 | lex.is_alpha << 2 | lex.is_punct << 1 | lex.is_space
+
+
+class LexemeIndex:
+    """The :func:`token_facts` rows of the lexemes seen so far (one Vocab's), as arrays indexed by a
+    row id, with their ORTH hashes sorted: a Doc's distinct hashes are found with
+    ``numpy.searchsorted`` and its per-token lists gathered by fancy indexing, with no Python step
+    per distinct lexeme (in the pipeline, a dict lookup per distinct lexeme of every Doc, and
+    building its rows into arrays, cost more than the rest of the TokenTable). Only new lexemes are
+    looked up in the Vocab; past TOKEN_FACTS_MAX rows the index starts over (peak RSS stays flat
+    over a huge corpus), so a TokenTable's ``positions`` hold only until the next Doc's table."""
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self.clear()
+
+    def clear(self) -> None:
+        self.orths = numpy.zeros(0, dtype=numpy.uint64)  # sorted
+        self.ids = numpy.zeros(0, dtype=numpy.intp)  # the row id of each of self.orths
+        self.size = 0  # rows in use; the row arrays below have spare capacity
+        self.texts = numpy.empty(0, dtype=object)
+        self.lowers = numpy.empty(0, dtype=object)
+        self.packed = numpy.zeros(0, dtype=numpy.int64)
+        self._hits: dict[int, tuple[Container[str], numpy.ndarray]] = {}  # see hits()
+
+    def rows_of(self, orths: numpy.ndarray) -> numpy.ndarray:
+        """The row id of each ORTH hash (uint64), adding the lexemes not seen yet. (The distinct
+        hashes are looked up: a sorted query is several times faster than one per token.)"""
+        distinct, inverse = numpy.unique(orths, return_inverse=True)
+        pos = numpy.searchsorted(self.orths, distinct)
+        known = len(self.orths) and bool((self.orths[numpy.minimum(pos, len(self.orths) - 1)] == distinct).all())
+        if not known and len(distinct):
+            new = distinct if not len(self.orths) else distinct[self.orths[numpy.minimum(pos, len(self.orths) - 1)] != distinct]
+            if self.size + len(new) > TOKEN_FACTS_MAX:
+                self.clear()
+                new = distinct
+            self._add(new)
+            pos = numpy.searchsorted(self.orths, distinct)
+        return self.ids[pos][inverse]
+
+    def _add(self, new: numpy.ndarray) -> None:
+        rows = [lexeme_row(self.vocab, orth) for orth in new.tolist()]
+        k, size = len(rows), self.size
+        if size + k > len(self.texts):  # grow the row arrays (doubling: amortized O(1) per row)
+            cap = max(2 * len(self.texts), size + k, 1024)
+            texts, lowers, packed = numpy.empty(cap, dtype=object), numpy.empty(cap, dtype=object), numpy.zeros(cap, dtype=numpy.int64)
+            texts[:size], lowers[:size], packed[:size] = self.texts[:size], self.lowers[:size], self.packed[:size]
+            self.texts, self.lowers, self.packed = texts, lowers, packed
+        self.texts[size:size + k] = [r[0] for r in rows]
+        self.lowers[size:size + k] = [r[1] for r in rows]
+        self.packed[size:size + k] = [r[2] for r in rows]
+        at = numpy.searchsorted(self.orths, new)
+        self.orths = numpy.insert(self.orths, at, new)
+        self.ids = numpy.insert(self.ids, at, numpy.arange(size, size + k, dtype=numpy.intp))
+        self.size = size + k
+
+    def hits(self, words: Container[str]) -> numpy.ndarray:
+        """Per row: its lowercase form is in ``words`` (kept per ``words`` object, extended for new rows)."""
+        got = self._hits.get(id(words))
+        hit = got[1] if got is not None and got[0] is words else numpy.zeros(0, dtype=bool)
+        if len(hit) < self.size:
+            more = numpy.array([w in words for w in self.lowers[len(hit):self.size].tolist()], dtype=bool)
+            hit = numpy.concatenate((hit, more))
+            if len(self._hits) > 16:  # (callers passing a new set each time)
+                self._hits.clear()
+            self._hits[id(words)] = (words, hit)  # (holding ``words`` keeps its id from being reused)
+        return hit
+
+
 def strings_of(hashes: numpy.ndarray, strings) -> list[str]:
     """``[strings[h] for h in hashes]``, looking each distinct hash up once (POS and TAG have few)."""
     distinct, inverse = numpy.unique(hashes, return_inverse=True)
@@ -481,14 +669,15 @@ class TokenTable:
     Reading ``doc[i].lower_`` creates a Token object per access; the rules read neighbours of
     every cue, so plain lists make the stage several times faster. ``text`` equals ``doc.text``
     (the runner's cached source string, see :func:`pipeline.extensions.doc_text`). ``facts`` is
-    an optional cache for :func:`token_facts` (the component keeps one for its Vocab).
+    an optional cache of lexeme rows for this Doc's Vocab: a :class:`LexemeIndex` (what the
+    component keeps), or a dict for :func:`token_facts`.
     ``tag`` (the TAG strings) is built on first access: the stage itself reads only
     ``tag_hashes`` (see :meth:`tag_cum`), and a list of strings per token costs more than that.
     """
 
-    __slots__ = ("text", "idx", "end", "txt", "low", "space", "punct", "alpha", "num", "nl", "pos", "_tag", "tag_hashes", "strings", "n", "lex_low", "lex_index")
+    __slots__ = ("text", "idx", "end", "txt", "low", "space", "punct", "alpha", "num", "nl", "pos", "_tag", "tag_hashes", "strings", "n", "lex_low", "lex_index", "_alpha_arr", "_lexemes")
 
-    def __init__(self, doc: Doc, facts: dict[int, TokenFacts] | None = None) -> None:
+    def __init__(self, doc: Doc, facts: "LexemeIndex | dict[int, TokenFacts] | None" = None) -> None:
         self.n = len(doc)
         self.text = doc_text(doc)
         if not self.n:
@@ -496,15 +685,26 @@ class TokenTable:
             self.space = self.punct = self.alpha = self.num = self.nl = []
             self.pos = self._tag = self.tag_hashes = None
             self.lex_low, self.lex_index = [], numpy.zeros(0, dtype=numpy.intp)
+            self._alpha_arr = self._lexemes = None
             return
         arr = doc.to_array([ORTH, IDX])  # uint64
-        txt, self.low, ints, rows, self.lex_index = token_facts(doc, arr[:, 0], facts)
-        self.lex_low = [row[1] for row in rows]  # lowercase form of each distinct lexeme
+        if isinstance(facts, LexemeIndex):
+            self._lexemes = facts
+            self.lex_index = ids = facts.rows_of(arr[:, 0])  # (indices into the index's rows)
+            self.lex_low = None  # (positions() reads LexemeIndex.hits)
+            txt, self.low = facts.texts[ids].tolist(), facts.lowers[ids].tolist()
+            packed = facts.packed[ids]
+            ints = numpy.stack([packed >> 4, packed & 1, packed >> 1 & 1, packed >> 2 & 1, packed >> 3 & 1], axis=1)
+        else:
+            self._lexemes = None
+            txt, self.low, ints, rows, self.lex_index = token_facts(doc, arr[:, 0], facts)
+            self.lex_low = [row[1] for row in rows]  # lowercase form of each distinct lexeme
         self.txt = txt
         idx = arr[:, 1].astype(numpy.int64)
         self.idx = idx.tolist()
         self.end = (idx + ints[:, 0]).tolist()
         self.space, self.punct, self.alpha, self.num = (ints[:, k].tolist() for k in (1, 2, 3, 4))
+        self._alpha_arr = ints[:, 3]
         # only whitespace tokens can hold a newline: test those few instead of every token
         nl = [False] * self.n
         for i in numpy.flatnonzero(ints[:, 1]).tolist():
@@ -535,11 +735,15 @@ class TokenTable:
 
     def alpha_cum(self) -> list[int]:
         """Running count of alphabetic tokens: the tokens [a, b) hold ``cum[b] - cum[a]`` words."""
-        return list(itertools.accumulate(self.alpha, initial=0))  # (numpy.cumsum would first convert the list)
+        if self._alpha_arr is None:
+            return list(itertools.accumulate(self.alpha, initial=0))
+        return numpy.concatenate(([0], numpy.cumsum(self._alpha_arr))).tolist()
 
     def positions(self, words: Container[str]) -> list[int]:
         """Indices of the tokens whose lowercase form is in ``words``, in order (one test per
         distinct lexeme instead of one per token)."""
+        if self._lexemes is not None:
+            return numpy.flatnonzero(self._lexemes.hits(words)[self.lex_index]).tolist()
         hit = numpy.array([w in words for w in self.lex_low], dtype=bool)
         return numpy.flatnonzero(hit[self.lex_index]).tolist() if hit.any() else []
 
@@ -663,13 +867,18 @@ def cue_applies(cue: Cue, tt: TokenTable, unit_start: int, unit_end: int, condit
     return True
 
 
-def find_frame_cues(doc: Doc, text_start: int, text: str, token_start: int, token_end: int, rules: ClaimRules, *, low: str | None = None) -> list[Cue]:
+def find_frame_cues(doc: Doc, text_start: int, text: str, token_start: int, token_end: int, rules: ClaimRules, *, low: str | None = None, plan: Sequence | None = None) -> list[Cue]:
     """Regex-based discontinuous cues in one unit of text (gated by each frame's trigger).
-    ``low``: ``text.lower()`` when the caller has it."""
+    ``low``: ``text.lower()`` when the caller has it; ``plan``: the frames to try (a subset of
+    ``rules.frame_plan()`` in its order, see :meth:`ClaimRules.frames_for`), by default all of them."""
+    if plan is None:
+        plan = rules.frame_plan()
+    if not plan:
+        return []
     if low is None:
         low = text.lower()
     out: list[Cue] = []
-    for frame, search, triggers, single, required in rules.frame_plan():
+    for frame, search, triggers, single, required in plan:
         if frame.anchored:
             m = search(text)
             if not m or (triggers and not any(t in low for t in triggers)):
@@ -839,14 +1048,22 @@ def body_sentence_refs(doc: Doc, tt: "TokenTable", starts: list[int] | None = No
     if starts is None:
         starts = sentence_starts(doc)
     ranges = boilerplate_ranges(doc)
+    # a sentence start sc lies in a range iff among the ranges starting at or before sc (a prefix of
+    # the sorted list) the largest end is beyond sc
+    range_starts = [r[0] for r in ranges]
+    range_max_end = list(itertools.accumulate((r[1] for r in ranges), max))
+    space, idx, tok_end, text = tt.space, tt.idx, tt.end, tt.text
     out = []
     for a, b in zip(starts, starts[1:] + [tt.n]):
-        sc, ec = tt.idx[a], tt.end[b - 1]
-        if all(tt.space[a:b]):
+        if space[a] and all(space[a:b]):
             continue
-        if any(b_start <= sc < b_end for b_start, b_end, _ in ranges):
-            continue
-        out.append(SpanRef(a, b, sc, ec, "", tt.text[sc:ec]))
+        sc = idx[a]
+        if ranges:
+            k = bisect.bisect_right(range_starts, sc)
+            if k and range_max_end[k - 1] > sc:
+                continue
+        ec = tok_end[b - 1]
+        out.append(SpanRef(a, b, sc, ec, "", text[sc:ec]))
     return out
 
 
@@ -1165,6 +1382,12 @@ def _dep_subject(doc: Doc, verb: Token) -> tuple[int, int] | None:
 # --- the analysis of one sentence --------------------------------------------------------------
 
 
+class SubRange(NamedTuple):
+    start: int  # token
+    end: int
+    words: int
+
+
 @dataclass(slots=True)
 class Chunk:
     start: int  # token
@@ -1173,14 +1396,16 @@ class Chunk:
     attribution: Attribution | None = None
     quote: Quote | None = None
     speaker_key: str = "author"
-    subs: list["Chunk"] = field(default_factory=list)
+    # the clauses merged into this part, as (start, end, words) (not Chunks: ``ch.subs = [ch]``
+    # would be a reference cycle, which only the cyclic GC frees, holding the cues with it)
+    subs: list[SubRange] = field(default_factory=list)
     type: str = "evaluation"
     strength: float = 0.0
     strengths: dict[str, float] = field(default_factory=dict)
     words: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class ClaimCandidate:
     span: Span
     data: dict
@@ -1288,6 +1513,15 @@ class _Analyzer:
             self.sent_starts = [s.start for s in doc.sents] if tt.n else [0]
         self.quotes = find_quotes(self.text) if any(ch in self.text for ch in "“\"‘'") else []
         self.quote_starts = [q.start for q in self.quotes]
+        # whether a quotation overlaps the unit being analyzed (see quotes_over): most units have
+        # none, and then no char of the unit needs a lookup
+        self.quotes_here = bool(self.quotes)
+        # the unit's lowercase, where SUBORD_LOW_RE may stand in for SUBORD_RE (see CASE_EXCEPTIONS)
+        self.lower_ok = not any(ch in self.text for ch in CASE_EXCEPTIONS)
+        self.unit_low: str | None = None
+        self.unit_start_char = 0
+        self.unit_attribution = True  # an attribution cue in the unit being analyzed (see _context_filter)
+        self.label_ids: dict[str, int] = {}  # claim type -> its hash in the Doc's StringStore (Span labels)
         self.last_source: tuple[Attribution, int] | None = None
         self.prev_narrative = False
         self.unit_tense: list[tuple[int, str]] = []
@@ -1537,7 +1771,7 @@ class _Analyzer:
             kind = cue.row.kind
             if kind == "source_noun":
                 continue
-            if self._in_quote(cue.start_char):
+            if self.quotes_here and self._in_quote(cue.start_char):
                 continue
             cue_text = self.text[cue.start_char:cue.end_char].lower()
             if kind == "according":
@@ -1627,6 +1861,12 @@ class _Analyzer:
     def _in_quote(self, char: int) -> bool:
         return self._quote_at(char) is not None
 
+    def quotes_over(self, start_char: int, end_char: int) -> bool:
+        """A quotation overlaps [start_char, end_char). (The quotes are sorted and do not overlap,
+        so their ends increase with their starts: the last one starting before ``end_char`` decides.)"""
+        i = bisect.bisect_left(self.quote_starts, end_char) - 1
+        return i >= 0 and self.quotes[i].end > start_char
+
     def speech_quote_over(self, start_char: int, end_char: int) -> Quote | None:
         """The speech quotation covering most of [start_char, end_char), if it covers >= 50%."""
         best, best_cov = None, 0.0
@@ -1687,9 +1927,13 @@ class _Analyzer:
         text_start, text_end = tt.idx[start], tt.end[end - 1]
         text = self.text[text_start:text_end]
         low = text.lower()
+        self.unit_low = low if self.lower_ok and len(low) == len(text) else None
+        self.unit_start_char = text_start
+        # (every char the quote tests below look up lies in the unit)
+        self.quotes_here = bool(self.quotes) and self.quotes_over(text_start, text_end)
         if low.startswith(rules.boilerplate_prefixes):
             return []
-        if not TERMINAL_END_RE.search(text) and self._ends_paragraph(end):
+        if not ends_terminal(text) and self._ends_paragraph(end):
             return []  # heading, list label or caption: a paragraph that does not end with a full stop
         if text.rstrip().endswith(":"):
             return []  # a lead-in to a list
@@ -1709,28 +1953,34 @@ class _Analyzer:
                     cues.append(Cue(first, first + n, tt.idx[first], tt.end[first + n - 1], row))
                     break
         # only "nocond" cues read the conditional test: skip the regex when no cue has that flag
-        conditional = any("nocond" in c.row.flags for c in cues) and bool(CONDITIONAL_RE.search(text))
+        conditional = any("nocond" in c.row.flags for c in cues) and bool(
+            CONDITIONAL_LOW_RE.search(low) if self.unit_low is not None else CONDITIONAL_RE.search(text)
+        )
         # a row without flags outside the attribution/modality lexicons always applies
-        cues = [c for c in cues if (not c.row.flags and c.row.lexicon not in CONTEXT_CHECKED) or cue_applies(c, tt, start, end, conditional)]
-        cues.extend(find_frame_cues(doc, text_start, text, start, end, rules, low=low))
+        cues = [c for c in cues if not c.row.checked or cue_applies(c, tt, start, end, conditional)]
+        plan = rules.frames_for(text, low)
+        if plan:
+            cues.extend(find_frame_cues(doc, text_start, text, start, end, rules, low=low, plan=plan))
         cues.sort(key=CUE_ORDER)
         cues = self._context_filter(cues, start, end)
         question = bool(QUESTION_END_RE.search(text))
-        chunks = self._chunks(start, end) if self.split_clauses else [Chunk(start, end)]
+        chunks = self._chunks(start, end, text) if self.split_clauses else [Chunk(start, end)]
         for ch in chunks:
-            ch.cues = [c for c in cues if ch.start <= c.start < ch.end]
+            # (every cue starts in [start, end): one chunk holds them all)
+            ch.cues = [c for c in cues if ch.start <= c.start < ch.end] if len(chunks) > 1 else cues
             ch.words = alpha_cum[ch.end] - alpha_cum[ch.start]
-            ch.subs = [ch]
+            ch.subs = [SubRange(ch.start, ch.end, ch.words)]
             self._mark_subordinate(ch)
         # speakers: quotation first, then reported speech ("according to X," at the start covers all)
         carry: Attribution | None = None
-        for idx, ch in enumerate(chunks):
-            q = self.speech_quote_over(tt.idx[ch.start], tt.end[ch.end - 1]) if self.quotes else None
+        # (without a quotation or an attribution cue in the unit every chunk stays the author's)
+        for idx, ch in enumerate(chunks if self.quotes_here or self.unit_attribution else ()):
+            q = self.speech_quote_over(tt.idx[ch.start], tt.end[ch.end - 1]) if self.quotes_here else None
             if q is not None and q.speaker is not None:
                 ch.quote = q
                 ch.speaker_key = q.speaker.lower()
                 continue
-            att = self.chunk_attribution(si, ch.start, ch.end, start, end, ch.cues)
+            att = self.chunk_attribution(si, ch.start, ch.end, start, end, ch.cues) if self.unit_attribution else None
             if att is None and q is not None:
                 ch.quote = q  # an unattributed quotation
                 ch.speaker_key = "unknown"
@@ -1794,25 +2044,33 @@ class _Analyzer:
         # own continues the narration of the sentence before it
         narrative = past or (not hits and self.prev_narrative)
         self.prev_narrative = past
+        quotes_here = self.quotes_here
+        lows, txt = tt.low, tt.txt
+        attribution = False  # an attribution cue is kept (chunk_attribution has nothing to do without one)
         for c in cues:
-            if (c.row.type or c.row.family) and self.quotes:
+            row = c.row
+            if quotes_here and (row.type or row.family):
                 q = self._quote_at(c.start_char)
                 if q is not None and not q.speech:
                     continue  # words inside scare quotes are someone else's label, not the writer's judgement
-            if c.row.lexicon == "attribution" and c.row.kind == "verb":
+            lexicon = row.lexicon
+            if lexicon == "attribution" and row.kind == "verb":
                 report_seen = True
-            low = tt.low[c.start]
-            if c.row.type and c.end - c.start == 1 and c.start > start and tt.txt[c.start][:1].isupper() and (
-                tt.txt[c.start - 1][:1].isupper() or (c.start + 1 < end and tt.txt[c.start + 1][:1].isupper())
+            i = c.start
+            if row.type and c.end - i == 1 and i > start and txt[i][:1].isupper() and (
+                txt[i - 1][:1].isupper() or (i + 1 < end and txt[i + 1][:1].isupper())
             ):
                 continue  # part of a name: "the Limited Test Ban Treaty", "Critical Threats Project"
-            if c.row.lexicon == "causal" and low == "as" and any(
-                a.row.lexicon == "attribution" and c.start < a.start <= c.start + 9 for a in cues
+            if lexicon == "causal" and lows[i] == "as" and any(
+                a.row.lexicon == "attribution" and i < a.start <= i + 9 for a in cues
             ):
                 continue  # "As X notes, ...": an attribution, not a cause
-            if (report_seen or narrative) and low == "would" and c.row.lexicon == "modality" and c.end - c.start == 1:
+            if (report_seen or narrative) and lexicon == "modality" and lows[i] == "would" and c.end - i == 1:
                 continue  # "said that X would ...", "he knew it would ...": a reported future, not the writer's hedge
+            if lexicon == "attribution":
+                attribution = True
             out.append(c)
+        self.unit_attribution = attribution
         return out
 
     def _present_3sg(self, start: int, end: int) -> int:
@@ -1856,10 +2114,18 @@ class _Analyzer:
     def _mark_subordinate(self, ch: Chunk) -> None:
         """Type cues in subordinate clauses weigh less; hedges in a fronted one do not hedge."""
         tt = self.tt
-        if not ch.cues:
-            return
-        types = {c.row.type for c in ch.cues if c.row.type}
-        if len(types) < 2 and not any(c.row.family for c in ch.cues):
+        first_type = None
+        for c in ch.cues:
+            row = c.row
+            if row.family:
+                break  # a hedge
+            t = row.type
+            if t:
+                if first_type is None:
+                    first_type = t
+                elif t != first_type:
+                    break  # a second type
+        else:
             return  # one type at most and no hedge: clause position changes nothing that matters
         i0 = tt.next(ch.start, ch.end)
         if i0 < 0:
@@ -1874,9 +2140,18 @@ class _Analyzer:
                 fronted_end = base + k
         sub_start = None
         pos = (fronted_end - base + 1) if fronted_end is not None else len(tt.txt[i0])
-        for m in SUBORD_RE.finditer(text, pos):
+        # a subordinate clause starting after the last cue changes nothing (no cue is in it), so the
+        # search stops there; a match starting up to that cue reads no further than SUBORD_MAX + 1
+        # chars on, so it is found as in the whole text
+        endpos = min(len(text), max(c.start_char for c in ch.cues) - base + SUBORD_MAX + 2)
+        if self.unit_low is not None:  # (the chunk lies in the current unit)
+            offset = base - self.unit_start_char
+            matches = SUBORD_LOW_RE.finditer(self.unit_low[offset:offset + len(text)], pos, endpos)
+        else:
+            matches = SUBORD_RE.finditer(text, pos, endpos)
+        for m in matches:
             char = base + m.start()
-            if not (self.quotes and self._in_quote(char)):
+            if not (self.quotes_here and self._in_quote(char)):
                 sub_start = char
                 break
         if fronted_end is None and sub_start is None:
@@ -1899,15 +2174,20 @@ class _Analyzer:
             return True
         return False
 
-    def _chunks(self, start: int, end: int) -> list[Chunk]:
-        """Split points: ";", ", but/yet/however/although/though", and ":" before a speech quote."""
+    def _chunks(self, start: int, end: int, text: str | None = None) -> list[Chunk]:
+        """Split points: ";", ", but/yet/however/although/though", and ":" before a speech quote.
+        ``text``: the text of the tokens [start, end) when the caller has it."""
         tt = self.tt
         base = tt.idx[start]
-        text = self.text[base:tt.end[end - 1]]
+        if text is None:
+            text = self.text[base:tt.end[end - 1]]
+        m = SPLIT_RE.search(text)
+        if m is None:
+            return [Chunk(start, end)] if end > start else []  # no split point (most sentences)
         bounds = [start]
-        for m in SPLIT_RE.finditer(text):
+        for m in SPLIT_RE.finditer(text, m.start()):
             char = base + m.start()
-            if self.quotes and self._in_quote(char):
+            if self.quotes_here and self._in_quote(char):
                 continue
             i = bisect.bisect_right(tt.idx, char, start, end) - 1  # the punctuation token
             if m.group() == ";":
@@ -1916,7 +2196,7 @@ class _Analyzer:
                 bounds.append(i + 1)
             else:  # colon: split before the quotation mark if it opens a speech quote
                 j = tt.next(i + 1, end)
-                if j >= 0 and self.quotes:
+                if j >= 0 and self.quotes_here:
                     q = self._quote_at(tt.idx[j])
                     if q is not None and q.speech:
                         bounds.append(j)
@@ -1955,83 +2235,94 @@ class _Analyzer:
 
         ``strengths``: the type strengths of ``cues`` when the caller has them (``_strengths`` of the
         cues that are not the chunk's attribution cue)."""
-        w = self.rules.weights.__getitem__
+        w = self.rules.weights
         if strengths is None:
             strengths = _strengths(c for c in cues if not self._is_attribution_cue(c, ch)) if ch.attribution is not None else _strengths(cues)
         best = max(strengths.values(), default=0.0)
         evidence = best + 0.3 * (sum(strengths.values()) - best)
-        logit = w("bias") + w("type_strength") * min(evidence, w("type_cap") or 3.0)
-        hedges, boosts = [], []
+        logit = w["bias"] + w["type_strength"] * min(evidence, w["type_cap"] or 3.0)
+        hedge = boost = None  # the largest hedge / booster weight (the first of equals, like max())
         first_person = negated = False
         background = 0  # summed in cue order, like sum()
         for c in cues:
             row = c.row
             if row.family:
                 if row.family == "booster":
-                    boosts.append(row.weight)
+                    if boost is None or row.weight > boost:
+                        boost = row.weight
                 elif not c.fronted:
-                    hedges.append(row.weight)
+                    if hedge is None or row.weight > hedge:
+                        hedge = row.weight
             if row.flags and "first_person" in row.flags:
                 first_person = True
-            if row.lexicon == "negation":
+            lexicon = row.lexicon
+            if lexicon == "negation":
                 negated = negated or row.kind == "negate"
-            elif (row.lexicon == "background" and row.kind == "event_phrase") or (row.lexicon == "frames" and row.kind == "background"):
+            elif (lexicon == "background" and row.kind == "event_phrase") or (lexicon == "frames" and row.kind == "background"):
                 background += row.weight
-        if hedges:
-            logit += w("hedge") + max(hedges)
-        if boosts:
-            logit += w("booster") + max(boosts)
+        if hedge is not None:
+            logit += w["hedge"] + hedge
+        if boost is not None:
+            logit += w["booster"] + boost
         if attributed:
-            logit += w("attributed") * (ch.attribution.weight if ch.attribution is not None else 1.0)
+            logit += w["attributed"] * (ch.attribution.weight if ch.attribution is not None else 1.0)
         if direct:
-            logit += w("direct_quote")
-        kinds = {k for i, k in self.unit_tense if start <= i < end}
-        present = "present" in kinds
-        event = "past_verb" in kinds
-        past = event or "past_aux" in kinds
+            logit += w["direct_quote"]
+        present = event = past = False
+        for i, k in self.unit_tense:
+            if start <= i < end:
+                if k == "present":
+                    present = True
+                elif k == "past_verb":
+                    event = past = True
+                elif k == "past_aux":
+                    past = True
         past_cum, present_cum = self.past_tag_cum, self.present_tag_cum
         if past_cum is not None and present_cum is not None:  # (the tokens [start, end) hold such a tag)
             past = past or past_cum[end] > past_cum[start]
             present = present or present_cum[end] > present_cum[start]
         if present:
-            logit += w("present")
+            logit += w["present"]
         elif event:
-            logit += w("past_narrative")
+            logit += w["past_narrative"]
         elif past:
-            logit += w("past_copula")
+            logit += w["past_copula"]
         if first_person:
-            logit += w("first_person")
+            logit += w["first_person"]
         if negated:
-            logit += w("negated")
+            logit += w["negated"]
         logit += background
         if question:
-            logit += w("question")
+            logit += w["question"]
         if words < 5:
-            logit += w("short")
+            logit += w["short"]
         return logit
 
     def _candidate(self, si: int, ch: Chunk, question: bool, unit_start_char: int) -> ClaimCandidate | None:
-        doc, tt = self.doc, self.tt
+        tt = self.tt
+        space, txt = tt.space, tt.txt
         s, e = ch.start, ch.end
-        while e > s and (tt.space[e - 1] or tt.txt[e - 1] in (",", ";", ":", "—", "–")):
+        while e > s and (space[e - 1] or txt[e - 1] in (",", ";", ":", "—", "–")):
             e -= 1
-        while s < e and (tt.space[s] or tt.txt[s] in (",", ";", ":")):
+        while s < e and (space[s] or txt[s] in (",", ";", ":")):
             s += 1
         if e <= s:
             return None
         s_char, e_char = tt.idx[s], tt.end[e - 1]
-        cues = ch.cues if (s, e) == (ch.start, ch.end) else [c for c in ch.cues if s <= c.start < e]  # (read only)
+        cues = ch.cues if (s == ch.start and e == ch.end) else [c for c in ch.cues if s <= c.start < e]  # (read only)
         hedged, certainty, neg_polarity = normalize_certainty(cues)
-        negations = [c for c in cues if c.row.lexicon == "negation" and c.row.kind == "negate" and not self._is_attribution_cue(c, ch)]
+        att = ch.attribution
+        # (a cue overlapping the attribution cue is part of the attribution: _is_attribution_cue)
+        att_start, att_end = (att.cue_start, att.cue_end) if att is not None else (0, -1)
+        negations = [c for c in cues if c.row.lexicon == "negation" and c.row.kind == "negate" and not (c.start_char < att_end and att_start < c.end_char)]
         speaker, speaker_span, entity_span, attr_cue, attr_span, quote = "author", None, None, None, None, None
-        if ch.quote is not None and ch.quote.speaker is not None:
-            q = ch.quote
+        q = ch.quote
+        if q is not None and q.speaker is not None:
             speaker, speaker_span, entity_span, attr_cue, attr_span, quote = q.speaker, q.speaker_span, q.entity_span, q.cue_text, q.cue_span, "direct"
-        elif ch.quote is not None:
+        elif q is not None:
             speaker, quote = "unknown", "direct"
-        elif ch.attribution is not None:
-            a = ch.attribution
-            speaker, speaker_span, entity_span, attr_cue, attr_span, quote = a.speaker, a.speaker_span, a.entity_span, a.cue_text, (a.cue_start, a.cue_end), "indirect"
+        elif att is not None:
+            speaker, speaker_span, entity_span, attr_cue, attr_span, quote = att.speaker, att.speaker_span, att.entity_span, att.cue_text, (att.cue_start, att.cue_end), "indirect"
             lo = bisect.bisect_left(self.quote_starts, s_char)
             if any(q.speech for q in self.quotes[lo:bisect.bisect_left(self.quote_starts, e_char)]):
                 quote = "direct"
@@ -2040,29 +2331,36 @@ class _Analyzer:
         attributed, direct = speaker != "author", quote == "direct"
         # the chunk's strengths were computed from exactly these cues unless trimming dropped some
         logit = self._logit(cues, ch, s, e, attributed, direct, question, ch.words, ch.strengths if len(cues) == len(ch.cues) else None)
-        for sub in ch.subs if len(ch.subs) > 1 else ():
-            sub_cues = [c for c in cues if sub.start <= c.start < sub.end]
-            logit = max(logit, self._logit(sub_cues, ch, sub.start, sub.end, attributed, direct, question, sub.words))
+        if len(ch.subs) > 1:
+            for sub in ch.subs:
+                sub_cues = [c for c in cues if sub.start <= c.start < sub.end]
+                logit = max(logit, self._logit(sub_cues, ch, sub.start, sub.end, attributed, direct, question, sub.words))
         raw = 1.0 / (1.0 + math.exp(-logit))
         if raw < self.min_score:
             return None
-        span = Span(doc, s, e, label=ch.type)
+        ctype = ch.type
+        label = self.label_ids.get(ctype)
+        if label is None:
+            label = self.label_ids[ctype] = self.doc.vocab.strings.add(ctype)
+        span = Span(self.doc, s, e, label=label)
+        text = self.text
         decided: set[tuple] = set()
         for c in cues:
             row = c.row
-            role = None
-            if row.family and row.family != "booster":
-                role = "hedge" if not c.fronted else None
-            elif row.family == "booster":
-                role = "booster"
-            elif row.type == ch.type and row.weight > 0 and not self._is_attribution_cue(c, ch):
-                role = ch.type
-            elif row.lexicon == "negation" and row.kind == "negate" and c in negations:
-                role = "negation"
-            if role:
-                decided.add((c.start_char, c.end_char, role, self.text[c.start_char:c.end_char]))
+            family = row.family
+            if family:
+                if family != "booster":
+                    if not c.fronted:
+                        decided.add((c.start_char, c.end_char, "hedge", text[c.start_char:c.end_char]))
+                else:
+                    decided.add((c.start_char, c.end_char, "booster", text[c.start_char:c.end_char]))
+            elif row.type == ctype and row.weight > 0:
+                if not (c.start_char < att_end and att_start < c.end_char):
+                    decided.add((c.start_char, c.end_char, ctype, text[c.start_char:c.end_char]))
+            elif row.lexicon == "negation" and row.kind == "negate" and not (c.start_char < att_end and att_start < c.end_char):
+                decided.add((c.start_char, c.end_char, "negation", text[c.start_char:c.end_char]))  # (one of negations)
         if attr_span is not None:
-            decided.add((attr_span[0], attr_span[1], "attribution", self.text[attr_span[0]:attr_span[1]]))
+            decided.add((attr_span[0], attr_span[1], "attribution", text[attr_span[0]:attr_span[1]]))
         decided_cues = [list(x) for x in sorted(decided)]  # in text order, without duplicates
         about = []
         ents = self.ents
@@ -2073,7 +2371,7 @@ class _Analyzer:
             if ent.end <= e:
                 about.append([ent.start_char, ent.end_char])
         data = {
-            "type": ch.type,
+            "type": ctype,
             "score": self.rules.calibrate_score(raw),
             "raw_score": round(raw, 4),
             "hedged": hedged,
@@ -2088,19 +2386,16 @@ class _Analyzer:
             "evidence_spans": [],
             "cues": decided_cues,
         }
-        return ClaimCandidate(span=span, data=data, sent_index=si, unit_start_char=unit_start_char)
+        return ClaimCandidate(span, data, si, unit_start_char)
 
     def _spans_in(self, spans: list[SpanRef], start: int, end: int) -> list[SpanRef]:
+        """The spans of ``spans`` (``self.figures`` or ``self.dates``) inside the tokens [start, end)."""
         starts = self.figure_starts if spans is self.figures else self.date_starts
         lo = bisect.bisect_left(starts, start)
-        out = []
-        for k in range(lo, len(spans)):
-            x = spans[k]
-            if x.start >= end:
-                break
-            if x.end <= end:
-                out.append(x)
-        return out
+        hi = bisect.bisect_left(starts, end, lo)
+        if lo == hi:
+            return []  # (most sentences hold none)
+        return [x for x in spans[lo:hi] if x.end <= end]
 
     def _link_evidence(self, cands: list[ClaimCandidate]) -> None:
         """Figures and dates in the claim, plus those of a supporting sentence right beside it."""
@@ -2108,33 +2403,37 @@ class _Analyzer:
             return
         rules = self.rules
         sents = self.body
+        text = self.text
+        figures, dates, spans_in = self.figures, self.dates, self._spans_in
         claimed = {c.sent_index for c in cands}
         for cand in cands:
             sp = cand.span
-            ev = [[x.start_char, x.end_char, SPANS_FIGURES] for x in self._spans_in(self.figures, sp.start, sp.end)]
-            ev += [[x.start_char, x.end_char, SPANS_DATES] for x in self._spans_in(self.dates, sp.start, sp.end)]
+            start, end, start_char, end_char = sp.start, sp.end, sp.start_char, sp.end_char
+            ev = [[x.start_char, x.end_char, SPANS_FIGURES] for x in spans_in(figures, start, end)]
+            ev += [[x.start_char, x.end_char, SPANS_DATES] for x in spans_in(dates, start, end)]
             si = cand.sent_index
             neighbours = []
             if si + 1 < len(sents):
                 nxt = sents[si + 1]
-                nlow = self.text[nxt.start_char:nxt.start_char + 60].lstrip().lower()
-                same_para = "\n" not in self.text[sp.end_char:nxt.start_char]
-                if same_para and (nlow.startswith(rules.evidence_next) or (si + 1 not in claimed and self._spans_in(self.figures, nxt.start, nxt.end))):
+                nlow = text[nxt.start_char:nxt.start_char + 60].lstrip().lower()
+                same_para = "\n" not in text[end_char:nxt.start_char]
+                if same_para and (nlow.startswith(rules.evidence_next) or (si + 1 not in claimed and spans_in(figures, nxt.start, nxt.end))):
                     neighbours.append(nxt)
             if si > 0:
                 prv = sents[si - 1]
-                prv_figures = self._spans_in(self.figures, prv.start, prv.end)
+                prv_figures = spans_in(figures, prv.start, prv.end)
                 # a previous sentence without figures or dates adds no evidence: skip the tests
-                if prv_figures or self._spans_in(self.dates, prv.start, prv.end):
-                    same_para = "\n" not in self.text[prv.end_char:sp.start_char]
-                    ctext = self.text[cand.unit_start_char:sp.end_char]
+                if prv_figures or spans_in(dates, prv.start, prv.end):
+                    same_para = "\n" not in text[prv.end_char:start_char]
+                    ctext = text[cand.unit_start_char:end_char]
                     if same_para and ((rules.conclusion_re is not None and rules.conclusion_re.match(ctext)) or (si - 1 not in claimed and prv_figures)):
                         neighbours.append(prv)
             for nb in neighbours:
-                ev += [[x.start_char, x.end_char, SPANS_FIGURES] for x in self._spans_in(self.figures, nb.start, nb.end)]
-                ev += [[x.start_char, x.end_char, SPANS_DATES] for x in self._spans_in(self.dates, nb.start, nb.end)]
-            seen = set()
-            cand.data["evidence_spans"] = [x for x in sorted(ev) if not (tuple(x) in seen or seen.add(tuple(x)))]
+                ev += [[x.start_char, x.end_char, SPANS_FIGURES] for x in spans_in(figures, nb.start, nb.end)]
+                ev += [[x.start_char, x.end_char, SPANS_DATES] for x in spans_in(dates, nb.start, nb.end)]
+            if ev:  # (else it stays the empty list _candidate wrote)
+                seen = set()
+                cand.data["evidence_spans"] = [x for x in sorted(ev) if not (tuple(x) in seen or seen.add(tuple(x)))]
 
 
 def find_claims(doc: Doc, rules: ClaimRules, *, min_score: float = 0.5, split_clauses: bool = True, max_tokens: int = 200) -> list[ClaimCandidate]:
@@ -2172,10 +2471,9 @@ class ClaimDetector:
         if self.rules is None:
             self.initialize()
         assert self.rules is not None
-        spans = []
-        for cand in find_claims(doc, self.rules, min_score=self.min_score, split_clauses=self.split_clauses, max_tokens=self.max_tokens):
-            cand.span._.claim = cand.data
-            spans.append(cand.span)
+        cands = find_claims(doc, self.rules, min_score=self.min_score, split_clauses=self.split_clauses, max_tokens=self.max_tokens)
+        spans = [cand.span for cand in cands]
+        set_span_extension(doc, spans, "claim", [cand.data for cand in cands])
         doc.spans[self.spans_key] = spans
         return doc
 

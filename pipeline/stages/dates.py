@@ -531,8 +531,9 @@ def can_start_here(g: Grammar, text: str, pos: int, hi: int, rows: Sequence[int]
         return True
     first, space, second, sign_after_space, sign = m.groups()
     key = first.lower()
-    if not key.isascii() or g.dispatch.get(key) is not rows:
-        return True   # a word the table was not built for: let the regex decide
+    if not key.isascii() or g.dispatch.get(key) != rows:
+        return True   # a word the table was not built for: let the regex decide (rows compared by
+        # value: words with the same rows share one tuple object in the start-token tables)
     nxt = g.next_words.get(key)
     if nxt is None:
         return True
@@ -1489,14 +1490,16 @@ def match_at(g: Grammar, text: str, pos: int, lo: int, hi: int, prev_end: int | 
     rows = tuple(g.dispatch.get(word_key(text, pos), ())) if rows is None else tuple(rows)
     if not rows or not can_start_here(g, text, pos, hi, rows):
         return None
-    m = _joined(g, rows).match(text, pos, hi)
+    pattern, row_groups = _joined_groups(g, rows)
+    m = pattern.match(text, pos, hi)
     if m is None:
         return None
     k = int(m.lastgroup[1:])
     row = g.rows[rows[k]]
-    prefix = f"j{k}_"
+    names, numbers = row_groups[k]
+    # only the winning row's groups (a groupdict() of the whole alternation reads every row's)
     cand = Candidate(m.start(), m.end(), row.rule,
-                     {name[len(prefix):]: v for name, v in m.groupdict().items() if v is not None and name.startswith(prefix)})
+                     {name: v for name, v in zip(names, m.group(0, *numbers)[1:]) if v is not None})
     if _accept(cand, g, text, lo, hi, prev_end) and _normalizable(cand, g):
         return cand
     for i in rows[k + 1:]:
@@ -1510,21 +1513,36 @@ def match_at(g: Grammar, text: str, pos: int, lo: int, hi: int, prev_end: int | 
     return None
 
 
-_JOINED: dict[tuple[int, tuple[int, ...]], re.Pattern] = {}
+_JOINED: dict[tuple[int, tuple[int, ...]], tuple[re.Pattern, list[tuple[tuple[str, ...], tuple[int, ...]]]]] = {}
 
 
 def _joined(g: Grammar, rows: tuple[int, ...]) -> re.Pattern:
     """One alternation of the given rows, in order (group ``j<k>`` = the k-th row), cached."""
+    return _joined_groups(g, rows)[0]
+
+
+def _joined_groups(g: Grammar, rows: tuple[int, ...]) -> tuple[re.Pattern, list[tuple[tuple[str, ...], tuple[int, ...]]]]:
+    """:func:`_joined`, and per row k the names (without the ``j<k>_`` prefix) and numbers of its
+    groups, in ``groupdict()`` order.
+
+    The left guard is written once, before the alternation: a lookbehind at the match position
+    says the same for every row, and the engine would otherwise evaluate it once per row."""
     key = (id(g), rows)
-    pattern = _JOINED.get(key)
-    if pattern is None:
+    got = _JOINED.get(key)
+    if got is None:
         parts = []
         for k, i in enumerate(rows):
             src = g.rows[i].source
             src = _BACKREF.sub(lambda mt: f"(?P=j{k}_{mt.group(1)})", _GROUP.sub(lambda mt: f"(?P<j{k}_{mt.group(1)}>", src))
-            parts.append(f"(?P<j{k}>{LEFT_GUARD}(?:{src}){RIGHT_GUARD})")
-        pattern = _JOINED[key] = re.compile("|".join(parts), re.IGNORECASE)
-    return pattern
+            parts.append(f"(?P<j{k}>(?:{src}){RIGHT_GUARD})")
+        pattern = re.compile(LEFT_GUARD + "(?:" + "|".join(parts) + ")", re.IGNORECASE)
+        row_groups = []
+        for k in range(len(rows)):
+            prefix = f"j{k}_"
+            own = [(name[len(prefix):], number) for name, number in pattern.groupindex.items() if name.startswith(prefix)]
+            row_groups.append((tuple(n for n, _ in own), tuple(i for _, i in own)))
+        got = _JOINED[key] = (pattern, row_groups)
+    return got
 
 
 _WORD_START = re.compile(r"(?<![^\W\d_])[^\W\d_]|(?<![\w.,])\d|[’']")
@@ -1558,12 +1576,21 @@ def find_candidates(text: str, grammar: Grammar | None = None, *, lo: int = 0, h
 
 
 def _normalizable(c: Candidate, g: Grammar) -> bool:
-    """Run the normalizer once without an anchor to catch _Reject (impossible days, bad ordinals)."""
-    try:
-        _normalize_groups(c.rule, c.groups, g, None, None, None)
-    except _Reject:
-        return False
-    return True
+    """Run the normalizer once without an anchor to catch _Reject (impossible days, bad ordinals).
+    A pure function of the rule and the groups: cached per grammar ("1990", "2014" recur)."""
+    cache = g.lookup_cache.setdefault("normalizable", {})
+    key = (c.rule, tuple(c.groups.items()))
+    ok = cache.get(key)
+    if ok is None:
+        try:
+            _normalize_groups(c.rule, c.groups, g, None, None, None)
+            ok = True
+        except _Reject:
+            ok = False
+        if len(cache) >= 30_000:   # a cache over a huge corpus starts over rather than grow with it
+            cache.clear()
+        cache[key] = ok
+    return ok
 
 
 def _entity_ranges(doc: Doc) -> list[tuple[int, int]]:
@@ -1571,6 +1598,51 @@ def _entity_ranges(doc: Doc) -> list[tuple[int, int]]:
     if SPANS_ENTITIES in doc.spans:
         spans.extend(doc.spans[SPANS_ENTITIES])
     return sorted({(s.start_char, s.end_char) for s in spans if s.label_ not in NUMERIC_ENTITY_LABELS})
+
+
+def entity_char_ranges(view: "DocView") -> list[tuple[int, int]]:
+    """``_entity_ranges(view.doc)`` from the view's arrays: ``doc.ents`` is rebuilt from the IOB columns
+    (as spaCy's ``Doc.ents`` reads them) instead of as Span objects; only the ``entities`` span
+    group is read span by span."""
+    doc = view.doc
+    strings = doc.vocab.strings
+    numeric = {strings[label] for label in NUMERIC_ENTITY_LABELS}   # label hashes
+    out = set()
+    got = iob_entities(view.ent_iob, view.ent_type)
+    if got is None:
+        out.update(_entity_ranges_of(doc.ents, numeric))   # let spaCy raise its error
+    else:
+        first, last, label = got
+        keep = ~np.isin(label, np.fromiter(numeric, dtype=np.uint64, count=len(numeric)))
+        out.update(zip(view.idx[first[keep]].tolist(), view.ends[last[keep]].tolist()))
+    if SPANS_ENTITIES in doc.spans:
+        out.update(_entity_ranges_of(doc.spans[SPANS_ENTITIES], numeric))
+    return sorted(out)
+
+
+def iob_entities(iob: np.ndarray, typ: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``doc.ents`` from the ENT_IOB and ENT_TYPE columns, as spaCy's ``Doc.ents`` reads them: a B
+    token with a label opens an entity, I tokens continue it, anything else (O, missing, an
+    unlabelled B) closes it. Returns (first token, last token, label hash) arrays in order, or
+    None where ``Doc.ents`` raises (an I token with no entity open): let the caller ask spaCy."""
+    n = len(iob)
+    empty = np.zeros(0, dtype=np.int64)
+    if not n or not iob.any():
+        return empty, empty, np.zeros(0, dtype=np.uint64)
+    opens = (iob == 3) & (typ != 0)
+    inside = iob == 1
+    run_starts = np.flatnonzero(inside & ~np.concatenate(([False], inside[:-1])))
+    if len(run_starts) and (run_starts[0] == 0 or not opens[run_starts - 1].all()):
+        return None
+    first = np.flatnonzero(opens)
+    not_inside = np.flatnonzero(~inside)          # every entity ends before the next of these
+    k = np.searchsorted(not_inside, first, side="right")
+    last = np.where(k < len(not_inside), not_inside[np.minimum(k, len(not_inside) - 1)], n) - 1
+    return first, last, typ[first]
+
+
+def _entity_ranges_of(spans, numeric: set[int]) -> list[tuple[int, int]]:
+    return [(s.start_char, s.end_char) for s in spans if s.label not in numeric]
 
 
 def overlapping(ranges: Sequence[tuple[int, int]], starts: Sequence[int], reach: Sequence[int],
@@ -1599,22 +1671,25 @@ class DocView:
     """
 
     def __init__(self, doc: Doc, g: Grammar) -> None:
-        from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
+        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, ORTH, SENT_START, SPACY
 
         self.doc, self.g = doc, g
         n = self.n = len(doc)
-        arr = doc.to_array([LOWER, IDX, LENGTH, SENT_START]) if n else np.zeros((0, 4), dtype=np.uint64)
+        # one to_array call for every column (each call walks all the tokens); no LOWER: the
+        # per-string tables are keyed by ORTH, and the few lowercase tests read the string
+        arr = doc.to_array([ORTH, IDX, LENGTH, SENT_START, SPACY, ENT_IOB, ENT_TYPE]) if n else np.zeros((0, 7), dtype=np.uint64)
         self.text = doc_text(doc)   # the runner's source string; never rebuilt from the tokens
-        self._orth: np.ndarray | None = None   # read on demand (only tense cues use it)
-        self.lowers = arr[:, 0]
+        self._orth: np.ndarray | None = arr[:, 0]
+        self._lowers: np.ndarray | None = None
+        self.spacy = arr[:, 4]       # 1: one space follows the token
         self.idx = arr[:, 1].astype(np.int64)
         self.ends = self.idx + arr[:, 2].astype(np.int64)
         self.sent_start = arr[:, 3].astype(np.int64)   # 1 start, -1 not, 0 unknown
+        self.ent_iob, self.ent_type = arr[:, 5], arr[:, 6]
+        self._ends_list: list[int] | None = None
         self.has_dep = doc.has_annotation("DEP")
-        self.rows_of: dict[int, tuple[int, ...]] = {}    # lowercase hash -> pattern rows starting with it
         self.start_rows: list[tuple[int, ...]] = []       # the rows of each start_tokens() token
         self._cues: dict[tuple[int, int], list[int]] = {}
-        self._be: set[int] | None = None
         self._para_starts: list[int] | None = None
 
     def paragraph_of(self, char: int) -> int:
@@ -1625,6 +1700,12 @@ class DocView:
 
     def sentences(self) -> list[tuple[int, int]]:
         """(start, end) token ranges of the body sentences (as :func:`.segment.body_sentences` defines them)."""
+        bounds = self.sentence_bounds()
+        is_body = self.body_test()
+        return [(a, b) for a, b in zip(bounds, bounds[1:]) if is_body(a, b)]
+
+    def sentence_bounds(self) -> list[int]:
+        """Start token of every sentence (body or not), then ``n``: sentence k is [bounds[k], bounds[k + 1])."""
         n = self.n
         if not n:
             return []
@@ -1633,35 +1714,57 @@ class DocView:
         else:
             bounds = [0] + (np.flatnonzero(self.sent_start[1:] == 1) + 1).tolist()
         bounds.append(n)
+        return bounds
+
+    def body_test(self):
+        """``is_body(a, b)``: is the sentence of tokens [a, b) a body sentence (not blank, not in boilerplate)?"""
         boiler = boilerplate_ranges(self.doc)
         b_starts = [b[0] for b in boiler]
-        out = []
-        for a, b in zip(bounds, bounds[1:]):
-            start_char, end_char = int(self.idx[a]), int(self.ends[b - 1])
-            if not self.text[start_char:end_char].strip():
-                continue
+        idx, ends, text = self.idx, self.ends, self.text
+
+        def is_body(a: int, b: int) -> bool:
+            start_char, end_char = int(idx[a]), int(ends[b - 1])
+            if not text[start_char:end_char].strip():
+                return False
             k = bisect_right(b_starts, start_char) - 1
-            if k >= 0 and boiler[k][0] <= start_char < boiler[k][1]:
-                continue
-            out.append((a, b))
-        return out
+            return not (k >= 0 and boiler[k][0] <= start_char < boiler[k][1])
+
+        return is_body
 
     def start_tokens(self) -> np.ndarray:
         """Sorted indices of the tokens some pattern can start at (vectorized gate)."""
         if not self.n:
             return np.zeros(0, dtype=np.int64)
-        table = _lookup_table(self.g, "starts", lambda word: _rows_id(self.g, word))
-        ids = table.lookup(self.lowers, self.doc.vocab.strings)
+        codes = _token_table(self.g).lookup(self.orth, self.doc.vocab.strings)
+        ids = codes >> _ROWS_SHIFT
         starts = np.flatnonzero(ids)
+        if len(starts):
+            # most "the", "a", "in", "that" are followed by a word no date pattern continues with:
+            # drop them here, all at once, rather than one can_start_here() call each
+            starts = starts[second_word_keep(_gate_tables(self.g).allowed, codes, self.spacy, starts)]
         all_rows = self.g.lookup_cache.get("rows", [()])
         self.start_rows = [all_rows[k] for k in ids[starts].tolist()]
-        self.rows_of.update(zip(self.lowers[starts].tolist(), self.start_rows))
         return starts
+
+    def lower_at(self, i: int) -> str:
+        """Lowercase text of token ``i`` (spaCy's LOWER is ``ORTH.lower()``)."""
+        return self.doc.vocab.strings[int(self.orth[i])].lower()
+
+    @property
+    def lowers(self) -> np.ndarray:
+        """LOWER hash per token (read on demand: the stage itself only needs a few lowercase strings)."""
+        if self._lowers is None:
+            from spacy.attrs import LOWER
+            self._lowers = self.doc.to_array(LOWER) if self.n else np.zeros(0, dtype=np.uint64)
+        return self._lowers
 
     def token_end(self, char_end: int) -> int | None:
         """Index + 1 of the token ending exactly at ``char_end`` (None: inside a token)."""
-        k = int(np.searchsorted(self.ends, char_end))
-        return k + 1 if k < self.n and int(self.ends[k]) == char_end else None
+        ends = self._ends_list
+        if ends is None:
+            ends = self._ends_list = self.ends.tolist()   # bisect on a list beats a numpy call per date
+        k = bisect_left(ends, char_end)
+        return k + 1 if k < self.n and ends[k] == char_end else None
 
     @property
     def orth(self) -> np.ndarray:
@@ -1690,12 +1793,10 @@ class DocView:
                 got.append(c)
             # "-ed" words (code 4) count as past unless a form of "be", a determiner or "to" precedes
             if 4 in got:
-                if self._be is None:
-                    self._be = set(_be_hashes(self.doc).tolist())
                 for j, c in enumerate(got):
                     if c == 4:
                         at = start + j
-                        got[j] = 0 if at > 0 and int(self.lowers[at - 1]) in self._be else 1
+                        got[j] = 0 if at > 0 and self.lower_at(at - 1) in _BE_BEFORE_ED else 1
             self._cues[(start, end)] = got
         return got
 
@@ -1708,8 +1809,9 @@ class HashLookup:
     a whole Doc's column of hashes is looked up with one ``searchsorted`` (``np.unique`` plus a
     Python loop over the distinct hashes of every Doc cost more than the date search itself)."""
 
-    def __init__(self, fn, dtype=np.int64) -> None:
+    def __init__(self, fn, dtype=np.int64, max_keys: int = 30_000) -> None:
         self.fn, self.dtype = fn, dtype
+        self.max_keys = max_keys   # a cache over a huge corpus starts over rather than grow with it
         self.keys = np.zeros(0, dtype=np.uint64)
         self.values = np.zeros(0, dtype=dtype)
 
@@ -1722,6 +1824,9 @@ class HashLookup:
         if not len(self.keys) or not (self.keys[np.minimum(pos, len(self.keys) - 1)] == hashes).all():
             known = self.keys[np.minimum(pos, len(self.keys) - 1)] == hashes if len(self.keys) else np.zeros(len(hashes), bool)
             new = np.unique(hashes[~known])
+            if len(self.keys) + len(new) > self.max_keys:
+                self.keys, self.values = self.keys[:0], self.values[:0]
+                new = np.unique(hashes)
             values = np.asarray([self.fn(strings[h]) for h in new.tolist()], dtype=self.dtype)
             keys = np.concatenate([self.keys, new])
             order = np.argsort(keys, kind="stable")
@@ -1750,9 +1855,104 @@ def _rows_id(g: Grammar, word: str) -> int:
     return ids[rows]
 
 
-def _be_hashes(doc: Doc) -> np.ndarray:
-    strings = doc.vocab.strings
-    return np.asarray([strings.add(w) for w in _BE_BEFORE_ED], dtype=np.uint64)
+# -- the second-word gate of can_start_here(), for a whole Doc at once ----------------------------
+#
+# Per token string (ORTH), one int64 packs what the gate needs to know about a token:
+#   bits  0-15  as a first word: the row of ``allowed`` for it (0: not a gated word, see below)
+#   bits 16-31  as the token after "<first word><one space>": the id of the second word it starts
+#               (its leading letter run, lowercased) or of its first sign (char_key)
+#   bits 32-47  as the token glued to the first word: the id of after_key(its first character)
+#   bit  48     the letter run it starts ends inside the token ("U.S.", "don’t")
+#   bit  49     it starts with a letter-run character (a word glued before it would go on)
+# Ids: 0 = a string no gated word continues with, 1 = cannot tell (never rejected).
+_GATE_PASS = 1
+_RUN_START = re.compile(r"[^\W\d_]+")
+_SPACE_CHAR = re.compile(r"\s")
+_M16 = 0xFFFF
+
+
+@dataclass
+class GateTables:
+    """The allowed (first word, what follows) pairs of :func:`can_start_here` as a matrix."""
+
+    ids: dict[str, int]          # every string of the next_words sets -> id >= 2
+    rows: dict[str, int]         # gated first word -> row of ``allowed`` (>= 1)
+    allowed: np.ndarray          # bool [row, id]; column 1 (cannot tell) is always True
+
+
+def _gate_tables(g: Grammar) -> GateTables:
+    tables = g.lookup_cache.get("gate_tables")
+    if tables is None:
+        gated = sorted(k for k, nxt in g.next_words.items() if nxt is not None and k.isascii())
+        words = sorted({w for k in gated for w in g.next_words[k]})
+        ids = {w: i for i, w in enumerate(words, 2)}
+        rows = {k: i for i, k in enumerate(gated, 1)}
+        allowed = np.zeros((len(rows) + 1, len(ids) + 2), dtype=bool)
+        allowed[:, _GATE_PASS] = True
+        for k, r in rows.items():
+            allowed[r, [ids[w] for w in g.next_words[k]]] = True
+        tables = g.lookup_cache["gate_tables"] = GateTables(ids, rows, allowed)
+    return tables
+
+
+_ROWS_SHIFT = 50   # bits 50-62 of a token code: _rows_id() of the token (0: no pattern starts there)
+
+
+def _token_table(g: Grammar) -> "HashLookup":
+    """Per ORTH string: its pattern rows id (high bits) and its second-word gate facts."""
+    tables = _gate_tables(g)
+    return _lookup_table(g, "token_codes", lambda s: token_code(g, tables, s))
+
+
+def token_code(g: Grammar, tables: GateTables, s: str) -> int:
+    """:func:`_rows_id` of the token string ``s`` (lowercased, as spaCy's LOWER) above bit 50, and
+    its :func:`gate_code` below."""
+    rows_id = _rows_id(g, s.lower())
+    if rows_id >= 1 << (63 - _ROWS_SHIFT):
+        raise ResourceError("dates: too many distinct pattern row sets for the token table")
+    return rows_id << _ROWS_SHIFT | gate_code(tables, s)
+
+
+def gate_code(tables: GateTables, s: str) -> int:
+    """The packed gate facts of one token string (see the table above)."""
+    ids = tables.ids
+    row = 0
+    if s.isascii() and s.isalpha():      # the whole token is the first word (if nothing glued follows)
+        row = tables.rows.get(s.lower(), 0)
+    run = _RUN_START.match(s)
+    if run is None:                      # a sign: what follows it does not matter
+        c = s[0]
+        # glued to the first word, a whitespace character ("the\u00a0year": no spaCy space in
+        # between) is the gate's one space, not a sign: no verdict
+        aft = _GATE_PASS if _SPACE_CHAR.match(c) else ids.get(after_key(c), 0)
+        sec, closed, starts_run = ids.get(char_key(c), 0), 1, 0
+    else:
+        w = run.group().lower()
+        sec = ids.get(w, 0) if w.isascii() else _GATE_PASS
+        aft = _GATE_PASS                 # letters glued to the first word make it longer: no verdict
+        closed, starts_run = int(run.end() < len(s)), 1
+    return row | sec << 16 | aft << 32 | closed << 48 | starts_run << 49
+
+
+def second_word_keep(allowed: np.ndarray, codes: np.ndarray, spacy: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Boolean mask over ``starts`` (token indices): False only where :func:`can_start_here` would say
+    False, decided from token facts alone (``codes``: :func:`gate_code` per token, ``spacy``: one
+    space follows). A gated first word is rejected when it is the last token, when the token after
+    "word + one space" starts a second word (or sign) its rows never continue with, or when a sign
+    glued to it is not one they continue with. Undecidable cases (a letter run that may go on into
+    the next token, letters glued to the word, non-ASCII) are kept for the exact test."""
+    n = len(codes)
+    codes = codes.astype(np.int64, copy=False)
+    row = codes[starts] & _M16
+    j = np.minimum(starts + 1, n - 1)
+    k = np.minimum(starts + 2, n - 1)
+    nj = codes[j]
+    sec, aft = (nj >> 16) & _M16, (nj >> 32) & _M16
+    closed = ((nj >> 48) & 1).astype(bool) | (spacy[j] != 0) | (starts + 2 >= n) | ((codes[k] >> 49) & 1 == 0)
+    spaced = spacy[starts] != 0
+    reject = (row > 0) & ((starts + 1 >= n)
+                          | np.where(spaced, closed & ~allowed[row, sec], ~allowed[row, aft]))
+    return ~reject
 
 
 def _cue_code(g: Grammar, word: str) -> int:
@@ -1772,7 +1972,7 @@ def _cue_code(g: Grammar, word: str) -> int:
 def _tense_at(view: DocView, sent: tuple[int, int], start: int, end: int, use_parse: bool) -> str | None:
     """Tense governing tokens [start, end) of a sentence: parse first, else the nearest cue."""
     doc = view.doc
-    if start > 0 and view.lowers[start - 1] == doc.vocab.strings["since"]:
+    if start > 0 and view.lower_at(start - 1) == "since":
         return "past"
     if use_parse and view.has_dep:
         t = _tense_from_parse(doc[start:end])
@@ -1844,7 +2044,7 @@ class Found:
 def iter_found(view: DocView, sentences: Iterable[tuple[int, int]] | None = None) -> Iterator[Found]:
     """Every date expression of the body sentences, token-aligned, outside entities, in order."""
     g, text = view.g, view.text
-    blocked = _entity_ranges(view.doc)
+    blocked = entity_char_ranges(view)
     b_starts = [r[0] for r in blocked]
     b_reach = list(accumulate((r[1] for r in blocked), max))
     # plain lists: indexing numpy arrays one element at a time costs more than the lookups
@@ -1853,7 +2053,18 @@ def iter_found(view: DocView, sentences: Iterable[tuple[int, int]] | None = None
     start_chars = view.idx[start_arr].tolist()
     start_rows = view.start_rows
     idx, ends = view.idx, view.ends
-    for a, b in (view.sentences() if sentences is None else sentences):
+    if sentences is None:
+        # only the sentences that hold a start token can hold a date: test just those for "body"
+        bounds = view.sentence_bounds()
+        is_body = view.body_test()
+        sentences = []
+        if starts:
+            which = (np.searchsorted(np.asarray(bounds), start_arr, side="right") - 1).tolist()
+            for s_i in dict.fromkeys(which):
+                a, b = bounds[s_i], bounds[s_i + 1]
+                if is_body(a, b):
+                    sentences.append((a, b))
+    for a, b in sentences:
         lo, hi = int(idx[a]), int(ends[b - 1])
         near = overlapping(blocked, b_starts, b_reach, lo, hi)
         prev_end: int | None = None

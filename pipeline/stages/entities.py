@@ -22,6 +22,7 @@ document-level linking pass. All rule data is loaded once in :meth:`EntityStage.
 from __future__ import annotations
 
 import json
+import operator
 import re
 import threading
 import unicodedata
@@ -29,18 +30,18 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import accumulate, compress
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX, ORTH, SENT_START, SPACY
+from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE, ORTH, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
-from ..extensions import SPANS_BOILERPLATE, SPANS_ENTITIES, doc_text, ensure_extensions
+from ..extensions import SPANS_BOILERPLATE, SPANS_ENTITIES, doc_text, ensure_extensions, set_span_extension
 from ..records import RecordContext
 from ..resources import ResourceError, read_jsonl, read_table
 
@@ -295,6 +296,10 @@ class Gazetteer:
     short_owner: dict[str, int] = field(default_factory=dict)
     make_doc: Callable[[str], Doc] | None = None
     exercise_names_re: re.Pattern | None = None  # any exercise name (prefilter for exercise_re)
+    # match id -> (entry index, short, label, canonical, kb_id, actor, flags): what find_gazetteer
+    # reads of the entry, in one lookup
+    match_info: dict[int, tuple] = field(default_factory=dict)
+    head_orths: OrthSet | None = None  # the head words' ORTH ids
 
 
 def _pattern_tokenizer(nlp: Language) -> Callable[[str], Doc]:
@@ -394,6 +399,12 @@ def compile_gazetteer(nlp: Language, entries: list[dict], lexicons: dict[str, li
         short_owner=short_owner,
         make_doc=make,
         exercise_names_re=re.compile("|".join(re.escape(e) for e in exercises)) if exercises else None,
+        match_info={
+            key: (idx, short, entries[idx]["label"], entries[idx]["canonical"], entries[idx]["kb_id"],
+                  entries[idx].get("actor"), entries[idx]["flags"])
+            for key, (idx, short) in key_info.items()
+        },
+        head_orths=OrthSet(vocab.strings.add(w) for w, _ in lexicons["heads"]),
     )
 
 
@@ -501,6 +512,28 @@ def _token_flags(text: str) -> int:
     return flags
 
 
+class OrthSet:
+    """A set of ORTH ids that finds its members among a document's tokens with array reads.
+
+    A bitmap over the ids' low bits rules out nearly every token at once (``np.isin`` or a
+    binary search per token costs ten times more); the few tokens it lets through are checked
+    in the set itself.
+    """
+
+    BITS = 16
+
+    def __init__(self, orths: Iterable[int]) -> None:
+        self.orths = frozenset(int(orth) for orth in orths)
+        self.mask = (1 << self.BITS) - 1
+        self.maybe = np.zeros(1 << self.BITS, dtype=bool)
+        self.maybe[[orth & self.mask for orth in self.orths]] = True
+
+    def positions(self, orths: np.ndarray) -> list[int]:
+        """Ascending indices of the ``orths`` (uint64 ORTH ids) that are in the set."""
+        maybe = np.flatnonzero(self.maybe[(orths & np.uint64(self.mask)).astype(np.intp)])
+        return [i for i, orth in zip(maybe.tolist(), orths[maybe].tolist()) if orth in self.orths]
+
+
 class _TokenTable:
     """Facts about token strings (text, lowercase, flag bits, length), one row per distinct ORTH
     hash, kept across documents: most of an article's tokens are strings seen before.
@@ -508,9 +541,16 @@ class _TokenTable:
     A hash names the same string in every StringStore (including transient strings of a memory
     zone), so one table serves all pipelines. It is emptied when it would outgrow ``max_rows``,
     and locked while in use (pipelines in threads of one process share it).
+
+    Rows are found with a direct-mapped index: slot ``orth & SLOT_MASK`` remembers the first
+    string that fell into it, so a token's row is two array reads (numpy, for all tokens at
+    once); the few tokens whose slot belongs to another string are looked up in ``row_of``.
     """
 
-    def __init__(self, max_rows: int = 30_000) -> None:  # ~8 MB; more would grow with the corpus (issue 9)
+    SLOT_BITS = 18  # 262,144 slots (3 MB): few of at most max_rows strings share a slot
+    SLOT_MASK = (1 << SLOT_BITS) - 1
+
+    def __init__(self, max_rows: int = 30_000) -> None:  # ~11 MB; more would grow with the corpus (issue 9)
         self.max_rows = max_rows
         self._lock = threading.Lock()
         self.clear()
@@ -521,25 +561,38 @@ class _TokenTable:
         self.lower = np.empty(4096, dtype=object)
         self.flags = np.zeros(4096, dtype=np.uint8)
         self.lengths = np.zeros(4096, dtype=np.int64)
+        # an empty slot s holds s + 1, which no hash with s in its low bits equals
+        self.slot_orth = np.arange(1, self.SLOT_MASK + 2, dtype=np.uint64)
+        self.slot_row = np.zeros(self.SLOT_MASK + 1, dtype=np.int32)
 
     def lookup(self, orths: np.ndarray, strings) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
         """Texts, lowercase texts, flag bits and lengths of tokens given by their ORTH hashes.
 
-        Each distinct hash is looked up once (np.unique); the per-token values are gathered by
-        numpy fancy indexing. A StringStore lookup, ``str.lower`` and flag tests per token cost
-        more than the rest of the view.
+        The per-token values are gathered by numpy fancy indexing: a StringStore lookup,
+        ``str.lower`` and flag tests per token cost more than the rest of the view.
         """
-        distinct, inverse = np.unique(orths, return_inverse=True)
-        keys = distinct.tolist()
+        orths = np.ascontiguousarray(orths, dtype=np.uint64)
         with self._lock:
-            rows = list(map(self.row_of.get, keys))
-            if None in rows:
-                if len(self.row_of) + len(keys) > self.max_rows:
-                    self.clear()
-                self._add([key for key in keys if key not in self.row_of], strings)
-                rows = list(map(self.row_of.__getitem__, keys))
-            idx = np.array(rows, dtype=np.intp)[inverse]
+            idx = self._rows(orths, strings)
             return self.texts[idx].tolist(), self.lower[idx].tolist(), self.flags[idx], self.lengths[idx]
+
+    def _rows(self, orths: np.ndarray, strings, may_clear: bool = True) -> np.ndarray:
+        """Table rows of the hashes (strings not in the table yet are added)."""
+        slots = (orths & np.uint64(self.SLOT_MASK)).astype(np.intp)
+        rows = self.slot_row[slots]
+        other = np.flatnonzero(self.slot_orth[slots] != orths)
+        if len(other):
+            keys = orths[other].tolist()
+            found = list(map(self.row_of.get, keys))
+            if None in found:
+                new = list(dict.fromkeys(key for key, row in zip(keys, found) if row is None))
+                if may_clear and len(self.row_of) + len(new) > self.max_rows:
+                    self.clear()  # (then every string of the document is new)
+                    return self._rows(orths, strings, may_clear=False)
+                self._add(new, strings)
+                found = list(map(self.row_of.__getitem__, keys))
+            rows[other] = found
+        return rows
 
     def _add(self, orths: list[int], strings) -> None:
         start, end = len(self.row_of), len(self.row_of) + len(orths)
@@ -557,6 +610,15 @@ class _TokenTable:
         self.flags[start:end] = [_token_flags(text) for text in texts]
         self.lengths[start:end] = [len(text) for text in texts]
         self.row_of.update(zip(orths, range(start, end)))
+        if orths:
+            # each new string takes its slot if the slot is empty (the first one, when several
+            # new strings share an empty slot)
+            new = np.array(orths, dtype=np.uint64)
+            slots = (new & np.uint64(self.SLOT_MASK)).astype(np.intp)
+            distinct, first = np.unique(slots, return_index=True)
+            first = first[self.slot_orth[distinct] == distinct.astype(np.uint64) + np.uint64(1)]
+            self.slot_orth[slots[first]] = new[first]
+            self.slot_row[slots[first]] = np.arange(start, end, dtype=np.int32)[first]
 
 
 _TOKENS = _TokenTable()
@@ -574,13 +636,15 @@ class _DocView:
         self.doc = doc
         self.gaz = gaz
         n = self.n = len(doc)
-        arr = doc.to_array([ORTH, SPACY, SENT_START, IDX])  # uint64 (SENT_START -1 wraps around)
+        arr = doc.to_array([ORTH, SPACY, SENT_START])  # uint64 (SENT_START -1 wraps around)
         self.text = text if text is not None else doc_text(doc)
-        self.texts, self.lower, flags, lengths = _TOKENS.lookup(arr[:, 0], doc.vocab.strings)
+        self.orths = arr[:, 0]
+        self.texts, self.lower, flags, lengths = _TOKENS.lookup(self.orths, doc.vocab.strings)
         self.space_after = (arr[:, 1] == 1).tolist()
-        starts = arr[:, 3].astype(np.int64)
-        self.starts = starts.tolist()
-        self.ends = (starts + lengths).tolist()
+        # token offsets (token.idx): the doc's text is each token's text and trailing space in turn
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum((lengths + arr[:, 1].astype(np.int64))[:-1], out=starts[1:])
+        self.starts = starts.tolist()  # (a token ends at its start plus the length of its text)
         is_space = self.is_space = (flags & _F_SPACE != 0).tolist()
         has_sents = doc.has_annotation("SENT_START")
         sent_starts = np.flatnonzero(arr[:, 2] == 1).tolist() if has_sents else [0]
@@ -588,18 +652,19 @@ class _DocView:
         in_region = np.zeros(n, dtype=bool)
         region_end = np.zeros(n, dtype=np.int64)
         ranges = _analyzed_ranges(doc, sent_starts)
-        if len(ranges):  # (sorted, disjoint)
-            delta = np.zeros(n + 1, dtype=np.int64)
-            np.add.at(delta, ranges[:, 0], 1)
-            np.add.at(delta, ranges[:, 1], -1)
-            in_region = np.cumsum(delta[:n]) > 0
-            which = np.searchsorted(ranges[:, 0], np.arange(n), side="right") - 1
-            region_end = np.where(in_region, ranges[which, 1], 0)
+        if len(ranges):  # (sorted, disjoint, not empty: the ends ascend as the starts do)
+            # the end of the last range starting at or before each token
+            reach = np.zeros(n, dtype=np.int64)
+            reach[ranges[:, 0]] = ranges[:, 1]
+            np.maximum.accumulate(reach, out=reach)
+            in_region = np.arange(n) < reach
+            region_end = np.where(in_region, reach, 0)
         for span in doc.spans.get(SPANS_BOILERPLATE, []):
             if span.label_ != "title":  # a sentence running on into a byline stops at the byline
                 in_region[span.start:span.end] = False
                 before = region_end[max(0, span.start - 200):span.start]
                 np.minimum(before, span.start, out=before)
+        self.in_region_array, self.region_end_array = in_region, region_end
         self.in_region = in_region.tolist()
         self.region_end = region_end.tolist()
         # sentence-initial, or after whitespace or an opening quote / bracket
@@ -626,7 +691,7 @@ class _DocView:
 
     def span_text(self, start: int, end: int) -> str:
         """Text of tokens [start, end) without building a Span."""
-        return self.text[self.starts[start]:self.ends[end - 1]] if end > start else ""
+        return self.text[self.starts[start]:self.starts[end - 1] + len(self.texts[end - 1])] if end > start else ""
 
     def is_name_token(self, i: int) -> bool:
         """Capitalized word that can be part of a person's name."""
@@ -646,18 +711,16 @@ def find_gazetteer(doc: Doc, gaz: Gazetteer, view: _DocView | None = None) -> li
     seen: set[tuple[int, int, int]] = set()
     # (locals: this loop runs once per match, some ten thousand times per long article)
     in_region, region_end, lower, initial = view.in_region, view.region_end, view.lower, view.initial
-    key_info, entries = gaz.key_info, gaz.entries
+    match_info = gaz.match_info
     matches = gaz.orth_matcher(doc)
     matches += gaz.lower_matcher(doc)
     for match_id, start, end in matches:
         if not in_region[start] or end > region_end[start]:
             continue
-        idx, short = key_info[match_id]
+        idx, short, label, canonical, kb_id, actor, flags = match_info[match_id]
         if (start, end, idx) in seen:
             continue
         seen.add((start, end, idx))
-        entry = entries[idx]
-        flags = entry["flags"]
         if lower[start] == "the" and end - start > 1:
             start += 1  # an alias written with its article ("the Alliance"): the name follows it
         if flags:
@@ -665,10 +728,7 @@ def find_gazetteer(doc: Doc, gaz: Gazetteer, view: _DocView | None = None) -> li
                 continue
             if "not_initial" in flags and initial[start]:
                 continue
-        cands.append(
-            Candidate(start, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"),
-                      "gazetteer", PRIO_GAZETTEER, short=short, entry=idx)
-        )
+        cands.append(Candidate(start, end, label, canonical, kb_id, actor, "gazetteer", PRIO_GAZETTEER, short, None, idx))
     nonperson = view.gaz_nonperson
     for cand in cands:
         if cand.label != "PERSON":
@@ -754,7 +814,9 @@ def find_title_persons(doc: Doc, gaz: Gazetteer, view: _DocView) -> list[Candida
     """Names after titles: "Prime Minister Shinzo Abe", "former Russian Ambassador to Japan
     Alexander Panov", "Senior researcher Marcin Kaczmarski", "Mr Panov"."""
     out = []
-    matches = sorted(gaz.title_matcher(doc), key=lambda m: (m[1], -m[2]))
+    # by start, then longest first (two stable sorts on one field: no key tuple per match)
+    matches = sorted(gaz.title_matcher(doc), key=operator.itemgetter(2), reverse=True)
+    matches.sort(key=operator.itemgetter(1))
     last_end = -1
     for match_id, start, end in matches:
         if end <= last_end or not view.in_region[start]:
@@ -940,9 +1002,10 @@ def find_head_names(doc: Doc, gaz: Gazetteer, view: _DocView) -> list[Candidate]
     i = 0
     # (locals: the run scan visits every capitalized token)
     texts, lower, cap, upper, space_after = view.texts, view.lower, view.cap, view.upper, view.space_after
-    in_region, region_end, head_words = view.in_region, view.region_end, gaz.heads.keys()
-    for first in view.cap_idx:
-        if first < i or not in_region[first]:
+    region_end, head_words = view.region_end, gaz.heads.keys()
+    head_orths = gaz.head_orths or OrthSet(map(view.doc.vocab.strings.add, head_words))
+    for first in _capitals_before_heads(view, head_orths.positions(view.orths)):
+        if first < i:
             continue
         i = first
         limit = region_end[i]
@@ -1043,6 +1106,24 @@ def find_head_names(doc: Doc, gaz: Gazetteer, view: _DocView) -> list[Candidate]
     return out
 
 
+def _capitals_before_heads(view: _DocView, heads_at: list[int]) -> list[int]:
+    """The capitalized tokens in analyzed regions with a head word (``heads_at``: ascending token
+    indices) between them and the end of their region.
+
+    A run of find_head_names lies between its first token and the end of its region, so a run
+    from any other capital has no head word; and so have the runs of the region's later
+    capitals (their regions end there or sooner), which were skipped either way: leaving out
+    these capitals changes nothing but the time.
+    """
+    caps = np.array(view.cap_idx, dtype=np.intp)
+    if not len(caps) or not heads_at:
+        return []
+    heads = np.array(heads_at + [view.n], dtype=np.intp)
+    next_head = heads[np.searchsorted(heads, caps)]  # the first head word at or after each capital
+    keep = view.in_region_array[caps] & (next_head < view.region_end_array[caps])
+    return caps[keep].tolist()
+
+
 def _label_family(label: str) -> str:
     return "PLACE" if label in ("GPE", "LOC", "FAC") else label
 
@@ -1095,6 +1176,17 @@ def resolve_overlaps(cands: Iterable[Candidate]) -> list[Candidate]:
         kept.append(cand)
     kept.sort(key=lambda c: c.start)
     return kept
+
+
+def is_disjoint_in_order(cands: Sequence[Candidate]) -> bool:
+    """True when the candidates are non-empty, sorted by start and share no token: then
+    :func:`resolve_overlaps` would return them as they are."""
+    end = 0
+    for cand in cands:
+        if cand.start < end or cand.end <= cand.start:
+            return False
+        end = cand.end
+    return True
 
 
 def link_aliases(doc: Doc, kept: list[Candidate], gaz: Gazetteer, view: _DocView,
@@ -1223,7 +1315,9 @@ def find_entities(
     # (substring tests: translate() maps the whole text one character at a time)
     if gaz.make_doc is None or not any(c in text for c in _ODD_SPACES):
         return _find_entities(_DocView(doc, gaz, text), model_ents=model_ents, patterns=patterns, link=link)
-    fixed = text.translate(_SPACE_FIX)
+    fixed = text
+    for c in _ODD_SPACES:  # (str.replace finds them in C; str.translate maps every character)
+        fixed = fixed.replace(c, " ")
     twin = _twin_doc(doc, fixed, gaz.make_doc)
     twin_ents = [twin.char_span(e.start_char, e.end_char, label=e.label_, alignment_mode="expand") for e in model_ents or ()]
     out = []
@@ -1266,18 +1360,30 @@ def respace_tokens(words: Sequence[str], spaces: Sequence[bool], text: str,
                 out_words.append(word)
                 out_spaces.append(space)
 
-    pos = last_end = 0  # character offset of the next token; end of the last non-space token
-    for word, space in zip(words, spaces):
-        start, pos = pos, pos + len(word) + space
-        if word.isspace():
-            continue
-        if start > last_end:
-            add_stretch(text[last_end:start])
-        out_words.append(word)
-        out_spaces.append(False)  # (a token inside a chunk has no trailing space)
-        last_end = start + len(word)
-    if len(text) > last_end:
-        add_stretch(text[last_end:])
+    # Between two non-space tokens with no whitespace token between them the stretch is the
+    # first one's trailing space or nothing, so such tokens are copied as they are (in slices);
+    # only the stretches around whitespace tokens (line breaks, no-break spaces) are redone.
+    n = len(words)
+    starts = [0, *accumulate(map(operator.add, map(len, words), spaces))]  # (token offsets)
+    is_space = list(map(str.isspace, words))
+    copied = 0  # tokens before this one are done
+    for a in compress(range(n), is_space):
+        if a < copied:
+            continue  # inside a run of whitespace tokens already done
+        b = a + 1
+        while b < n and is_space[b]:
+            b += 1
+        out_words += words[copied:a]
+        out_spaces += spaces[copied:a]
+        last_end = starts[a - 1] + len(words[a - 1]) if a else 0
+        add_stretch(text[last_end:starts[b]] if b < n else text[last_end:])
+        copied = b
+    if copied < n:
+        out_words += words[copied:]
+        out_spaces += spaces[copied:]
+        last_end = starts[n - 1] + len(words[n - 1])
+        if len(text) > last_end:
+            add_stretch(text[last_end:])
     return out_words, out_spaces
 
 
@@ -1327,15 +1433,20 @@ def _find_entities(
     # Curated names win over a statistical model's spans: a model span is kept only where no
     # gazetteer / pattern entity overlaps it (a model's "Abe" never cuts "Shinzo Abe" short).
     kept = resolve_overlaps(c for c in cands if c.source != "model")
-    taken = {t for c in kept for t in range(c.start, c.end)}
-    extra = [c for c in resolve_overlaps(c for c in cands if c.source == "model")
-             if not any(t in taken for t in range(c.start, c.end))]
-    kept = sorted(kept + extra, key=lambda c: c.start)
+    if any(c.source == "model" for c in cands):
+        taken = {t for c in kept for t in range(c.start, c.end)}
+        extra = [c for c in resolve_overlaps(c for c in cands if c.source == "model")
+                 if not any(t in taken for t in range(c.start, c.end))]
+        kept = sorted(kept + extra, key=lambda c: c.start)
     if link:
-        kept = resolve_overlaps(link_aliases(doc, kept, gaz, view, defined))
+        kept = link_aliases(doc, kept, gaz, view, defined)
+        if not is_disjoint_in_order(kept):  # (it is when link_aliases adds no overlap)
+            kept = resolve_overlaps(kept)
     out = []
+    add = doc.vocab.strings.add
+    label_ids = {label: add(label) for label in LABELS}  # (a str label is hashed by each Span)
     for cand in kept:
-        span = Span(doc, cand.start, cand.end, label=cand.label, kb_id=cand.kb_id)
+        span = Span(doc, cand.start, cand.end, label=label_ids.get(cand.label) or cand.label, kb_id=cand.kb_id)
         out.append(EntityMatch(span, cand.canonical, cand.kb_id, cand.actor, cand.source))
     return out
 
@@ -1411,8 +1522,7 @@ class EntityStage:
         spans = [m.span for m in matches]
         set_entity_annotation(doc, spans)
         doc.spans[self.spans_key] = spans
-        for m in matches:
-            m.span._.entity = m.value()
+        set_span_extension(doc, spans, "entity", [m.value() for m in matches])
         return doc
 
     def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None,

@@ -254,12 +254,20 @@ class FigureRules:
     # (None: unknown); see :func:`idiom_regex_for`
     idiom_parts: tuple[tuple[str, frozenset[str] | None], ...] = ()
     idiom_strings: tuple[str, ...] = ()    # every required string of idiom_parts, once
+    idiom_rows_of: dict[str, tuple[int, ...]] = field(default_factory=dict)  # string -> rows requiring it
+    idiom_rows_always: frozenset[int] = frozenset()  # rows with unknown required strings
     idiom_cache: dict[tuple[int, ...], re.Pattern] = field(default_factory=dict)
     label_before: frozenset[str] = frozenset()
     name_after: frozenset[str] = frozenset()
     lemmas: dict[str, str] = field(default_factory=dict)
     gate_re: re.Pattern | None = None
     start_words: frozenset[str] = frozenset()  # lowercase words a figure can start with
+    # words after which "a" / "an" starts a number ("a million", "a quarter"): see :meth:`_Scanner.read_number`
+    after_article: frozenset[str] = frozenset()
+    # for :func:`may_hold_figure`: the start words but "a" / "an" (as bytes; None when one is not
+    # ASCII) and every lowercase word that can give a figure a time unit (None: unknown)
+    number_words_ascii: frozenset[bytes] | None = None
+    time_words_ascii: frozenset[bytes] | None = None
     gate_words: frozenset[str] = frozenset()
     gate_ordinals: frozenset[str] = frozenset()
     gate_words_ascii: frozenset[bytes] = frozenset()     # the same words as bytes, for :func:`ascii_words`
@@ -335,12 +343,25 @@ class FigureRules:
         if idioms and not any(_has_backreference(p) for p in idioms):  # a subset keeps every row's meaning
             rules.idiom_parts = tuple((p, required_strings(p)) for p in idioms)
             rules.idiom_strings = tuple(sorted({x for _, req in rules.idiom_parts for x in req or ()}))
+            rules.idiom_rows_of = {
+                x: tuple(i for i, (_, req) in enumerate(rules.idiom_parts) if req is not None and x in req)
+                for x in rules.idiom_strings
+            }
+            rules.idiom_rows_always = frozenset(i for i, (_, req) in enumerate(rules.idiom_parts) if req is None)
         rules.label_before = frozenset(labels)
         rules.name_after = frozenset(names)
         rules.lemmas = {r["form"].lower(): r["lemma"].lower() for r in rows["lemmas"]}
         cardinal = {w for w in rules.number_words if not w.startswith("ord:")}
         ordinals = {w[4:] for w in rules.number_words if w.startswith("ord:")}
         rules.start_words = frozenset(cardinal | ordinals | {"a", "an", "double", "triple", "treble", "quadruple", "halve"})
+        starts_but_articles = rules.start_words - {"a", "an"}
+        if all(w.isascii() for w in starts_but_articles):
+            rules.number_words_ascii = frozenset(w.encode() for w in starts_but_articles)
+        rules.time_words_ascii = _time_words(rules)
+        rules.after_article = frozenset(
+            w for w, e in rules.number_words.items()
+            if e[1] in ("hundred", "scale", "dozen", "fraction") and not (e[1] == "fraction" and w == "second")
+        )
         # The per-sentence gate (see :meth:`gate`): digits, number words, factor words; a bare "one" or an
         # ordinal only in the contexts where it can be a figure ("one in five", "the third-largest").
         rules.gate_words = frozenset((cardinal - {"one"}) | {"double", "triple", "treble", "quadruple", "halve"})
@@ -374,6 +395,29 @@ class FigureRules:
         return word in self.cues.get(role, ())
 
 
+def _time_words(rules: FigureRules) -> frozenset[bytes] | None:
+    """Every lowercase word (as bytes) through which a figure can get a unit of time: the words of
+    the unit forms of a time unit, and every word :func:`singularize` can turn into a time unit
+    ("days", "centuries", a lemma table entry). None if a form has a part without letters."""
+    time_units = {u for u, dim in rules.unit_dimension.items() if dim == "time"}
+    words: set[str] = set()
+    for u in time_units:
+        words.update((u, u + "s", u + "es"))
+        if u.endswith("y"):
+            words.add(u[:-1] + "ies")
+    forms = [r["form"] for r in rules.rows["units"] if r["unit"] in time_units]
+    forms += [form for form, lemma in rules.lemmas.items() if lemma in time_units]
+    for form in forms:
+        for part in form.lower().split():
+            runs = re.findall(r"[a-z]+", part)
+            if not runs:
+                return None
+            words.update(runs)
+    if not all(w.isascii() for w in words):
+        return None
+    return frozenset(w.encode() for w in words)
+
+
 # bytes.translate table: ASCII a-z kept, every other byte a space
 _ASCII_LOWER_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 
@@ -399,8 +443,13 @@ def idiom_regex_for(rules: FigureRules, window: str) -> re.Pattern | None:
     if not rules.idiom_parts or not _FOLDS_TO_ASCII.isdisjoint(window):
         return rules.idiom_re
     low = window.lower()
-    present = {s for s in rules.idiom_strings if s in low}
-    keep = tuple(i for i, (_, req) in enumerate(rules.idiom_parts) if req is None or not req.isdisjoint(present))
+    # the rows whose required strings meet the window's (the same rows, in the same order, as testing
+    # every row's strings; filter() and the string -> rows table keep the loop in C)
+    rows = set(rules.idiom_rows_always)
+    rows_of = rules.idiom_rows_of
+    for x in filter(low.__contains__, rules.idiom_strings):
+        rows.update(rows_of[x])
+    keep = tuple(sorted(rows))
     if not keep:
         return None
     pattern = rules.idiom_cache.get(keep)
@@ -1056,9 +1105,16 @@ class _Scanner:
         toks = self.toks
         i = 0
         starts = self.rules.start_words
-        while i < len(toks):
+        after_article = self.rules.after_article
+        n = len(toks)
+        while i < n:
             t = toks[i]
             if not t.is_digit and t.lower not in starts:
+                i += 1
+                continue
+            if (t.lower == "a" or t.lower == "an") and (i + 1 == n or toks[i + 1].lower not in after_article):
+                # the commonest start word: every try_* below rejects it unless a scale or fraction
+                # word follows ("a million", "a quarter"), so skip the calls
                 i += 1
                 continue
             fig = self.try_ordinal(i) or self.try_multiplier(i) or self.try_figure(i)
@@ -2245,7 +2301,10 @@ def _sentence_sources(sc: _Scanner, figs: list[Fig], state: dict) -> None:
     toks = sc.toks
     text = sc.text
     # "according to X"
+    prep_firsts = rules.source_preps.firsts
     for i in range(len(toks)):
+        if toks[i].lower not in prep_firsts and toks[i].text not in prep_firsts:
+            continue  # match_at's own first test, without the call
         m = rules.source_preps.match_at(toks, i)
         if m is None:
             continue
@@ -2279,8 +2338,9 @@ def _sentence_sources(sc: _Scanner, figs: list[Fig], state: dict) -> None:
             if f.source is None and f.end <= mc.start():
                 f.source = f"{org}, {mc.group(2)}"
     # "X said / showed that / estimates ..." before the figures; ", X said." after them
+    source_verbs = rules.cues.get("source_verb", ())
     for i, t in enumerate(toks):
-        if not t.is_word or t.text != t.lower or not rules.is_cue("source_verb", t.lower) or t.lower == "according":
+        if t.lower not in source_verbs or not t.is_word or t.text != t.lower or t.lower == "according":
             continue
         prev = sc.tok(i - 1)
         if prev is not None and (prev.lower in DETERMINERS or prev.lower in ("be", "been", "being", "to")):
@@ -2649,6 +2709,73 @@ def _paragraph_starts(doc: Doc) -> list[int]:
     return [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
 
 
+_DIGIT_RUN_RE = re.compile(r"\d+")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+def may_hold_figure(rules: FigureRules, text: str, blocked: Sequence[tuple[int, int]], dates: Sequence[tuple[int, int]]) -> bool:
+    """False only when :func:`scan_sentence` (with these blocked and date ranges) surely finds no
+    figure, decided without tokenizing: every number in ``text`` lies in a blocked range, or in a date
+    with no word of time in the sentence to make it a duration.
+
+    A figure's number token is a digit token, a start word or an "a" / "an" before one; the scan
+    drops a figure whose number token overlaps a blocked range, or a date range unless its unit is
+    one of time. So when every digit run, every start word and every "a" / "an" right before one
+    overlaps such a range, no figure is left (and the scan changes no paragraph state). Digits are
+    found by ``\\d+`` (a sentence with any other non-ASCII digit, "²", is scanned); the words as
+    whole runs of a-z in the lowered text (a start word is ASCII, so its token is such a run)."""
+    if not blocked and not dates:
+        return True
+    in_date = False   # a number lies in a date range (and in no blocked range)
+    # cheapest first: most sentences that hold a figure have a digit outside every range
+    for m in _DIGIT_RUN_RE.finditer(text):
+        where = _overlap(m.start(), m.end(), blocked, dates)
+        if where == 0:
+            return True
+        in_date = in_date or where == 2
+    if rules.number_words_ascii is None:
+        return True
+    low = text.lower()
+    if len(low) != len(text):
+        return True
+    if not text.isascii() and any(c.isdigit() for c in _NON_ASCII_RE.findall(text)):
+        return True
+    letters = low.encode("ascii", "replace").translate(_ASCII_LOWER_ONLY)
+    words = set(letters.split())
+    found = words.intersection(rules.number_words_ascii)
+    if found:
+        padded = b" " + letters + b" "
+        for w in found:
+            k = padded.find(b" " + w + b" ")
+            while k >= 0:  # the word is letters[k : k + len(w)]
+                where = _overlap(k, k + len(w), blocked, dates)
+                if where == 0:
+                    return True
+                in_date = in_date or where == 2
+                before = letters[:k].rstrip()
+                for art in (b"a", b"an"):
+                    if before.endswith(art) and (len(before) == len(art) or before[-len(art) - 1] == 32):
+                        where = _overlap(len(before) - len(art), len(before), blocked, dates)  # "a" in "a million"
+                        if where == 0:
+                            return True
+                        in_date = in_date or where == 2
+                k = padded.find(b" " + w + b" ", k + len(w) + 1)
+    if in_date:
+        return rules.time_words_ascii is None or not words.isdisjoint(rules.time_words_ascii)
+    return False
+
+
+def _overlap(a: int, b: int, blocked: Sequence[tuple[int, int]], dates: Sequence[tuple[int, int]]) -> int:
+    """1 if [a, b) overlaps a blocked range, else 2 if it overlaps a date range, else 0."""
+    for s, e in blocked:
+        if s < b and a < e:
+            return 1
+    for s, e in dates:
+        if s < b and a < e:
+            return 2
+    return 0
+
+
 def find_figures(doc: Doc, rules: FigureRules | None = None, *, use_parse: bool = True) -> list[tuple[Span, dict]]:
     """(span, figure dict) for every figure in the body sentences of ``doc``, in text order. Pure:
     nothing is written to the Doc."""
@@ -2672,6 +2799,8 @@ def find_figures(doc: Doc, rules: FigureRules | None = None, *, use_parse: bool 
             current_para = para
         local_blocked = blocked_index.local(base, sent_end)
         local_dates = dates_index.local(base, sent_end)
+        if not may_hold_figure(rules, text, local_blocked, local_dates):
+            continue  # every number is in a name or a date: scanning would find nothing
         try:
             figs = scan_sentence(text, rules, blocked=local_blocked, dates=local_dates, state=state, gated=True)
         except Exception as err:  # a rule bug must cost one sentence, not the whole article

@@ -36,10 +36,23 @@ BOILERPLATE_KINDS = (
 
 # --- paragraphs ---------------------------------------------------------------------------------
 
-_LINE = re.compile(r"[^\r\n]+")
+_LINE = re.compile(r"[^\r\n]+")  # a line (what find_lines finds without a regex)
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
 _CONTINUATION_START = re.compile(r"^[a-z0-9(\[]")
 _MD_BLOCK_START = re.compile(r"^(#{1,6}\s|[-*+]\s|\d+[.)]\s|>\s?)")
+
+
+def find_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the lines of ``text``: the maximal runs of characters other than
+    ``\\r`` and ``\\n`` (the matches of ``[^\\r\\n]+``; ``str.split`` in C instead of a regex that
+    steps through every character)."""
+    ranges = []
+    pos = 0
+    for line in (text.replace("\r", "\n") if "\r" in text else text).split("\n"):
+        if line:
+            ranges.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return ranges
 
 
 def find_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -52,26 +65,26 @@ def find_paragraphs(text: str) -> list[tuple[int, int]]:
     """
     paragraphs: list[tuple[int, int]] = []
     prev_end_in_text = -1
-    for match in _LINE.finditer(text):
-        raw = match.group()
+    for line_start, line_end in find_lines(text):
+        raw = text[line_start:line_end]
         stripped = raw.strip()
         if not stripped:
             continue
-        start = match.start() + (len(raw) - len(raw.lstrip()))
+        start = line_start + (len(raw) - len(raw.lstrip()))
         end = start + len(stripped)
-        gap = text[prev_end_in_text:match.start()] if prev_end_in_text >= 0 else ""
+        gap = text[prev_end_in_text:line_start] if prev_end_in_text >= 0 else ""
         same_block = prev_end_in_text >= 0 and gap.count("\n") <= 1 and not gap.strip()
-        if (
+        if (  # (cheapest tests first: the terminal test searches the whole previous paragraph)
             paragraphs
             and same_block
-            and not _TERMINAL.search(text[paragraphs[-1][0]:paragraphs[-1][1]])
             and _CONTINUATION_START.match(stripped)
             and not _MD_BLOCK_START.match(stripped)
+            and not _TERMINAL.search(text[paragraphs[-1][0]:paragraphs[-1][1]])
         ):
             paragraphs[-1] = (paragraphs[-1][0], end)
         else:
             paragraphs.append((start, end))
-        prev_end_in_text = match.end()
+        prev_end_in_text = line_end
     return paragraphs
 
 
@@ -79,8 +92,11 @@ def find_paragraphs(text: str) -> list[tuple[int, int]]:
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace, then
 # something that can open a sentence (capital, digit, opening quote or bracket).
+# ("[.!?…][.!?…]*" rather than "[.!?…]+": a pattern that opens with a character class lets the
+# regex engine skip ahead to the next punctuation mark; one that opens with a repeat is tried at
+# every character of the paragraph. Both match the same.)
 _BOUNDARY = re.compile(
-    r"(?P<punct>[.!?…]+)(?P<close>[\"”’'»)\]]*)(?P<space>\s+)(?=[\"“‘'«(\[]?[A-Z0-9À-ÖØ-ÞĀ-Ž])"
+    r"(?P<punct>[.!?…][.!?…]*)(?P<close>[\"”’'»)\]]*)(?P<space>\s+)(?=[\"“‘'«(\[]?[A-Z0-9À-ÖØ-ÞĀ-Ž])"
 )
 _INITIAL = re.compile(r"^[\"“‘'(]?[A-Z]\.$")
 _DOTTED_ACRONYM = re.compile(r"^[\"“‘'(]?(?:[A-Za-z]\.){2,}$")
@@ -152,9 +168,11 @@ def _keeps_going(segment: str, match: re.Match, abbreviations: Abbreviations) ->
             return True
         if when == "before_digit" and _next_word(segment, match)[:1].isdigit():
             return True
-        if _INITIAL.match(token):
+        # (length tests first: an initial has at most three characters, a dotted acronym a period
+        # two characters before its last one)
+        if len(token) <= 3 and _INITIAL.match(token):
             return True  # "John F. Kennedy", "Claude A. Lambert"
-        if _DOTTED_ACRONYM.match(token):
+        if len(token) >= 4 and token[-3] == "." and _DOTTED_ACRONYM.match(token):
             return _next_word(segment, match) not in _SENTENCE_STARTERS  # "the U.S. Navy" vs "the U.S. The ..."
     if close and set(close) & _QUOTE_CLOSERS and _ATTRIBUTION_AFTER_QUOTE.match(segment, match.end()):
         return True
@@ -183,6 +201,20 @@ _CREDIT_END = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_MARK = re.compile(r"\b(?:courtesy|photo|image|credit)\b|©", re.IGNORECASE)
+_CREDIT_WORDS = ("courtesy", "photo", "image", "credit")
+# Characters that _CREDIT_MARK's IGNORECASE also reads as a letter of those words (İ and ı as
+# "i", ſ as "s": found by testing every code point), and the © sign.
+_CREDIT_ODD_CHARS = ("©", "\u0130", "\u0131", "\u017f")
+
+
+def may_have_credit_mark(text: str) -> bool:
+    """False only when ``_CREDIT_MARK`` cannot match ``text`` (substring tests in C instead of a
+    regex tried at every character): every character the regex matches is one of
+    ``_CREDIT_ODD_CHARS`` or an ASCII letter that ``str.lower`` turns into the word's letter."""
+    if any(c in text for c in _CREDIT_ODD_CHARS):
+        return True
+    lower = text.lower()
+    return any(word in lower for word in _CREDIT_WORDS)
 _BY_LINE = re.compile(r"^[Bb][Yy]:?\s+(?P<names>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})*)$")
 _NAME_LINE = re.compile(
     r"^(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame|Gen|General|Ambassador|Admiral|Colonel)\.?\s+)?"
@@ -203,6 +235,12 @@ _KEY_TRAILING = frozenset(".:»›→>|")
 def _word_count(text: str) -> int:
     """Whitespace-separated words (``str.split`` and regex ``\\S+`` agree on what whitespace is)."""
     return len(text.split())
+
+
+def _word_count_upto(text: str, limit: int) -> int:
+    """:func:`_word_count`, or ``limit + 1`` when the text has more than ``limit`` words (with
+    ``maxsplit``, a long paragraph is not cut into all of its words)."""
+    return len(text.split(None, limit))
 
 
 @dataclass(frozen=True)
@@ -238,8 +276,9 @@ def classify_paragraphs(
     """
     kinds: list[str | None] = [None] * len(paragraphs)
     author_set = {a.strip().lower() for a in authors if a and a.strip()}
+    max_key_len = max(map(len, lexicon.line_kinds), default=0)
     for i, para in enumerate(paragraphs):
-        kinds[i] = _line_kind(para, lexicon)
+        kinds[i] = _line_kind(para, lexicon, max_key_len)
     # Title: the first paragraph that is not a page label, if it reads like a headline.
     for i, para in enumerate(paragraphs):
         if kinds[i] == "page_label":
@@ -264,16 +303,30 @@ def classify_paragraphs(
     return kinds
 
 
-def _line_kind(para: str, lexicon: BoilerplateLexicon) -> str | None:
-    key = _line_key(para)
-    if key in lexicon.line_kinds:
-        return lexicon.line_kinds[key]
-    words = _word_count(para)
+def _line_key_min_len(text: str) -> int:
+    """A lower bound of ``len(_line_key(text))`` without lowercasing the text: the length of the
+    stripped text without its trailing ``.:»›→>|`` (``str.lower`` never shortens a string and
+    never turns another character into one of those or into whitespace: tested on every code
+    point)."""
+    end = len(text)
+    while end and (text[end - 1] in _KEY_TRAILING or text[end - 1].isspace()):
+        end -= 1
+    return end - (len(text) - len(text.lstrip())) if end else 0
+
+
+def _line_kind(para: str, lexicon: BoilerplateLexicon, max_key_len: int | None = None) -> str | None:
+    # (a paragraph longer than every phrase of the table is not looked up: lowercasing whole
+    # paragraphs costs more than the rest of this test)
+    if max_key_len is None or _line_key_min_len(para) <= max_key_len:
+        key = _line_key(para)
+        if key in lexicon.line_kinds:
+            return lexicon.line_kinds[key]
+    words = _word_count_upto(para, 80)  # (only "at most 80" and "at most 60" are asked)
     if words <= 80:
         if _IMAGE_CREDIT_START.match(para) or _CREDIT_START.match(para):
             return "image_credit"
         # cheapest test first: _CREDIT_END tries its alternation at every position
-        if words <= 60 and _CREDIT_MARK.search(para) and _CREDIT_END.search(para):
+        if words <= 60 and may_have_credit_mark(para) and _CREDIT_MARK.search(para) and _CREDIT_END.search(para):
             return "image_credit"
     return None
 

@@ -330,12 +330,15 @@ def dumps_record(record: dict) -> str:
 
 
 @contextmanager
-def atomic_writer(path: Path):
-    """Write to a temporary file beside ``path``, then rename: readers never see half a file."""
+def atomic_writer(path: Path, *, binary: bool = False):
+    """Write to a temporary file beside ``path``, then rename: readers never see half a file.
+
+    Yields a text file (UTF-8, "\n" line ends), or a binary one with ``binary=True``.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -1002,27 +1002,32 @@ def _merge_outputs(out: Path, keep_old: set[str], shard_dirs: Sequence[Path]) ->
     """Write every output file: kept old records + the shards' records, in doc_id order.
 
     Shards are contiguous slices of the sorted doc ids, so their files concatenated in order are
-    sorted already and their lines are copied as they are. Old records are parsed (to filter them
-    by document) only when some are kept. Returns what run.json needs, gathered in the same pass.
+    sorted already and are copied as bytes (the merge is on the critical path of a parallel run).
+    Old records are parsed (to filter them by document) only when some are kept. Returns what
+    run.json needs, gathered in the same pass.
     """
     summary: dict = {"documents": {}, "counts": {}, "dates_unresolved": 0}
     for kind in OUTPUT_FILES:
-        new_lines = _concat_lines([d / f"{kind}.jsonl" for d in shard_dirs])
+        shard_files = [d / f"{kind}.jsonl" for d in shard_dirs]
         if keep_old and (out / f"{kind}.jsonl").exists():
             old = ((_record_key(r), _ENCODE(r) + "\n") for r in read_jsonl(out / f"{kind}.jsonl") if r["doc_id"] in keep_old)
-            new = ((_record_key(json.loads(line)), line) for line in new_lines)
-            lines: Iterable[str] = (line for _, line in heapq.merge(old, new, key=lambda item: item[0]))
+            new = ((_record_key(json.loads(line)), line) for line in _concat_lines(shard_files))
+            lines: Iterator[bytes] | None = (line.encode("utf-8") for _, line in heapq.merge(old, new, key=lambda item: item[0]))
         else:
-            lines = new_lines
+            lines = None
         n = 0
-        with atomic_writer(out / f"{kind}.jsonl") as fh:
-            for line in lines:
-                fh.write(line)
-                n += 1
-                if kind == "documents":
-                    record = json.loads(line)
-                    summary["documents"][record["doc_id"]] = record["sha256"]
-                    summary["dates_unresolved"] += record.get("dates_unresolved") or 0
+        with atomic_writer(out / f"{kind}.jsonl", binary=True) as fh:
+            if lines is not None or kind == "documents":
+                for line in lines if lines is not None else _concat_binary_lines(shard_files):
+                    fh.write(line)
+                    n += 1
+                    if kind == "documents":
+                        record = json.loads(line)
+                        summary["documents"][record["doc_id"]] = record["sha256"]
+                        summary["dates_unresolved"] += record.get("dates_unresolved") or 0
+            else:
+                for path in shard_files:
+                    n += _copy_counting_lines(path, fh)
         summary["counts"][kind] = n
     return summary
 
@@ -1031,6 +1036,22 @@ def _concat_lines(paths: Sequence[Path]) -> Iterator[str]:
     for path in paths:
         with path.open(encoding="utf-8", newline="") as fh:
             yield from fh
+
+
+def _concat_binary_lines(paths: Sequence[Path]) -> Iterator[bytes]:
+    for path in paths:
+        with path.open("rb") as fh:
+            yield from fh
+
+
+def _copy_counting_lines(path: Path, dest, chunk_size: int = 1 << 20) -> int:
+    """Append the bytes of ``path`` to ``dest``; returns its number of lines (each record ends in "\n")."""
+    n = 0
+    with path.open("rb") as src:
+        while chunk := src.read(chunk_size):
+            dest.write(chunk)
+            n += chunk.count(b"\n")
+    return n
 
 
 def _ensure_dir(path: Path) -> Path:

@@ -10,7 +10,7 @@ Python process so that peak memory (``ru_maxrss``) belongs to that measurement a
   the rules-only pipeline (the same config without its statistical components: the project's
   rule stages on the bare tokenizer, or ``--rules-config``) through ``run_corpus`` exactly as ``claims run``
   runs them (scan, annotate, build records, write and merge the files);
-- the one-worker runs on the 1x corpus ``repeat`` times (default 3; the median counts);
+- every measurement ``repeat`` times (default 3), in interleaved rounds; the median run counts;
 - 1 and 2 workers (speed-up), the Dask engine on a LocalCluster of 2 workers, and the 1x and 10x
   corpora (memory growth).
 
@@ -221,6 +221,17 @@ class Step:
     result: dict = field(default_factory=dict)
 
 
+def _median_run(runs: Sequence[dict]) -> dict:
+    """The run with the median wall time (the upper middle one of an even number), with every time."""
+    ok = sorted((r for r in runs if "failed" not in r), key=lambda r: r["seconds"])
+    if not ok:
+        return dict(runs[-1])
+    result = dict(ok[len(ok) // 2])
+    if len(runs) > 1:
+        result["repeat_seconds"] = [r["seconds"] for r in runs if "failed" not in r]
+    return result
+
+
 def rules_only_overrides(config: Path) -> dict:
     """Overrides that keep only the project's rule components of ``config`` (no statistical model)."""
     from .runner import load_pipeline_config
@@ -292,22 +303,25 @@ def run_bench(
         steps = plan(corpora, work, full_config=full_config, rules_config=rules_config, workers=workers, dask=dask, full_scale=full_scale,
                      rules_overrides=rules_overrides)
         load_before = os.getloadavg()
-        for step in steps:
-            load = os.getloadavg()[0]
-            # The one-worker runs on the 1x corpus carry the single-core targets: the median of
-            # ``repeat`` runs, so that one disturbed run does not decide them.
-            times = repeat if step.spec["kind"] == "run" and step.size == "1x" and step.spec.get("workers", 1) == 1 else 1
-            try:
-                runs = [_run_isolated(step.spec, timeout) if isolate else measure(step.spec) for _ in range(times)]
-                ok = sorted((r for r in runs if "failed" not in r), key=lambda r: r["seconds"])
-                step.result = ok[len(ok) // 2] if ok else runs[0]
-                if times > 1 and ok:
-                    step.result["repeat_seconds"] = [r["seconds"] for r in runs if "failed" not in r]
-            except subprocess.TimeoutExpired:
-                step.result = {"failed": f"timed out after {timeout:.0f}s"}
-            step.result["load_average_1m"] = round(load, 2)
-            if on_step:
-                on_step(step)
+        # Every measurement ``repeat`` times, in rounds (all steps, then all again): a machine that
+        # slows down for a while slows one run of each step, not every run of one side of a
+        # comparison. The median run of each step is its row; all its times are kept.
+        runs: dict[str, list[dict]] = {step.name: [] for step in steps}
+        loads: dict[str, list[float]] = {step.name: [] for step in steps}
+        for round_ in range(repeat):
+            for step in steps:
+                if round_ and any("failed" in r for r in runs[step.name]):
+                    continue  # a step that failed or timed out is not run again
+                loads[step.name].append(os.getloadavg()[0])
+                try:
+                    runs[step.name].append(_run_isolated(step.spec, timeout) if isolate else measure(step.spec))
+                except subprocess.TimeoutExpired:
+                    runs[step.name].append({"failed": f"timed out after {timeout:.0f}s"})
+                if round_ == repeat - 1 or "failed" in runs[step.name][-1]:
+                    step.result = _median_run(runs[step.name])
+                    step.result["load_average_1m"] = round(max(loads[step.name]), 2)
+                    if on_step:
+                        on_step(step)
         load_after = os.getloadavg()
     finally:
         if keep is None:

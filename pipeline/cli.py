@@ -271,7 +271,7 @@ def bench(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for bench.json and bench.txt.")] = Path("outputs/bench"),
     dask: Annotated[bool, typer.Option("--dask/--no-dask", help="Also run the Dask engine on a LocalCluster.")] = True,
     full_scale: Annotated[bool, typer.Option(help="Also run the full pipeline on the large corpus (slow with a model).")] = False,
-    repeat: Annotated[int, typer.Option(help="Runs of each one-worker measurement on the 1x corpus; the median counts.", min=1)] = 3,
+    repeat: Annotated[int, typer.Option(help="Runs of each measurement (in interleaved rounds); the median counts.", min=1)] = 3,
 ) -> None:
     """Measure words/s, docs/s, peak memory, stage shares, speed-up and memory growth, side by side."""
     from .bench import format_table, run_bench, write_report

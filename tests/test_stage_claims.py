@@ -272,6 +272,18 @@ def test_will_as_noun_is_not_a_prediction(nlp):
     assert span is not None and span._.claim["type"] == "evaluation"
 
 
+@pytest.mark.parametrize("text, prefix, is_claim", [
+    # an author bio inside the body is background, not a claim ...
+    ("Maria Lopez is a senior fellow at the Atlantic Institute.", "Maria", False),
+    ("She is a professor of politics at Lund University.", "She", False),
+    # ... but only a capitalised name opens a bio (the frame is matched case-insensitively: its
+    # name part must not be, or any sentence with a role noun read as a bio)
+    ("This approach was the founder's worst mistake, and it will cost Moscow dearly.", "This", True),
+])
+def test_bio_frame_needs_a_name(nlp, text, prefix, is_claim):
+    assert (claim_at(nlp, text, prefix) is not None) is is_claim
+
+
 def test_boilerplate_spans_never_yield_claims(nlp):
     doc = nlp.make_doc("Japan will surely be disappointed. Tokyo should act now.")
     for name, proc in nlp.pipeline:

@@ -315,3 +315,23 @@ def test_cue_row_checked_flag():
     assert C.CueRow("evaluation", "good").checked is False
     assert C.CueRow("evaluation", "good", flags=frozenset({"verb"})).checked is True
     assert C.CueRow("modality", "may").checked is True and C.CueRow("attribution", "said").checked is True
+
+
+def test_cue_matcher_holds_the_patterns_of_tokenized_cues():
+    """The cue PhraseMatcher gets its patterns as LOWER hashes (pattern_keys), not as Docs: the same
+    patterns as the Docs the tokenizer makes of the cues."""
+    nlp = spacy.blank("en")
+    tables = C.load_tables()
+    rules = C.ClaimRules(nlp, tables)
+    patterns = rules.matcher.__reduce__()[1][1]
+    ref = spacy.blank("en")
+    checked = 0
+    for lexicon in C.MATCHED_LEXICONS:
+        for i, row in enumerate(tables[lexicon]):
+            key = f"claims_{lexicon}_{i}"
+            if key not in patterns:
+                continue
+            want = {tuple(nlp.vocab.strings.add(t.lower_) for t in ref.make_doc(p)) for p in C.expand_cue(row["cue"].lower())}
+            assert patterns[key] == want, key
+            checked += 1
+    assert checked == len(patterns) > 100

@@ -6,6 +6,7 @@ import random
 import re
 
 import numpy as np
+import pytest
 
 from pipeline.stages import dates as D
 
@@ -170,3 +171,177 @@ def test_hash_lookup_starts_over_when_full():
         got = table.lookup(np.asarray(batch, dtype=np.uint64), strings).tolist()
         assert got == [h * 2 for h in batch]
         assert len(table.keys) <= 10
+
+
+# --- build time: rows parsed once, compiled only in their alternations -----------------------------
+
+
+def _checked_grammar() -> D.Grammar:
+    """The grammar built the row-by-row way (each row compiled and checked alone)."""
+    tables = D.load_tables()
+    g = D.build_grammar(tables)
+    slow = D.Grammar(rows=[], dispatch={}, months=g.months, weekdays=g.weekdays, seasons=g.seasons,
+                     numbers=g.numbers, ordinals=g.ordinals, units=g.units, mods=g.mods, sets=g.sets,
+                     events=g.events, roles=g.roles, cue_regex=g.cue_regex, cue_tense=g.cue_tense,
+                     ed_exceptions=g.ed_exceptions)
+    D._add_rows_checked(slow, tables["patterns"], D._macros(tables), "patterns.tsv", None)
+    return slow
+
+
+def test_fast_grammar_equals_the_row_by_row_one():
+    g, slow = D.default_grammar(), _checked_grammar()
+    assert [(r.index, r.rule, r.example, r.source) for r in g.rows] == [(r.index, r.rule, r.example, r.source) for r in slow.rows]
+    assert g.dispatch == slow.dispatch and list(g.dispatch) == list(slow.dispatch)
+    assert g.next_words == slow.next_words
+    assert g.row_of_rule == slow.row_of_rule
+    assert g.exact_dispatch and slow.exact_dispatch
+    for row, slow_row in zip(g.rows, slow.rows):
+        assert row.regex.pattern == slow_row.regex.pattern
+        assert D.matches_own_example(g, row) == bool(slow_row.regex.fullmatch(row.example))
+        other = D.Row(row.index, row.rule, "2015" if row.example != "2015" else "May", row.source)
+        assert D.matches_own_example(g, other) == bool(slow_row.regex.fullmatch(other.example))
+
+
+def test_second_words_memo_equals_the_plain_walk():
+    """second_words walks a shared tail once; the answers are those of walking every path."""
+    g = D.default_grammar()
+    num = D._macros(D.load_tables())["NUM"]
+    sources = [r.source for r in g.rows] + [
+        r"(?:a|b)\s(?:c|d)\s(?:e|f)", r"(?:ab|a)\s(?:x|y)+\sz", r"(?:a\s)+b", r"(?:x|y)\s(?:" + num + r")\s(?:z|é)",
+        r"(?:x|yy)\s(?:p|q)|(?:x|yy)\s(?:p|r)", r"a\s(?:b|\d)|c\s(?:b|\d)", r"(?:a|b)\s(?:c|.)", r"(?:a|b)\s" + "(?:x)" * 250,
+    ]
+    for source in sources:
+        got = want = "any"
+        try:
+            got = D.second_words(source)
+        except D._AnyNext:
+            pass
+        try:
+            want = _second_words_plain(source)
+        except D._AnyNext:
+            pass
+        assert got == want, source
+
+
+def _second_words_plain(source: str) -> dict[str, set[str] | None]:
+    """D.second_words as it was before the tail memo (the reference)."""
+    parsed = D._sre_p.parse(source, re.IGNORECASE)
+    out: dict[str, set[str] | None] = {}
+
+    def add(w1: str, w2: str | None) -> None:
+        if w2 is None or not (w2.isascii() or w2.startswith("<")):
+            out[w1] = None
+        elif out.get(w1, ()) is not None:
+            out.setdefault(w1, set()).add(w2)
+
+    # w1 None: reading the first word (``prefix``); else reading the second one (``prefix``, "" =
+    # right after the single space). ``loose``: inside or after a repeat that may run more than
+    # once, where "one step, then the rest" no longer describes the text: answer None.
+    def walk(items: list, w1: str | None, prefix: str, loose: bool, depth: int = 0) -> None:
+        if depth > 200:
+            raise D._AnyNext
+        for i, (op, av) in enumerate(items):
+            rest = items[i + 1:]
+            if op in D._ZERO_WIDTH:
+                continue
+            if op is D._sre_c.LITERAL or op is D._sre_c.IN:
+                chars = {chr(av)} if op is D._sre_c.LITERAL else D._class_chars(av)
+                if chars is None:
+                    if w1 is None:
+                        if not prefix:
+                            raise D._AnyNext
+                        add(prefix, None)
+                    else:
+                        add(w1, None)
+                    return
+                for ch in chars:
+                    if w1 is None:
+                        if ch.isalpha():
+                            walk(rest, None, prefix + ch.lower(), loose, depth + 1)
+                        elif not prefix:
+                            continue        # a digit/symbol first word: not gated
+                        elif loose:
+                            add(prefix, None)
+                        elif ch.isspace():
+                            walk(rest, prefix, "", loose, depth + 1)
+                        else:
+                            add(prefix, D.after_key(ch))   # "a-year", "mid-2025": glued to a sign
+                    elif ch.isalpha():
+                        walk(rest, w1, prefix + ch.lower(), loose, depth + 1)
+                    elif prefix:
+                        add(w1, None if loose else prefix)
+                    elif ch.isspace():
+                        add(w1, None)       # a second space
+                    else:
+                        add(w1, D.char_key(ch))   # one digit or sign: what repeats after it does not matter
+                return
+            if op is D._sre_c.BRANCH:
+                for alt in av[1]:
+                    walk(list(alt.data) + rest, w1, prefix, loose, depth + 1)
+                return
+            if op is D._sre_c.SUBPATTERN:
+                walk(list(av[-1].data) + rest, w1, prefix, loose, depth + 1)
+                return
+            if op in D._REPEATS:
+                lo, hi, sub = av
+                if hi != 0:
+                    walk(list(sub.data) + rest, w1, prefix, loose or hi > 1, depth + 1)
+                if lo == 0:
+                    walk(rest, w1, prefix, loose, depth + 1)
+                return
+            # anything else (a back reference, "any character" ...)
+            if w1 is None:
+                if not prefix:
+                    raise D._AnyNext
+                add(prefix, None)
+            else:
+                add(w1, None)
+            return
+        if w1 is None:
+            if prefix:
+                add(prefix, None)    # the pattern can end right after its first word
+        else:
+            add(w1, prefix if prefix and not loose else None)
+
+    walk(list(parsed.data), None, "", False)
+    return out
+
+
+def test_normalize_date_by_dispatch_equals_trying_every_row():
+    g = D.default_grammar()
+    texts = [r.example for r in g.rows] + _texts()[:1500]
+    texts += ["between 2014 and 2016", "from May to June 2019", "early 2020", "mid-2025", "ſeptember 2019",
+              "\u212aey 2019", "’90s", "the 1990s", "", "  2015  ", "1–3 October 2023", "late summer 2019"]
+    for text in texts:
+        for anchor, tense, ref in (("2020-06-15", "past", "2019"), (None, None, None), ("2016", "future", None)):
+            want = None
+            stripped = text.strip()
+            for row in g.rows:
+                m = row.regex.fullmatch(stripped)
+                if not m:
+                    continue
+                try:
+                    want = D._normalize_groups(row.rule, D._groups(m), g, D.parse_anchor(anchor), tense, ref)
+                except D._Reject:
+                    continue
+                break
+            if want is None:
+                want = D._result("date", None, unresolved="unrecognized")
+            assert D.normalize_date(text, anchor=anchor, tense=tense, reference=ref) == want, text
+
+
+def test_exact_dispatch_needs_ascii_words_and_caseless_signs():
+    assert D.exact_dispatch({"the": (0,), D.DIGIT_KEY: (1,), "<CHAR:’>": (2,)})
+    assert not D.exact_dispatch({"ſept": (0,)})
+    assert not D.exact_dispatch({"<CHAR:Ⅰ>": (0,)})
+
+
+def test_bad_rows_fail_with_the_row_by_row_errors(tmp_path):
+    from pipeline.resources import ResourceError
+
+    tables = D.load_tables()
+    for pattern, message in (("(?P<year><YEAR>", "invalid regex"), ("(?<=a+)<YEAR>", "invalid regex"),
+                             ("<NOPE>", "unknown macro"), (".*<YEAR>", "unsupported regex element"), ("20", "does not match its own example")):
+        bad = dict(tables, patterns=tables["patterns"] + [{"rule": "year", "example": "2015", "pattern": pattern}])
+        with pytest.raises(ResourceError, match=message):
+            D.build_grammar(bad)

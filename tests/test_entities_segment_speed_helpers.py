@@ -312,3 +312,139 @@ def test_line_kind_with_the_length_bound(blank):
     texts = _random_texts(25) + phrases + [p.upper() + " »" for p in phrases] + [p + " and more words" for p in phrases]
     for text in texts:
         assert S._line_kind(text, lexicon, longest) == S._line_kind(text, lexicon), text
+
+
+# --- pattern tokens without a Doc (build time) --------------------------------------------------
+
+
+def _pattern_texts(nlp) -> list[str]:
+    from pipeline.stages import claims as C
+
+    entries, lexicons = E.load_entries(), E.load_lexicons()
+    texts = [a for e in entries for a in e["aliases"] + e["short"]] + [t for t, _ in lexicons["titles"]]
+    tables = C.load_tables()
+    texts += [p for lexicon in C.MATCHED_LEXICONS for row in tables[lexicon] for p in C.expand_cue(row["cue"].lower())]
+    rules = list(nlp.tokenizer.rules)
+    texts += rules + [f"x {k} y" for k in rules] + [k + "'s" for k in rules] + [f"{k}{k}" for k in rules[::7]]
+    words = sorted({w for t in texts[:3000] for w in t.split()}) + ["'s", "’s", "-", "(", ")", "U.S.", "e.g.", "9/11", "  "]
+    rnd = random.Random(11)
+    texts += [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 5))) for _ in range(5000)]
+    texts += ["", " ", "a  b", " lead", "trail ", "tab\there", "nbsp\u00a0here", "can not afford", "Ill", "cannot"]
+    return list(dict.fromkeys(texts))
+
+
+def test_pattern_words_are_the_tokenizers_tokens(blank):
+    splitter = E.PatternWords(blank.tokenizer)
+    told = 0
+    for text in _pattern_texts(blank):
+        words = splitter.words(text)
+        if words is not None:
+            told += 1
+            assert list(words) == [t.text for t in blank.tokenizer(text)], text
+    assert told > 10_000
+
+
+def test_pattern_keys_are_what_the_phrase_matcher_reads_from_pattern_docs():
+    nlp = spacy.blank("en")
+    texts = _pattern_texts(nlp)[:8000]
+    for attr in ("ORTH", "LOWER"):
+        got = E.pattern_keys(nlp, texts, attr)
+        assert list(got) == [t for t in dict.fromkeys(texts)]
+        docs = 0
+        for text, pattern in got.items():
+            doc = nlp.make_doc(text)
+            want = [getattr(t, attr.lower()) for t in doc]
+            if isinstance(pattern, tuple):
+                assert list(pattern) == want, text
+                assert all(nlp.vocab.strings[h] for h in pattern)  # (the strings are known)
+            else:
+                docs += 1
+                assert [getattr(t, attr.lower()) for t in pattern] == want, text
+        assert 0 < docs < len(got) / 4
+
+
+def test_gazetteer_matchers_hold_the_patterns_of_tokenized_aliases():
+    """The compiled matchers hold exactly the patterns the tokenizer makes of every alias."""
+    nlp = spacy.blank("en")
+    entries, lexicons = E.load_entries(), E.load_lexicons()
+    gaz = E.compile_gazetteer(nlp, entries, lexicons)
+    make = E._pattern_tokenizer(spacy.blank("en"))
+    docs = gaz.orth_matcher.__reduce__()[1][1]
+    for idx, entry in enumerate(entries[:800]):
+        assert docs[f"E{idx}"] == {tuple(nlp.vocab.strings.add(t.text) for t in make(a)) for a in entry["aliases"]}
+    lower = gaz.lower_matcher.__reduce__()[1][1]
+    for key, patterns in lower.items():
+        entry = entries[int(key[1:])]
+        assert patterns == {tuple(nlp.vocab.strings.add(t.lower_) for t in make(a)) for a in entry["aliases"] if a.isupper()}
+    # the tokenizer's cache was not filled with the patterns, and the odd-space tokenizer still works
+    assert [t.text for t in gaz.make_doc("\u00a0 \n")] == [t.text for t in nlp.make_doc("\u00a0 \n")]
+
+
+def test_read_table_reads_as_the_line_by_line_reader(tmp_path):
+    from pipeline.resources import PACKAGE_ROOT, ResourceError, read_table
+
+    def slow(path, columns, optional=()):  # the reader read_table replaced
+        rows, header = [], None
+        with path.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                line = line.rstrip("\n")
+                if not line.strip() or line.startswith("#"):
+                    continue
+                cells = line.split("\t")
+                if header is None:
+                    header = cells
+                    if set(header) - set(columns) - set(optional) or set(columns) - set(header):
+                        raise ResourceError(f"{lineno}: header")
+                    continue
+                if len(cells) > len(header):
+                    raise ResourceError(f"{lineno}: cells")
+                cells += [""] * (len(header) - len(cells))
+                row = dict(zip(header, (c.strip() for c in cells)))
+                if [c for c in columns if not row[c]]:
+                    raise ResourceError(f"{lineno}: empty")
+                rows.append(row)
+        return rows
+
+    for path in sorted(PACKAGE_ROOT.rglob("*.tsv")):
+        header = path.read_text(encoding="utf-8").split("\n")
+        first = next(line for line in header if line.strip() and not line.startswith("#")).split("\t")
+        name = path.relative_to(PACKAGE_ROOT).as_posix()
+        assert read_table(name, columns=(), optional=first) == slow(path, (), first), name
+    cases = {
+        "crlf": "a\tb\r\n x \ty\r\n\r\n# c\r\nz\r\n",
+        "pad": "a\tb\nx\n\n   \n#x\ty\tz\nw\tv",
+        "word": "w\n one \n\ttwo\n",
+        "extra": "a\tb\nx\ty\tz\n",
+        "empty": "a\tb\n\ty\n",
+        "none": "# only\n\n",
+    }
+    for name, text in cases.items():
+        (tmp_path / f"{name}.tsv").write_bytes(text.encode("utf-8"))
+        for columns, optional in ((("a",), ("b",)), (("a", "b"), ()), (("w",), ())):
+            try:
+                want = slow(tmp_path / f"{name}.tsv", columns, optional)
+            except ResourceError as err:
+                with pytest.raises(ResourceError, match=str(err).split(":")[0]):
+                    read_table(f"{name}.tsv", root=tmp_path, columns=columns, optional=optional)
+                continue
+            if want == [] and "none" in name:
+                continue  # (no header: read_table says so, the sketch above does not)
+            assert read_table(f"{name}.tsv", root=tmp_path, columns=columns, optional=optional) == want, name
+
+
+def test_gc_paused_restores_the_collector():
+    import gc
+
+    from pipeline.resources import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        with gc_paused():
+            raise ValueError
+    assert gc.isenabled()

@@ -59,7 +59,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..extensions import SPANS_CLAIMS, SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, doc_text, ensure_extensions, set_span_extension
 from ..records import RecordContext
-from ..resources import PACKAGE_ROOT, ResourceError, read_table
+from ..resources import PACKAGE_ROOT, ResourceError, gc_paused, read_table
+from .entities import pattern_keys
 from .segment import body_sentences, boilerplate_ranges
 
 DEFAULT_CONFIG = {"spans_key": SPANS_CLAIMS, "min_score": 0.5, "split_clauses": True, "max_tokens": 200}
@@ -405,6 +406,7 @@ class ClaimRules:
                         self.tense_kind[w] = label
         self.imperatives: dict[str, CueRow] = {}
         self.imperative_first: set[str] = set()  # the first word of each imperative phrase
+        matched: list[tuple[str, list[str], CueRow]] = []
         for lexicon in MATCHED_LEXICONS:
             for i, row in enumerate(tables[lexicon]):
                 cue_row = self._row(lexicon, row)
@@ -416,10 +418,12 @@ class ClaimRules:
                         self.imperatives[phrase] = cue_row
                         self.imperative_first.add(phrase.split(" ")[0])
                     continue
-                key = f"claims_{lexicon}_{i}"
-                docs = [nlp.make_doc(p) for p in phrases]
-                self.matcher.add(key, docs)
-                self.rows_by_key[nlp.vocab.strings[key]] = cue_row
+                matched.append((f"claims_{lexicon}_{i}", phrases, cue_row))
+        # the phrases' LOWER values without a Doc each (see pattern_keys)
+        patterns = pattern_keys(nlp, (p for _, phrases, _ in matched for p in phrases), "LOWER")
+        for key, phrases, cue_row in matched:
+            self.matcher.add(key, [patterns[p] for p in phrases])
+            self.rows_by_key[nlp.vocab.strings[key]] = cue_row
         self.frames = []
         self._frame_plan: tuple[list[Frame], list] | None = None
         self._frame_gates: tuple[list, tuple] | None = None
@@ -2464,8 +2468,9 @@ class ClaimDetector:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, resources_root: str | None = None) -> None:
         """Load and compile the rule tables (the packaged ones unless ``resources_root``)."""
-        self.tables = load_tables(resources_root)
-        self.rules = ClaimRules(self.nlp, self.tables)
+        with gc_paused():
+            self.tables = load_tables(resources_root)
+            self.rules = ClaimRules(self.nlp, self.tables)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.rules is None:
@@ -2485,8 +2490,9 @@ class ClaimDetector:
         srsly.write_json(path / "claims_rules.json", self.tables)
 
     def from_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> "ClaimDetector":
-        self.tables = srsly.read_json(Path(path) / "claims_rules.json")
-        self.rules = ClaimRules(self.nlp, self.tables)
+        with gc_paused():
+            self.tables = srsly.read_json(Path(path) / "claims_rules.json")
+            self.rules = ClaimRules(self.nlp, self.tables)
         return self
 
 

@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span
 
 from ..extensions import SPANS_DATES, SPANS_ENTITIES, doc_text, ensure_extensions
 from ..records import RecordContext
-from ..resources import ResourceError, read_table
+from ..resources import ResourceError, gc_paused, read_table
 from .segment import boilerplate_ranges
 
 DEFAULT_CONFIG = {"spans_key": SPANS_DATES, "use_parse": True, "discourse_refs": True}
@@ -117,7 +117,22 @@ class Row:
     rule: str
     example: str
     source: str               # the expanded regex (plain group names)
-    regex: re.Pattern          # compiled alone (fullmatch in normalize_date, fallback in find)
+    _regex: re.Pattern | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def regex(self) -> re.Pattern:
+        """The row compiled alone, on first use: the joined alternations of
+        :func:`_joined_groups` find and normalize dates, this only the rows tried after a
+        rejected winner (and :func:`normalize_date` with ``rule=``)."""
+        got = self._regex
+        if got is None:
+            got = self._regex = re.compile(row_pattern(self.source), re.IGNORECASE)
+        return got
+
+
+def row_pattern(source: str) -> str:
+    """The regex of one row alone: its expanded source between the guards."""
+    return LEFT_GUARD + "(?:" + source + ")" + RIGHT_GUARD
 
 
 @dataclass
@@ -145,6 +160,9 @@ class Grammar:
     next_words: dict[str, frozenset[str] | None] = field(default_factory=dict)
     # per-grammar caches filled while documents are processed (see :class:`HashLookup`)
     lookup_cache: dict = field(default_factory=dict, repr=False, compare=False)
+    # a row can match only where the word is one of its dispatch keys, whatever the text (see
+    # :func:`exact_dispatch`); normalize_date then tries only that key's rows
+    exact_dispatch: bool = False
 
 
 def _alt(forms: Iterable[str]) -> str:
@@ -212,6 +230,7 @@ def _expand(template: str, macros: dict[str, str], where: str) -> str:
     return _MACRO.sub(sub, template)
 
 
+@gc_paused()
 def build_grammar(tables: dict[str, list[dict[str, str]]]) -> Grammar:
     """Compile the tables; every malformed value fails with the file name and the row."""
     file = {name: spec[0] for name, spec in RESOURCE_TABLES.items()}
@@ -283,16 +302,108 @@ def build_grammar(tables: dict[str, list[dict[str, str]]]) -> Grammar:
             cue_tense[_norm_space(r["form"].lower())] = r["tense"]
     cue_regex = re.compile(r"(?<![\w’'])" + _alt(cue_tense) + r"(?![\w’'])", re.IGNORECASE)
 
+    grammar = Grammar(
+        rows=[], dispatch={}, months=months, weekdays=weekdays, seasons=seasons,
+        numbers=numbers, ordinals=ordinals, units=units, mods=mods, sets=sets, events=events,
+        roles={k: frozenset(v) for k, v in roles.items()}, cue_regex=cue_regex, cue_tense=cue_tense,
+        ed_exceptions=frozenset(ed_exceptions),
+    )
     macros = _macros(tables)
+    try:
+        _add_rows(grammar, tables["patterns"], macros, file["patterns"])
+    except Exception:
+        # Something is wrong with a row: find it the slow way, row by row in file order, so the
+        # error is the one the first bad row gives (a pattern that only looked wrong to the
+        # shortcuts would be built as it always was).
+        _forget_joined(grammar)
+        grammar.rows, grammar.dispatch, grammar.row_of_rule, grammar.next_words = [], {}, {}, {}
+        _add_rows_checked(grammar, tables["patterns"], macros, file["patterns"], bad)
+    return grammar
+
+
+def _add_rows(g: Grammar, patterns: list[dict[str, str]], macros: dict[str, str], file: str) -> None:
+    """The pattern rows of :func:`build_grammar`, with every regex parsed once and compiled once:
+    each row's source is parsed for :func:`first_keys` and :func:`second_words` together, and
+    compiled only inside its keys' joined alternations, which also check that it matches its own
+    example (a row is compiled alone only when an earlier row of the alternation takes that
+    example). Raises on any problem (the caller then runs :func:`_add_rows_checked`)."""
     rows: list[Row] = []
     dispatch: dict[str, list[int]] = {}
-    for i, r in enumerate(tables["patterns"]):
+    per_row: dict[int, dict[str, set[str] | None] | None] = {}
+    for i, r in enumerate(patterns):
+        if r["rule"] not in RULES:
+            raise ResourceError(f"unknown rule {r['rule']!r}")
+        where = f"{file}: rule {r['rule']} example {r['example']!r}"
+        source = _expand(r["pattern"], macros, where)
+        parsed = _sre_p.parse(source, re.IGNORECASE)
+        for key in first_keys(source, where, parsed=parsed):
+            dispatch.setdefault(key, []).append(i)
+        try:
+            per_row[i] = second_words(source, parsed=parsed)
+        except _AnyNext:
+            per_row[i] = None
+        rows.append(Row(i, r["rule"], r["example"], source))
+    g.rows = rows
+    g.dispatch = {k: tuple(v) for k, v in dispatch.items()}
+    for row in rows:
+        g.row_of_rule.setdefault(row.rule, []).append(row.index)
+    g.next_words = _next_word_table(rows, g.dispatch, per_row)
+    g.exact_dispatch = exact_dispatch(g.dispatch)
+    for key_rows in set(g.dispatch.values()):
+        _joined(g, key_rows)   # compile once here, not during the first documents
+    for row in rows:
+        if not matches_own_example(g, row):
+            raise ResourceError(f"{row.example!r}: the pattern does not match its own example")
+
+
+def matches_own_example(g: Grammar, row: Row) -> bool:
+    """``row.regex.fullmatch(row.example)``, read from the joined alternation of the example's
+    first word when that alternation's first full match is this row (compiling the row alone
+    only otherwise)."""
+    rows = g.dispatch.get(word_key(row.example, 0)) if row.example else None
+    if rows and row.index in rows:
+        m = _joined(g, rows).fullmatch(row.example)
+        if m is None:
+            return False  # (no row of the alternation matches it whole, this one included)
+        if m.lastgroup == f"j{rows.index(row.index)}":
+            return True
+    return row.regex.fullmatch(row.example) is not None
+
+
+def exact_dispatch(dispatch: dict[str, tuple[int, ...]]) -> bool:
+    """True when a row can match a text only if :func:`word_key` of the text is one of the row's
+    :func:`first_keys`, for every text whose first word is ASCII or that starts with a non-letter.
+
+    Case-insensitive matching lets a pattern letter match letters whose lowercase is another
+    one ("s" matches "ſ", "k" the Kelvin sign): harmless while every letter key is ASCII (the
+    letters such a key's pattern letters match in an ASCII word are the same letters up to
+    case) and every sign key is a character without case (it matches only itself)."""
+    for key in dispatch:
+        if key.startswith("<CHAR:"):
+            ch = key[6:-1]
+            if ch.lower() != ch or ch.upper() != ch:
+                return False
+        elif key != DIGIT_KEY and not key.isascii():
+            return False
+    return True
+
+
+def _forget_joined(g: Grammar) -> None:
+    for key in [k for k in _JOINED if k[0] == id(g)]:
+        del _JOINED[key]
+
+
+def _add_rows_checked(g: Grammar, patterns: list[dict[str, str]], macros: dict[str, str], file: str, bad) -> None:
+    """The pattern rows compiled one by one, each checked before the next (the error messages)."""
+    rows: list[Row] = []
+    dispatch: dict[str, list[int]] = {}
+    for i, r in enumerate(patterns):
         if r["rule"] not in RULES:
             raise bad("patterns", r, f"unknown rule {r['rule']!r} (known: {sorted(RULES)})")
-        where = f"{file['patterns']}: rule {r['rule']} example {r['example']!r}"
+        where = f"{file}: rule {r['rule']} example {r['example']!r}"
         source = _expand(r["pattern"], macros, where)
         try:
-            regex = re.compile(LEFT_GUARD + "(?:" + source + ")" + RIGHT_GUARD, re.IGNORECASE)
+            regex = re.compile(row_pattern(source), re.IGNORECASE)
         except re.error as err:
             raise ResourceError(f"{where}: invalid regex: {err}") from None
         if not regex.fullmatch(r["example"]):
@@ -300,18 +411,14 @@ def build_grammar(tables: dict[str, list[dict[str, str]]]) -> Grammar:
         for key in first_keys(source, where):
             dispatch.setdefault(key, []).append(i)
         rows.append(Row(i, r["rule"], r["example"], source, regex))
-    grammar = Grammar(
-        rows=rows, dispatch={k: tuple(v) for k, v in dispatch.items()}, months=months, weekdays=weekdays, seasons=seasons,
-        numbers=numbers, ordinals=ordinals, units=units, mods=mods, sets=sets, events=events,
-        roles={k: frozenset(v) for k, v in roles.items()}, cue_regex=cue_regex, cue_tense=cue_tense,
-        ed_exceptions=frozenset(ed_exceptions),
-    )
+    g.rows = rows
+    g.dispatch = {k: tuple(v) for k, v in dispatch.items()}
     for row in rows:
-        grammar.row_of_rule.setdefault(row.rule, []).append(row.index)
-    grammar.next_words = _next_word_table(rows, grammar.dispatch)
-    for key_rows in set(grammar.dispatch.values()):
-        _joined(grammar, key_rows)   # compile once here, not during the first documents
-    return grammar
+        g.row_of_rule.setdefault(row.rule, []).append(row.index)
+    g.next_words = _next_word_table(rows, g.dispatch)
+    g.exact_dispatch = exact_dispatch(g.dispatch)
+    for key_rows in set(g.dispatch.values()):
+        _joined(g, key_rows)   # compile once here, not during the first documents
 
 
 try:  # the regex parser, to compute the words a pattern can start with
@@ -347,13 +454,15 @@ def _class_chars(items) -> set[str] | None:
     return chars
 
 
-def first_keys(source: str, where: str = "pattern") -> set[str]:
+def first_keys(source: str, where: str = "pattern", *, parsed=None) -> set[str]:
     """The first words a regex can match, lowercased ("between", "the", "mid"), or <DIGIT> / <CHAR:c>.
 
     A word ends at the first non-letter. Lets the detector try a pattern only where a token
     starts with one of these words, instead of running every pattern at every position.
+    ``parsed``: ``source`` already parsed (``re._parser.parse(source, re.IGNORECASE)``).
     """
-    parsed = _sre_p.parse(source, re.IGNORECASE)
+    if parsed is None:
+        parsed = _sre_p.parse(source, re.IGNORECASE)
 
     def walk(items: list, prefix: str, depth: int = 0) -> set[str]:
         if depth > 200:
@@ -399,7 +508,7 @@ class _AnyNext(Exception):
     """The pattern's first word cannot be read: nothing is known about what follows it."""
 
 
-def second_words(source: str) -> dict[str, set[str] | None]:
+def second_words(source: str, *, parsed=None) -> dict[str, set[str] | None]:
     """For each first word of a regex (as :func:`first_keys` computes it), what can follow it: the
     dispatch key of the word after exactly one whitespace character, or :func:`after_key` of a
     sign glued to it ("mid-2025"); None: the regex can go on otherwise (several spaces, the
@@ -408,8 +517,10 @@ def second_words(source: str) -> dict[str, set[str] | None]:
 
     An over-approximation by construction: whenever the walk is unsure it answers None. Keys are
     only computed for words that start with a letter (digit- and symbol-keyed rows are not gated).
+    ``parsed``: as for :func:`first_keys`.
     """
-    parsed = _sre_p.parse(source, re.IGNORECASE)
+    if parsed is None:
+        parsed = _sre_p.parse(source, re.IGNORECASE)
     out: dict[str, set[str] | None] = {}
 
     def add(w1: str, w2: str | None) -> None:
@@ -418,12 +529,38 @@ def second_words(source: str) -> dict[str, set[str] | None]:
         elif out.get(w1, ()) is not None:
             out.setdefault(w1, set()).add(w2)
 
+    # What the second word can be depends only on the rest of the pattern after the space, not on
+    # the first word: walked once per (rest, loose), then added for every first word reaching it
+    # (an alternation of first words before a shared tail, "approximately|about|... <NUM>").
+    memo: dict[tuple, tuple[object, int]] = {}
+    deepest = 0
+    missing = object()
+
+    def second(items: list, w1: str, loose: bool, depth: int) -> None:
+        nonlocal deepest
+        key = (tuple(map(id, items)), loose)
+        got = memo.get(key)
+        if got is None or depth + got[1] > 200:  # (from deeper down the walk could hit its limit)
+            before, deepest = deepest, depth
+            walk(items, _MEMO_WORD, "", loose, depth)
+            got = memo[key] = (out.pop(_MEMO_WORD, missing), deepest - depth)
+            deepest = max(before, deepest)
+        words = got[0]
+        if words is None:
+            add(w1, None)
+        elif words is not missing:
+            for w2 in words:
+                add(w1, w2)
+
     # w1 None: reading the first word (``prefix``); else reading the second one (``prefix``, "" =
     # right after the single space). ``loose``: inside or after a repeat that may run more than
     # once, where "one step, then the rest" no longer describes the text: answer None.
     def walk(items: list, w1: str | None, prefix: str, loose: bool, depth: int = 0) -> None:
+        nonlocal deepest
         if depth > 200:
             raise _AnyNext
+        if depth > deepest:
+            deepest = depth
         for i, (op, av) in enumerate(items):
             rest = items[i + 1:]
             if op in _ZERO_WIDTH:
@@ -447,7 +584,7 @@ def second_words(source: str) -> dict[str, set[str] | None]:
                         elif loose:
                             add(prefix, None)
                         elif ch.isspace():
-                            walk(rest, prefix, "", loose, depth + 1)
+                            second(rest, prefix, loose, depth + 1)
                         else:
                             add(prefix, after_key(ch))   # "a-year", "mid-2025": glued to a sign
                     elif ch.isalpha():
@@ -491,19 +628,25 @@ def second_words(source: str) -> dict[str, set[str] | None]:
     return out
 
 
+_MEMO_WORD = "\x00"  # the first word second_words records a memoized tail under (no word is "\x00")
+
+
 def after_key(ch: str) -> str:
     """Key of a non-letter, non-space character glued to the first word (see :func:`second_words`)."""
     return f"<AFTER:{ch}>"
 
 
-def _next_word_table(rows: Sequence[Row], dispatch: dict[str, tuple[int, ...]]) -> dict[str, frozenset[str] | None]:
-    """Per letter-initial dispatch key: the union of :func:`second_words` over its rows (None = any)."""
-    per_row: dict[int, dict[str, set[str] | None] | None] = {}
-    for row in rows:
-        try:
-            per_row[row.index] = second_words(row.source)
-        except _AnyNext:
-            per_row[row.index] = None
+def _next_word_table(rows: Sequence[Row], dispatch: dict[str, tuple[int, ...]],
+                     per_row: dict[int, dict[str, set[str] | None] | None] | None = None) -> dict[str, frozenset[str] | None]:
+    """Per letter-initial dispatch key: the union of :func:`second_words` over its rows (None = any).
+    ``per_row``: :func:`second_words` of each row (None where it raised _AnyNext), if known."""
+    if per_row is None:
+        per_row = {}
+        for row in rows:
+            try:
+                per_row[row.index] = second_words(row.source)
+            except _AnyNext:
+                per_row[row.index] = None
     table: dict[str, frozenset[str] | None] = {}
     for key, indices in dispatch.items():
         if not key[0].isalpha():
@@ -813,6 +956,8 @@ def normalize_date(
     """
     g = grammar or default_grammar()
     text = text.strip()
+    if not rule and g.exact_dispatch and text and (not text[0].isalpha() or word_key(text, 0).isascii()):
+        return _normalize_dispatched(text, g, anchor, tense, reference)
     rows = (g.rows[i] for i in g.row_of_rule.get(rule, ())) if rule else (
         r for r in g.rows if r.rule not in CONTEXT_ONLY_RULES)
     for row in rows:
@@ -823,6 +968,40 @@ def normalize_date(
             return _normalize_groups(row.rule, _groups(m), g, parse_anchor(anchor), tense, reference)
         except _Reject:
             continue
+    return _result("date", None, unresolved="unrecognized")
+
+
+def _normalize_dispatched(text: str, g: Grammar, anchor: str | None, tense: str | None,
+                          reference: str | None) -> dict:
+    """:func:`normalize_date` without ``rule``: the same first row (in priority order) that
+    matches the whole phrase and normalizes, looked for among the rows of the phrase's first
+    word only (no other row can match it: :func:`exact_dispatch`), in one call of their joined
+    alternation; the rows after a winner that does not normalize are tried one by one."""
+    rows = g.dispatch.get(word_key(text, 0), ())
+    if rows:
+        pattern, row_groups = _joined_groups(g, rows)
+        m = pattern.fullmatch(text)
+        if m is not None:
+            k = int(m.lastgroup[1:])
+            row = g.rows[rows[k]]
+            if row.rule not in CONTEXT_ONLY_RULES:
+                names, numbers = row_groups[k]
+                gr = {name: v for name, v in zip(names, m.group(0, *numbers)[1:]) if v is not None}
+                try:
+                    return _normalize_groups(row.rule, gr, g, parse_anchor(anchor), tense, reference)
+                except _Reject:
+                    pass
+            for i in rows[k + 1:]:
+                row = g.rows[i]
+                if row.rule in CONTEXT_ONLY_RULES:
+                    continue
+                m = row.regex.fullmatch(text)
+                if not m:
+                    continue
+                try:
+                    return _normalize_groups(row.rule, _groups(m), g, parse_anchor(anchor), tense, reference)
+                except _Reject:
+                    continue
     return _result("date", None, unresolved="unrecognized")
 
 
@@ -2126,8 +2305,9 @@ class DateTagger:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, resources_root: str | None = None) -> None:
         """Load and compile the rule tables (``resources_root``: a folder laid out like pipeline/resources)."""
-        self.tables = load_tables(resources_root)
-        self.grammar = default_grammar() if resources_root is None else build_grammar(self.tables)
+        with gc_paused():
+            self.tables = load_tables(resources_root)
+            self.grammar = default_grammar() if resources_root is None else build_grammar(self.tables)
 
     def _grammar(self) -> Grammar:
         if self.grammar is None:

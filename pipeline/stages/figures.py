@@ -50,7 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extensions import SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, SPANS_PARAGRAPHS, doc_text, ensure_extensions
-from ..resources import ResourceError, read_table
+from ..resources import ResourceError, gc_paused, read_table
 from .segment import boilerplate_ranges
 
 DEFAULT_CONFIG: dict[str, object] = {"spans_key": SPANS_FIGURES, "use_parse": True}
@@ -2931,7 +2931,8 @@ class FigureExtractor:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, resources_root: str | None = None) -> None:
         """Load the lexicons under ``figures/`` (packaged ones unless ``resources_root``)."""
-        self.rules = FigureRules.from_rows(load_rows(resources_root))
+        with gc_paused():
+            self.rules = FigureRules.from_rows(load_rows(resources_root))
 
     def __call__(self, doc: Doc) -> Doc:
         if self.rules is None:

@@ -960,6 +960,12 @@ def normalize_date(
         return _normalize_dispatched(text, g, anchor, tense, reference)
     rows = (g.rows[i] for i in g.row_of_rule.get(rule, ())) if rule else (
         r for r in g.rows if r.rule not in CONTEXT_ONLY_RULES)
+    return _first_normalized(rows, text, g, anchor, tense, reference)
+
+
+def _first_normalized(rows: Iterable[Row], text: str, g: Grammar, anchor: str | None, tense: str | None,
+                      reference: str | None) -> dict:
+    """The value of the first of ``rows`` that matches the whole phrase and normalizes (else unrecognized)."""
     for row in rows:
         m = row.regex.fullmatch(text)
         if not m:
@@ -991,17 +997,8 @@ def _normalize_dispatched(text: str, g: Grammar, anchor: str | None, tense: str 
                     return _normalize_groups(row.rule, gr, g, parse_anchor(anchor), tense, reference)
                 except _Reject:
                     pass
-            for i in rows[k + 1:]:
-                row = g.rows[i]
-                if row.rule in CONTEXT_ONLY_RULES:
-                    continue
-                m = row.regex.fullmatch(text)
-                if not m:
-                    continue
-                try:
-                    return _normalize_groups(row.rule, _groups(m), g, parse_anchor(anchor), tense, reference)
-                except _Reject:
-                    continue
+            later = (g.rows[i] for i in rows[k + 1:] if g.rows[i].rule not in CONTEXT_ONLY_RULES)
+            return _first_normalized(later, text, g, anchor, tense, reference)
     return _result("date", None, unresolved="unrecognized")
 
 

@@ -800,13 +800,6 @@ def _prev_token(doc: Doc, i: int, floor: int) -> Token | None:
     return doc[j] if j >= floor else None
 
 
-def _next_token(doc: Doc, i: int, ceil: int) -> Token | None:
-    j = i
-    while j < ceil and doc[j].is_space:
-        j += 1
-    return doc[j] if j < ceil else None
-
-
 def cue_applies(cue: Cue, tt: TokenTable, unit_start: int, unit_end: int, conditional: bool) -> bool:
     """Context checks named by the row's flags (see README.md). Pure."""
     flags = cue.row.flags

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from pipeline.stages import dates as D
+from pipeline import regex_structure as R
 
 
 def _texts() -> list[str]:
@@ -214,18 +215,18 @@ def test_second_words_memo_equals_the_plain_walk():
         got = want = "any"
         try:
             got = D.second_words(source)
-        except D._AnyNext:
+        except R.AnyNext:
             pass
         try:
             want = _second_words_plain(source)
-        except D._AnyNext:
+        except R.AnyNext:
             pass
         assert got == want, source
 
 
 def _second_words_plain(source: str) -> dict[str, set[str] | None]:
     """D.second_words as it was before the tail memo (the reference)."""
-    parsed = D._sre_p.parse(source, re.IGNORECASE)
+    parsed = R._sre_p.parse(source, re.IGNORECASE)
     out: dict[str, set[str] | None] = {}
 
     def add(w1: str, w2: str | None) -> None:
@@ -239,17 +240,17 @@ def _second_words_plain(source: str) -> dict[str, set[str] | None]:
     # once, where "one step, then the rest" no longer describes the text: answer None.
     def walk(items: list, w1: str | None, prefix: str, loose: bool, depth: int = 0) -> None:
         if depth > 200:
-            raise D._AnyNext
+            raise R.AnyNext
         for i, (op, av) in enumerate(items):
             rest = items[i + 1:]
-            if op in D._ZERO_WIDTH:
+            if op in R._ZERO_WIDTH:
                 continue
-            if op is D._sre_c.LITERAL or op is D._sre_c.IN:
-                chars = {chr(av)} if op is D._sre_c.LITERAL else D._class_chars(av)
+            if op is R._sre_c.LITERAL or op is R._sre_c.IN:
+                chars = {chr(av)} if op is R._sre_c.LITERAL else R._class_chars(av)
                 if chars is None:
                     if w1 is None:
                         if not prefix:
-                            raise D._AnyNext
+                            raise R.AnyNext
                         add(prefix, None)
                     else:
                         add(w1, None)
@@ -275,14 +276,14 @@ def _second_words_plain(source: str) -> dict[str, set[str] | None]:
                     else:
                         add(w1, D.char_key(ch))   # one digit or sign: what repeats after it does not matter
                 return
-            if op is D._sre_c.BRANCH:
+            if op is R._sre_c.BRANCH:
                 for alt in av[1]:
                     walk(list(alt.data) + rest, w1, prefix, loose, depth + 1)
                 return
-            if op is D._sre_c.SUBPATTERN:
+            if op is R._sre_c.SUBPATTERN:
                 walk(list(av[-1].data) + rest, w1, prefix, loose, depth + 1)
                 return
-            if op in D._REPEATS:
+            if op in R._REPEATS:
                 lo, hi, sub = av
                 if hi != 0:
                     walk(list(sub.data) + rest, w1, prefix, loose or hi > 1, depth + 1)
@@ -292,7 +293,7 @@ def _second_words_plain(source: str) -> dict[str, set[str] | None]:
             # anything else (a back reference, "any character" ...)
             if w1 is None:
                 if not prefix:
-                    raise D._AnyNext
+                    raise R.AnyNext
                 add(prefix, None)
             else:
                 add(w1, None)

@@ -11,6 +11,7 @@ import gc
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -101,6 +102,56 @@ def read_table(
     if header is None:
         raise ResourceError(f"{path}: empty table (no header row)")
     return rows
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The shape of one TSV rule-data file: the one spec type every stage declares its files with.
+
+    ``file`` is relative to the resources root (``"dates/context.tsv"``); ``columns`` must be
+    present and non-empty in every row, ``optional`` may be empty; ``enums`` maps a column to its
+    allowed values and ``numeric`` lists columns whose non-empty cells must parse as numbers.
+    """
+
+    file: str
+    columns: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    enums: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    numeric: tuple[str, ...] = ()
+
+
+def load_table(spec: TableSpec, *, root: str | Path | None = None) -> list[dict[str, str]]:
+    """Rows of ``spec.file`` as dicts, checked against ``spec``; a bad row fails with file:line."""
+    rows = read_table(spec.file, root=root, columns=spec.columns, optional=spec.optional)
+    if not spec.enums and not spec.numeric:
+        return rows
+    path = resource_path(spec.file, root=root)
+    lines = _data_line_numbers(path)
+    for row, lineno in zip(rows, lines):
+        for column, allowed in spec.enums.items():
+            value = row.get(column, "")
+            if value and value not in allowed:
+                raise ResourceError(f"{path}:{lineno}: {column}={value!r} is not one of {sorted(allowed)}")
+        for column in spec.numeric:
+            value = row.get(column, "")
+            if value:
+                try:
+                    float(value)
+                except ValueError:
+                    raise ResourceError(f"{path}:{lineno}: {column}={value!r} is not a number") from None
+    return rows
+
+
+def load_tables(specs: Mapping[str, TableSpec], *, root: str | Path | None = None) -> dict[str, list[dict[str, str]]]:
+    """:func:`load_table` of every spec, by name."""
+    return {name: load_table(spec, root=root) for name, spec in specs.items()}
+
+
+def _data_line_numbers(path: Path) -> list[int]:
+    """Line numbers of the data rows of a table (after the header; '#' and blank lines skipped)."""
+    numbers = [n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
+               if line.strip() and not line.startswith("#")]
+    return numbers[1:]
 
 
 def read_jsonl(

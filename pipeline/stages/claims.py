@@ -314,57 +314,7 @@ class Frame:
     anchored: bool = False
 
 
-# Letters whose case-insensitive regex matches are exactly the characters that ``str.lower()`` maps
-# to them (checked over all of Unicode for a-z: only "i" also matches "İ"/"ı" and "s" matches "ſ").
-CASELESS_SAFE = frozenset("abcdefghjklmnopqrtuvwxyz")
-
-
-def required_literals(pattern: str, min_len: int = 3) -> tuple[str, ...]:
-    """Lowercase letter runs that every match of ``pattern`` (compiled with re.I) contains, as found
-    in the lowercased text: the literal letters of the pattern's top-level sequence (every item of
-    it is part of every match; a top-level "|" makes one BRANCH item, so nothing is required).
-    A frame regex runs only where all of them occur, e.g. "there" for ``there is no ...``
-    whose table trigger "no" occurs in a third of all sentences. () when the pattern cannot be read."""
-    try:
-        from re import _constants as sre_constants, _parser as sre_parse  # (the stdlib's own regex parser)
-
-        items = list(sre_parse.parse(pattern, re.I))
-    except Exception:  # another Python's private module; the gate is only an optimisation
-        return ()
-    out: list[str] = []
-    run: list[str] = []
-    for op, av in [*items, (None, None)]:
-        ch = chr(av) if op is sre_constants.LITERAL else ""
-        if ch and ch.lower() in CASELESS_SAFE:
-            run.append(ch.lower())
-            continue
-        if len(run) >= min_len:
-            out.append("".join(run))
-        run = []
-    return tuple(dict.fromkeys(out))
-
-
-def anchored_union(regexes: Sequence[re.Pattern]) -> re.Pattern | None:
-    """One regex whose ``match`` succeeds on a text iff the ``search`` of one of ``regexes`` does:
-    each of them is anchored at the text start ("^" heads every alternative), so each can only
-    match there, and an alternation of them matches there iff one of them does. A unit is then
-    tested once, not once per anchored frame (they fail on almost every unit).
-    None when that cannot be shown: an unanchored pattern, differing flags, back-references
-    (the union renumbers groups), a group name used twice, or another Python's regex parser."""
-    if not regexes or len({r.flags for r in regexes}) != 1:
-        return None
-    try:
-        from re import _constants as sre_constants, _parser as sre_parse
-
-        for r in regexes:
-            items = list(sre_parse.parse(r.pattern, r.flags))
-            if not items or items[0] != (sre_constants.AT, sre_constants.AT_BEGINNING):
-                return None
-            if re.search(r"\\[1-9]|\(\?P=|\(\?\(", r.pattern):
-                return None
-        return re.compile("|".join(f"(?:{r.pattern})" for r in regexes), regexes[0].flags)
-    except Exception:  # (the gate is only an optimisation)
-        return None
+from ..regex_structure import CASELESS_SAFE, anchored_union, required_literals  # noqa: F401  (re-exported)
 
 
 def frame_gates(plan: Sequence[tuple]) -> tuple[tuple[str, ...] | None, Callable | None, list, list]:

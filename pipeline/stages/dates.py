@@ -335,12 +335,12 @@ def _add_rows(g: Grammar, patterns: list[dict[str, str]], macros: dict[str, str]
             raise ResourceError(f"unknown rule {r['rule']!r}")
         where = f"{file}: rule {r['rule']} example {r['example']!r}"
         source = _expand(r["pattern"], macros, where)
-        parsed = _sre_p.parse(source, re.IGNORECASE)
+        parsed = parse_pattern(source)
         for key in first_keys(source, where, parsed=parsed):
             dispatch.setdefault(key, []).append(i)
         try:
             per_row[i] = second_words(source, parsed=parsed)
-        except _AnyNext:
+        except AnyNext:
             per_row[i] = None
         rows.append(Row(i, r["rule"], r["example"], source))
     g.rows = rows
@@ -421,231 +421,19 @@ def _add_rows_checked(g: Grammar, patterns: list[dict[str, str]], macros: dict[s
         _joined(g, key_rows)   # compile once here, not during the first documents
 
 
-try:  # the regex parser, to compute the words a pattern can start with
-    from re import _constants as _sre_c, _parser as _sre_p
-except ImportError:  # Python 3.10
-    import sre_constants as _sre_c  # type: ignore[no-redef]
-    import sre_parse as _sre_p  # type: ignore[no-redef]
-
-DIGIT_KEY = "<DIGIT>"
-_ZERO_WIDTH = (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT)
-_REPEATS = tuple(getattr(_sre_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_sre_c, n))
-
-
-def char_key(ch: str) -> str:
-    """Dispatch key of a word that starts with a non-letter."""
-    return DIGIT_KEY if ch.isdigit() else f"<CHAR:{ch}>"
-
-
-def _class_chars(items) -> set[str] | None:
-    """The characters a parsed regex class (``[...]``) can match, or None when too many to list."""
-    chars: set[str] = set()
-    for op, av in items:
-        if op is _sre_c.LITERAL:
-            chars.add(chr(av))
-        elif op is _sre_c.RANGE and av[1] - av[0] < 64:
-            chars.update(chr(c) for c in range(av[0], av[1] + 1))
-        elif op is _sre_c.CATEGORY and av in (_sre_c.CATEGORY_DIGIT, getattr(_sre_c, "CATEGORY_UNI_DIGIT", None)):
-            chars.update("0123456789")
-        elif op is _sre_c.CATEGORY and av in (_sre_c.CATEGORY_SPACE, getattr(_sre_c, "CATEGORY_UNI_SPACE", None)):
-            chars.add(" ")
-        else:
-            return None
-    return chars
-
-
-def first_keys(source: str, where: str = "pattern", *, parsed=None) -> set[str]:
-    """The first words a regex can match, lowercased ("between", "the", "mid"), or <DIGIT> / <CHAR:c>.
-
-    A word ends at the first non-letter. Lets the detector try a pattern only where a token
-    starts with one of these words, instead of running every pattern at every position.
-    ``parsed``: ``source`` already parsed (``re._parser.parse(source, re.IGNORECASE)``).
-    """
-    if parsed is None:
-        parsed = _sre_p.parse(source, re.IGNORECASE)
-
-    def walk(items: list, prefix: str, depth: int = 0) -> set[str]:
-        if depth > 200:
-            raise ResourceError(f"{where}: pattern too deep to analyze")
-        for i, (op, av) in enumerate(items):
-            rest = items[i + 1:]
-            if op in _ZERO_WIDTH:
-                continue
-            if op is _sre_c.LITERAL or op is _sre_c.IN:
-                chars = {chr(av)} if op is _sre_c.LITERAL else _class_chars(av)
-                if chars is None:
-                    raise ResourceError(f"{where}: cannot tell which words the pattern starts with")
-                out: set[str] = set()
-                for ch in chars:
-                    if ch.isalpha():
-                        out |= walk(rest, prefix + ch.lower(), depth + 1)
-                    elif prefix:
-                        out.add(prefix)
-                    elif not ch.isspace():
-                        out.add(char_key(ch))
-                    else:
-                        raise ResourceError(f"{where}: a pattern may not start with a space")
-                return out
-            if op is _sre_c.BRANCH:
-                return set().union(*(walk(list(alt.data) + rest, prefix, depth + 1) for alt in av[1]))
-            if op is _sre_c.SUBPATTERN:
-                return walk(list(av[-1].data) + rest, prefix, depth + 1)
-            if op in _REPEATS:
-                lo, hi, sub = av
-                out = walk(list(sub.data) + rest, prefix, depth + 1) if hi != 0 else set()
-                if lo == 0:
-                    out |= walk(rest, prefix, depth + 1)
-                return out
-            raise ResourceError(f"{where}: unsupported regex element {op} at the start of the pattern")
-        if not prefix:
-            raise ResourceError(f"{where}: the pattern can match the empty string")
-        return {prefix}
-
-    return walk(list(parsed.data), "")
-
-
-class _AnyNext(Exception):
-    """The pattern's first word cannot be read: nothing is known about what follows it."""
-
-
-def second_words(source: str, *, parsed=None) -> dict[str, set[str] | None]:
-    """For each first word of a regex (as :func:`first_keys` computes it), what can follow it: the
-    dispatch key of the word after exactly one whitespace character, or :func:`after_key` of a
-    sign glued to it ("mid-2025"); None: the regex can go on otherwise (several spaces, the
-    pattern ending after the first word, a construct this analysis does not follow), so anything
-    may follow.
-
-    An over-approximation by construction: whenever the walk is unsure it answers None. Keys are
-    only computed for words that start with a letter (digit- and symbol-keyed rows are not gated).
-    ``parsed``: as for :func:`first_keys`.
-    """
-    if parsed is None:
-        parsed = _sre_p.parse(source, re.IGNORECASE)
-    out: dict[str, set[str] | None] = {}
-
-    def add(w1: str, w2: str | None) -> None:
-        if w2 is None or not (w2.isascii() or w2.startswith("<")):
-            out[w1] = None
-        elif out.get(w1, ()) is not None:
-            out.setdefault(w1, set()).add(w2)
-
-    # What the second word can be depends only on the rest of the pattern after the space, not on
-    # the first word: walked once per (rest, loose), then added for every first word reaching it
-    # (an alternation of first words before a shared tail, "approximately|about|... <NUM>").
-    memo: dict[tuple, tuple[object, int]] = {}
-    deepest = 0
-    missing = object()
-
-    def second(items: list, w1: str, loose: bool, depth: int) -> None:
-        nonlocal deepest
-        key = (tuple(map(id, items)), loose)
-        got = memo.get(key)
-        if got is None or depth + got[1] > 200:  # (from deeper down the walk could hit its limit)
-            before, deepest = deepest, depth
-            walk(items, _MEMO_WORD, "", loose, depth)
-            got = memo[key] = (out.pop(_MEMO_WORD, missing), deepest - depth)
-            deepest = max(before, deepest)
-        words = got[0]
-        if words is None:
-            add(w1, None)
-        elif words is not missing:
-            for w2 in words:
-                add(w1, w2)
-
-    # w1 None: reading the first word (``prefix``); else reading the second one (``prefix``, "" =
-    # right after the single space). ``loose``: inside or after a repeat that may run more than
-    # once, where "one step, then the rest" no longer describes the text: answer None.
-    def walk(items: list, w1: str | None, prefix: str, loose: bool, depth: int = 0) -> None:
-        nonlocal deepest
-        if depth > 200:
-            raise _AnyNext
-        if depth > deepest:
-            deepest = depth
-        for i, (op, av) in enumerate(items):
-            rest = items[i + 1:]
-            if op in _ZERO_WIDTH:
-                continue
-            if op is _sre_c.LITERAL or op is _sre_c.IN:
-                chars = {chr(av)} if op is _sre_c.LITERAL else _class_chars(av)
-                if chars is None:
-                    if w1 is None:
-                        if not prefix:
-                            raise _AnyNext
-                        add(prefix, None)
-                    else:
-                        add(w1, None)
-                    return
-                for ch in chars:
-                    if w1 is None:
-                        if ch.isalpha():
-                            walk(rest, None, prefix + ch.lower(), loose, depth + 1)
-                        elif not prefix:
-                            continue        # a digit/symbol first word: not gated
-                        elif loose:
-                            add(prefix, None)
-                        elif ch.isspace():
-                            second(rest, prefix, loose, depth + 1)
-                        else:
-                            add(prefix, after_key(ch))   # "a-year", "mid-2025": glued to a sign
-                    elif ch.isalpha():
-                        walk(rest, w1, prefix + ch.lower(), loose, depth + 1)
-                    elif prefix:
-                        add(w1, None if loose else prefix)
-                    elif ch.isspace():
-                        add(w1, None)       # a second space
-                    else:
-                        add(w1, char_key(ch))   # one digit or sign: what repeats after it does not matter
-                return
-            if op is _sre_c.BRANCH:
-                for alt in av[1]:
-                    walk(list(alt.data) + rest, w1, prefix, loose, depth + 1)
-                return
-            if op is _sre_c.SUBPATTERN:
-                walk(list(av[-1].data) + rest, w1, prefix, loose, depth + 1)
-                return
-            if op in _REPEATS:
-                lo, hi, sub = av
-                if hi != 0:
-                    walk(list(sub.data) + rest, w1, prefix, loose or hi > 1, depth + 1)
-                if lo == 0:
-                    walk(rest, w1, prefix, loose, depth + 1)
-                return
-            # anything else (a back reference, "any character" ...)
-            if w1 is None:
-                if not prefix:
-                    raise _AnyNext
-                add(prefix, None)
-            else:
-                add(w1, None)
-            return
-        if w1 is None:
-            if prefix:
-                add(prefix, None)    # the pattern can end right after its first word
-        else:
-            add(w1, prefix if prefix and not loose else None)
-
-    walk(list(parsed.data), None, "", False)
-    return out
-
-
-_MEMO_WORD = "\x00"  # the first word second_words records a memoized tail under (no word is "\x00")
-
-
-def after_key(ch: str) -> str:
-    """Key of a non-letter, non-space character glued to the first word (see :func:`second_words`)."""
-    return f"<AFTER:{ch}>"
+from ..regex_structure import AnyNext, parse_pattern, DIGIT_KEY, _MEMO_WORD, _class_chars, after_key, char_key, first_keys, second_words  # noqa: F401  (re-exported)
 
 
 def _next_word_table(rows: Sequence[Row], dispatch: dict[str, tuple[int, ...]],
                      per_row: dict[int, dict[str, set[str] | None] | None] | None = None) -> dict[str, frozenset[str] | None]:
     """Per letter-initial dispatch key: the union of :func:`second_words` over its rows (None = any).
-    ``per_row``: :func:`second_words` of each row (None where it raised _AnyNext), if known."""
+    ``per_row``: :func:`second_words` of each row (None where it raised AnyNext), if known."""
     if per_row is None:
         per_row = {}
         for row in rows:
             try:
                 per_row[row.index] = second_words(row.source)
-            except _AnyNext:
+            except AnyNext:
                 per_row[row.index] = None
     table: dict[str, frozenset[str] | None] = {}
     for key, indices in dispatch.items():

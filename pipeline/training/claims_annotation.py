@@ -285,3 +285,26 @@ def prepare_sample(commentary: Path, task_dir: Path, *, seed: int = DEFAULT_SEED
                         "end_char": s.end_char, "boilerplate": s.boilerplate} for s in by_file[file]]
     write_jsonl(ANNOTATION_DIR / "sample.jsonl", sample)
     return {split: len(tasks[split]) for split in SPLITS}
+
+
+def import_labels(label_files: Sequence[Path], commentary: Path, *, directory: Path = ANNOTATION_DIR) -> list[dict]:
+    """Stored records for annotators' label files (``<batch>.<annotator>.jsonl``), checked against the
+    committed sample: every sid known, each label valid, each named speaker found in the text."""
+    sample = {row["sid"]: row for row in read_jsonl(directory / "sample.jsonl")}
+    texts: dict[str, str] = {}
+    records = []
+    for path in label_files:
+        annotator = path.name.split(".")[-2]
+        for label in read_jsonl(path):
+            row = sample.get(label.get("sid"))
+            if row is None:
+                raise AnnotationError(f"{path}: sid {label.get('sid')!r} is not in the sample")
+            if row["file"] not in texts:
+                source = commentary / row["file"]
+                if file_sha256(source) != row["sha256"]:
+                    raise AnnotationError(f"{source}: sha256 differs from the sampled file")
+                texts[row["file"]] = source.read_text(encoding="utf-8")
+            sentence = Sentence(row["sid"], row["file"], row["start_char"], row["end_char"], row["boilerplate"])
+            records.append(stored_record(sentence, label, texts[row["file"]], row["sha256"], annotator))
+    order = {sid: i for i, sid in enumerate(sample)}
+    return sorted(records, key=lambda r: order[r["sid"]])

@@ -1,0 +1,363 @@
+"""Train and evaluate the learned claim classifier from the annotated commentary corpus.
+
+The classifier is a small spaCy pipeline of its own (``textcat``, exclusive labels ``none`` and the
+five claim types) that reads one sentence at a time: the sentence text followed by marker words that
+carry what the rule stage found (cue types, hedging, attribution) and where the sentence stands
+(title, bio, first in its paragraph, a quoted run). :func:`unit_text` builds that input, at training
+time here and at run time in the claims stage, so both see the same thing.
+
+Training uses spaCy's own loop (``spacy.cli.train.train``) with ``configs/train-claims*.cfg``; the
+annotations are read back from ``../shared/corpus/commentary`` by offsets (claims_annotation).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .claims_annotation import CLAIM_TYPES, Example, load_examples
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NONE_LABEL = "none"
+LABELS = (NONE_LABEL, *CLAIM_TYPES)
+VARIANTS = ("text", "rules", "context")
+MARK = "xx"   # marker words: lowercase letters only, so the tokenizer keeps each one whole
+
+
+@dataclass(frozen=True)
+class UnitFeatures:
+    """What the rule stage and the page layout say about one sentence (all optional)."""
+
+    rule_type: str | None = None       # type of the rules' candidate claim, None: no candidate
+    rule_score: float = 0.0            # the rules' raw score of that candidate
+    hedged: bool = False
+    attributed: bool = False           # the rules found a speaker other than the author
+    quote: str | None = None           # direct / indirect / None
+    boilerplate: str | None = None     # title, author_bio, caption ... (the segmenter's kind)
+    first_in_paragraph: bool = False
+    paragraph_index: int = 0           # which paragraph of the article (0 = the title line)
+    prev_rule_type: str | None = None  # the rules' type of the previous sentence
+    prev_quoted: bool = False          # the previous sentence holds a direct quotation
+
+
+def markers(features: UnitFeatures, variant: str) -> list[str]:
+    """Marker words for ``variant``: none for ``text``; rule findings for ``rules``; plus the
+    sentence's place on the page and its neighbour for ``context``."""
+    if variant == "text":
+        return []
+    out = [f"{MARK}rule{features.rule_type or 'none'}",
+           f"{MARK}rulescore{min(int(features.rule_score * 5), 4)}"]
+    if features.hedged:
+        out.append(f"{MARK}hedge")
+    if features.attributed:
+        out.append(f"{MARK}attributed")
+    if features.quote:
+        out.append(f"{MARK}quote{features.quote}")
+    if variant == "context":
+        if features.boilerplate:
+            out.append(f"{MARK}page{features.boilerplate.replace('_', '')}")
+        if features.first_in_paragraph:
+            out.append(f"{MARK}parafirst")
+        out.append(f"{MARK}para{min(features.paragraph_index, 3)}")
+        out.append(f"{MARK}prev{features.prev_rule_type or 'none'}")
+        if features.prev_quoted:
+            out.append(f"{MARK}prevquoted")
+    return out
+
+
+def unit_text(sentence: str, features: UnitFeatures, variant: str) -> str:
+    """The classifier's input for one sentence: its text, then the marker words on a line of their own."""
+    extra = markers(features, variant)
+    return f"{sentence}\n{' '.join(extra)}" if extra else sentence
+
+
+# --- features of the annotated sentences, from the rules pipeline -----------------------------
+
+def rule_features_by_sentence(doc) -> dict[tuple[int, int], UnitFeatures]:
+    """Features of every sentence of an annotated Doc (rules run with ``min_score = 0``)."""
+    sentences = [(s.start_char, s.end_char) for s in doc.spans["sentences"]]
+    paragraphs = sorted((p.start_char, p.end_char) for p in doc.spans.get("paragraphs", []))
+    boilerplate = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get("boilerplate", [])]
+    claims = sorted(((c.start_char, c.end_char, c._.claim) for c in doc.spans.get("claims", [])), key=lambda c: c[0])
+    out: dict[tuple[int, int], UnitFeatures] = {}
+    prev_type, prev_quoted = None, False
+    para_i = 0
+    for start, end in sentences:
+        inside = [c for a, b, c in claims if a < end and b > start]
+        best = max(inside, key=lambda c: c.get("raw_score", c["score"]), default=None)
+        while para_i + 1 < len(paragraphs) and paragraphs[para_i + 1][0] <= start:
+            para_i += 1
+        first = any(a == start or (a < start and not doc.text[a:start].strip()) for a, _ in paragraphs)
+        kind = next((k for a, b, k in boilerplate if a <= start and end <= b), None)
+        feats = UnitFeatures(
+            rule_type=best["type"] if best else None,
+            rule_score=float(best.get("raw_score", best["score"])) if best else 0.0,
+            hedged=any(c["hedged"] for c in inside),
+            attributed=any(c["speaker"] != "author" for c in inside),
+            quote=next((c["quote"] for c in inside if c["quote"]), None),
+            boilerplate=kind, first_in_paragraph=first, paragraph_index=para_i,
+            prev_rule_type=prev_type, prev_quoted=prev_quoted,
+        )
+        out[(start, end)] = feats
+        prev_type = feats.rule_type
+        prev_quoted = feats.quote == "direct"
+    return out
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One annotated sentence with the rule stage's view of it."""
+
+    example: Example
+    features: UnitFeatures
+    rule_claim: dict | None   # the rules' own record for the sentence at their shipped min_score
+
+
+def prepare_examples(examples: Sequence[Example], nlp) -> list[Prepared]:
+    """Run the rules pipeline (min_score 0) once per article and attach each sentence's features."""
+    from ..extensions import ensure_extensions
+
+    ensure_extensions()
+    by_text: dict[str, list[Example]] = defaultdict(list)
+    for ex in examples:
+        by_text[ex.record["file"]].append(ex)
+    files = sorted(by_text)
+    texts = [by_text[f][0].text for f in files]
+    min_score = 0.5
+    out: list[Prepared] = []
+    for file, doc in zip(files, nlp.pipe(texts, batch_size=4)):
+        feats = {trimmed(doc.text, a, b): f for (a, b), f in rule_features_by_sentence(doc).items()}
+        shipped = [(c.start_char, c.end_char, c._.claim) for c in doc.spans.get("claims", [])
+                   if c._.claim.get("raw_score", c._.claim["score"]) >= min_score]
+        for ex in by_text[file]:
+            key = (ex.record["start_char"], ex.record["end_char"])
+            f = feats.get(key) or _nearest(feats, key)
+            rule = next((c for a, b, c in shipped if a < key[1] and b > key[0]), None)
+            out.append(Prepared(ex, f, rule))
+    order = {id(ex): i for i, ex in enumerate(examples)}
+    return sorted(out, key=lambda p: order[id(p.example)])
+
+
+def _nearest(feats: dict[tuple[int, int], UnitFeatures], key: tuple[int, int]) -> UnitFeatures:
+    """The features of the sentence overlapping ``key`` most (the segmenter moved a boundary)."""
+    best, overlap = UnitFeatures(), 0
+    for (a, b), f in feats.items():
+        o = min(b, key[1]) - max(a, key[0])
+        if o > overlap:
+            best, overlap = f, o
+    return best
+
+
+def gold_label(record: dict) -> str:
+    return record["type"] if record["claim"] else NONE_LABEL
+
+
+def write_docbin(prepared: Sequence[Prepared], variant: str, path: Path) -> int:
+    """A DocBin of classifier inputs with exclusive ``cats`` for spaCy's training."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    db = DocBin()
+    for p in prepared:
+        doc = nlp.make_doc(unit_text(p.example.sentence, p.features, variant))
+        label = gold_label(p.example.record)
+        doc.cats = {name: float(name == label) for name in LABELS}
+        db.add(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(path)
+    return len(prepared)
+
+
+# --- scores --------------------------------------------------------------------------------
+
+def claim_probability(cats: dict[str, float]) -> float:
+    return 1.0 - cats.get(NONE_LABEL, 0.0)
+
+
+def best_type(cats: dict[str, float]) -> tuple[str, float]:
+    return max(((t, cats.get(t, 0.0)) for t in CLAIM_TYPES), key=lambda kv: (kv[1], kv[0]))
+
+
+def fit_platt(raw: Sequence[float], correct: Sequence[bool], iterations: int = 200) -> tuple[float, float]:
+    """Parameters (a, b) of p = sigmoid(a * logit(raw) + b), fitted by Newton's method on log loss."""
+    import numpy as np
+
+    x = np.array([_logit(r) for r in raw])
+    y = np.array(correct, dtype=float)
+    a, b = 1.0, 0.0
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-(a * x + b)))
+        w = p * (1 - p) + 1e-9
+        grad = np.array([np.sum((p - y) * x), np.sum(p - y)])
+        hess = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]]) + 1e-6 * np.eye(2)
+        step = np.linalg.solve(hess, grad)
+        a, b = a - step[0], b - step[1]
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return float(a), float(b)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def calibrated(raw: float, platt: tuple[float, float]) -> float:
+    a, b = platt
+    return 1 / (1 + math.exp(-(a * _logit(raw) + b)))
+
+
+def reliability_table(scores: Sequence[float], correct: Sequence[bool], bins: int = 5) -> list[dict]:
+    """Per score bin: how many records, their mean score, and the share that were right."""
+    rows = []
+    for i in range(bins):
+        lo, hi = i / bins, (i + 1) / bins
+        idx = [k for k, s in enumerate(scores) if lo <= s < hi or (i == bins - 1 and s == 1.0)]
+        if idx:
+            rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(idx),
+                         "mean_score": round(sum(scores[k] for k in idx) / len(idx), 3),
+                         "accuracy": round(sum(correct[k] for k in idx) / len(idx), 3)})
+    return rows
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Prediction:
+    claim: bool
+    type: str | None
+    hedged: bool = False
+    speaker: str | None = None   # "author" or the source as written
+
+
+def speaker_matches(pred: str | None, example: Example) -> bool:
+    gold = example.record.get("speaker")
+    if gold == "author":
+        return pred == "author"
+    if not pred or pred in ("author", "unknown"):
+        return False
+    a, b = pred.lower(), (example.speaker_text or "").lower()
+    return bool(b) and (a in b or b in a)
+
+
+def score_predictions(examples: Sequence[Example], preds: Sequence[Prediction]) -> dict:
+    """Claim P/R/F1 over sentences; type, hedged and speaker accuracy over the true positives."""
+    tp = fp = fn = 0
+    type_ok = hedge_ok = speaker_ok = 0
+    for ex, pred in zip(examples, preds):
+        gold = ex.record["claim"]
+        if gold and pred.claim:
+            tp += 1
+            type_ok += pred.type == ex.record["type"]
+            hedge_ok += pred.hedged == ex.record["hedged"]
+            speaker_ok += speaker_matches(pred.speaker, ex)
+        elif pred.claim:
+            fp += 1
+        elif gold:
+            fn += 1
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    acc = (lambda k: round(k / tp, 3) if tp else 0.0)
+    return {"n": len(examples), "gold_claims": tp + fn, "predicted_claims": tp + fp,
+            "precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+            "type_accuracy": acc(type_ok), "hedged_accuracy": acc(hedge_ok), "speaker_accuracy": acc(speaker_ok)}
+
+
+def baseline_predictions(prepared: Sequence[Prepared]) -> dict[str, list[Prediction]]:
+    """Every sentence a claim (typed as the most frequent type, interpretation), and today's rules."""
+    every = [Prediction(True, "interpretation", p.features.hedged, _rule_speaker(p.rule_claim)) for p in prepared]
+    rules = [Prediction(p.rule_claim is not None, p.rule_claim["type"] if p.rule_claim else None,
+                        bool(p.rule_claim and p.rule_claim["hedged"]), _rule_speaker(p.rule_claim)) for p in prepared]
+    return {"every sentence": every, "rules": rules}
+
+
+def _rule_speaker(claim: dict | None) -> str:
+    return claim["speaker"] if claim else "author"
+
+
+def model_predictions(model_nlp, prepared: Sequence[Prepared], variant: str, *,
+                      threshold: float = 0.5, platt: tuple[float, float] | None = None) -> tuple[list[Prediction], list[float]]:
+    """The classifier's decisions (claim when the calibrated score reaches ``threshold``) and scores."""
+    texts = [unit_text(p.example.sentence, p.features, variant) for p in prepared]
+    preds, scores = [], []
+    for p, doc in zip(prepared, model_nlp.pipe(texts, batch_size=256)):
+        t, pt = best_type(doc.cats)
+        score = calibrated(pt, platt) if platt else pt
+        claim = score >= threshold
+        preds.append(Prediction(claim, t if claim else None, bool(p.rule_claim and p.rule_claim["hedged"]) or p.features.hedged,
+                                _rule_speaker(p.rule_claim) if p.rule_claim else ("author" if not p.features.attributed else "unknown")))
+        scores.append(score)
+    return preds, scores
+
+
+# --- training -------------------------------------------------------------------------------
+
+def train_variant(config: Path, train: Sequence[Prepared], dev: Sequence[Prepared], variant: str,
+                  work_dir: Path, *, overrides: dict | None = None) -> Path:
+    """Train one classifier with spaCy's training loop; returns the best model's folder."""
+    from spacy.cli.train import train as spacy_train
+
+    work = work_dir / variant
+    write_docbin(train, variant, work / "train.spacy")
+    write_docbin(dev, variant, work / "dev.spacy")
+    if (work / "model").exists():
+        shutil.rmtree(work / "model")
+    spacy_train(config, work / "model", overrides={
+        "paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"), **(overrides or {})})
+    return work / "model" / "model-best"
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def iter_splits(commentary: Path, splits: Iterable[str]) -> dict[str, list[Example]]:
+    return {split: load_examples(split, commentary) for split in splits}
+
+
+# --- the driver: `claims train claims` ------------------------------------------------------
+
+DEFAULT_WORK_DIR = Path("build") / "claims"
+DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "models" / "claims"
+CONFIGS = {"bow": REPO_ROOT / "configs" / "train-claims-bow.cfg", "ensemble": REPO_ROOT / "configs" / "train-claims.cfg"}
+
+
+def prepared_splits(commentary: Path, splits: Sequence[str], work_dir: Path, *, directory: Path | None = None) -> dict[str, list[Prepared]]:
+    """Annotated sentences with rule features, cached in ``work_dir`` per annotation file content."""
+    import hashlib
+    import pickle
+
+    from ..runner import build_nlp
+
+    out: dict[str, list[Prepared]] = {}
+    nlp = None
+    for split in splits:
+        examples = load_examples(split, commentary, **({'directory': directory} if directory else {}))
+        digest = hashlib.sha256(json.dumps([e.record for e in examples], sort_keys=True).encode()).hexdigest()[:16]
+        cache = work_dir / f"prepared-{split}-{digest}.pickle"
+        if cache.is_file():
+            out[split] = pickle.loads(cache.read_bytes())
+            continue
+        if nlp is None:
+            nlp = build_nlp(overrides={"components.claims.min_score": 0.0})
+        out[split] = prepare_examples(examples, nlp)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps(out[split]))
+    return out

@@ -308,3 +308,34 @@ def import_labels(label_files: Sequence[Path], commentary: Path, *, directory: P
             records.append(stored_record(sentence, label, texts[row["file"]], row["sha256"], annotator))
     order = {sid: i for i, sid in enumerate(sample)}
     return sorted(records, key=lambda r: order[r["sid"]])
+
+
+def cohen_kappa(a: Sequence[object], b: Sequence[object]) -> float:
+    """Cohen's kappa of two annotators' labels for the same items."""
+    n = len(a)
+    if n == 0:
+        return 0.0
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    labels = set(a) | set(b)
+    expected = sum((list(a).count(k) / n) * (list(b).count(k) / n) for k in labels)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def agreement(first: Sequence[dict], second: Sequence[dict]) -> dict:
+    """Agreement of two passes over the same sentences: kappa for claim / not, for the type (over the
+    sentences both call claims, and as a six-way label with "none"), and hedged / speaker agreement."""
+    by_sid = {r["sid"]: r for r in first}
+    pairs = [(by_sid[r["sid"]], r) for r in second if r["sid"] in by_sid]
+    both = [(x, y) for x, y in pairs if x["claim"] and y["claim"]]
+    six = lambda r: r["type"] or "none"  # noqa: E731
+    return {
+        "sentences": len(pairs),
+        "claim_kappa": round(cohen_kappa([x["claim"] for x, _ in pairs], [y["claim"] for _, y in pairs]), 3),
+        "claim_agreement": round(sum(x["claim"] == y["claim"] for x, y in pairs) / max(len(pairs), 1), 3),
+        "type_kappa_both_claims": round(cohen_kappa([x["type"] for x, _ in both], [y["type"] for _, y in both]), 3),
+        "type_kappa_six_way": round(cohen_kappa([six(x) for x, _ in pairs], [six(y) for _, y in pairs]), 3),
+        "both_claims": len(both),
+        "hedged_agreement_both_claims": round(sum(x["hedged"] == y["hedged"] for x, y in both) / max(len(both), 1), 3),
+        "speaker_agreement_both_claims": round(sum((x["speaker"] == y["speaker"]) and (x["speaker"] == "author" or (
+            x["speaker_start"] < y["speaker_end"] and y["speaker_start"] < x["speaker_end"])) for x, y in both) / max(len(both), 1), 3),
+    }

@@ -86,6 +86,8 @@ def rule_features_by_sentence(doc) -> dict[tuple[int, int], UnitFeatures]:
     paragraphs = sorted((p.start_char, p.end_char) for p in doc.spans.get("paragraphs", []))
     boilerplate = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get("boilerplate", [])]
     claims = sorted(((c.start_char, c.end_char, c._.claim) for c in doc.spans.get("claims", [])), key=lambda c: c[0])
+    text = doc.text
+    para_starts = {trimmed(text, a, b)[0] for a, b in paragraphs}
     out: dict[tuple[int, int], UnitFeatures] = {}
     prev_type, prev_quoted = None, False
     para_i = 0
@@ -94,7 +96,7 @@ def rule_features_by_sentence(doc) -> dict[tuple[int, int], UnitFeatures]:
         best = max(inside, key=lambda c: c.get("raw_score", c["score"]), default=None)
         while para_i + 1 < len(paragraphs) and paragraphs[para_i + 1][0] <= start:
             para_i += 1
-        first = any(a == start or (a < start and not doc.text[a:start].strip()) for a, _ in paragraphs)
+        first = trimmed(text, start, end)[0] in para_starts
         kind = next((k for a, b, k in boilerplate if a <= start and end <= b), None)
         feats = UnitFeatures(
             rule_type=best["type"] if best else None,

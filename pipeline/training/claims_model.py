@@ -45,6 +45,7 @@ class UnitFeatures:
     paragraph_index: int = 0           # which paragraph of the article (0 = the title line)
     prev_rule_type: str | None = None  # the rules' type of the previous sentence
     prev_quoted: bool = False          # the previous sentence holds a direct quotation
+    speaker: str = "author"            # the rules' speaker of the sentence's best candidate (not a marker)
 
 
 def markers(features: UnitFeatures, variant: str) -> list[str]:
@@ -101,11 +102,12 @@ def rule_features_by_sentence(doc) -> dict[tuple[int, int], UnitFeatures]:
         feats = UnitFeatures(
             rule_type=best["type"] if best else None,
             rule_score=float(best.get("raw_score", best["score"])) if best else 0.0,
-            hedged=any(c["hedged"] for c in inside),
+            hedged=bool(best and best["hedged"]),
             attributed=any(c["speaker"] != "author" for c in inside),
             quote=next((c["quote"] for c in inside if c["quote"]), None),
             boilerplate=kind, first_in_paragraph=first, paragraph_index=para_i,
             prev_rule_type=prev_type, prev_quoted=prev_quoted,
+            speaker=best["speaker"] if best else "author",
         )
         out[(start, end)] = feats
         prev_type = feats.rule_type
@@ -303,8 +305,7 @@ def model_predictions(model_nlp, prepared: Sequence[Prepared], variant: str, *,
         t, pt = best_type(doc.cats)
         score = calibrated(pt, platt) if platt else pt
         claim = score >= threshold
-        preds.append(Prediction(claim, t if claim else None, bool(p.rule_claim and p.rule_claim["hedged"]) or p.features.hedged,
-                                _rule_speaker(p.rule_claim) if p.rule_claim else ("author" if not p.features.attributed else "unknown")))
+        preds.append(Prediction(claim, t if claim else None, p.features.hedged, p.features.speaker))
         scores.append(score)
     return preds, scores
 
@@ -363,3 +364,124 @@ def prepared_splits(commentary: Path, splits: Sequence[str], work_dir: Path, *, 
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(pickle.dumps(out[split]))
     return out
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One row of the dev comparison: an architecture, an input variant and optional vectors."""
+
+    name: str
+    config: str          # key of CONFIGS
+    variant: str         # key of VARIANTS
+    vectors: bool = False
+
+
+EXPERIMENTS = (
+    Experiment("model alone (bag of words)", "bow", "text"),
+    Experiment("model + rule features (bag of words)", "bow", "rules"),
+    Experiment("model + rule features + sentence context (bag of words)", "bow", "context"),
+    Experiment("model + rule features + context (bow + CNN ensemble)", "ensemble", "context"),
+    Experiment("ensemble + en_core_web_md static vectors", "ensemble", "context", vectors=True),
+)
+
+
+def choose_min_score(scores: Sequence[float], examples: Sequence[Example], preds: Sequence[Prediction],
+                     target_precision: float = 0.87) -> float:
+    """The lowest score threshold whose claims reach ``target_precision`` on dev with the best F1
+    among those (the best F1 overall when none does): a reviewer sees as many claims as can be
+    trusted at that precision."""
+    best, best_key = 0.5, (-1.0, -1.0)
+    for step in range(5, 96):
+        t = step / 100
+        thresholded = [Prediction(s >= t, p.type if s >= t else None, p.hedged, p.speaker) for s, p in zip(scores, preds)]
+        m = score_predictions(examples, thresholded)
+        key = (1.0 if m["precision"] >= target_precision else 0.0, m["f1"])
+        if key > best_key:
+            best, best_key = t, key
+    return best
+
+
+def run_experiment(exp: Experiment, splits: dict[str, list[Prepared]], work_dir: Path, *,
+                   vectors: Path | None, max_steps: int | None = None) -> tuple[Path, dict]:
+    """Train one experiment on train (+ review data), score it on dev at the 0.5 threshold."""
+    import spacy
+
+    overrides: dict = {}
+    if exp.vectors:
+        overrides.update({"paths.vectors": str(vectors), "components.textcat.model.tok2vec.embed.include_static_vectors": True})
+    if max_steps:
+        overrides["training.max_steps"] = max_steps
+    name = f"{exp.config}-{exp.variant}{'-vectors' if exp.vectors else ''}"
+    model_dir = train_variant(CONFIGS[exp.config], splits["train"], splits["dev"], exp.variant, work_dir / name, overrides=overrides)
+    nlp = spacy.load(model_dir)
+    preds, _ = model_predictions(nlp, splits["dev"], exp.variant, threshold=0.5)
+    return model_dir, score_predictions([p.example for p in splits["dev"]], preds)
+
+
+def calibrate_model(model_dir: Path, variant: str, dev: Sequence[Prepared]) -> dict:
+    """Platt parameters fitted on dev (is this record a claim of the predicted type?) and the
+    ``min_score`` chosen on dev over the calibrated score."""
+    import spacy
+
+    nlp = spacy.load(model_dir)
+    raw_preds, raw = model_predictions(nlp, dev, variant, threshold=0.0)
+    examples = [p.example for p in dev]
+    correct = [ex.record["claim"] and ex.record["type"] == p.type for ex, p in zip(examples, raw_preds)]
+    platt = fit_platt(raw, correct)
+    scores = [calibrated(r, platt) for r in raw]
+    min_score = choose_min_score(scores, examples, raw_preds)
+    return {"platt": list(platt), "min_score": min_score,
+            "dev_reliability": reliability_table(scores, correct)}
+
+
+def train_claims(commentary: Path, out: Path = DEFAULT_OUTPUT, *, work_dir: Path = DEFAULT_WORK_DIR,
+                 experiments: Sequence[Experiment] = EXPERIMENTS, vectors: Path | None = None,
+                 review_dirs: Sequence[Path] = (), max_steps: int | None = None) -> dict:
+    """Train every experiment, compare them on dev with the baselines, calibrate the best on dev and
+    copy it with its meta into ``out``. The test split is not read here."""
+    splits = prepared_splits(commentary, ("train", "dev"), work_dir)
+    if review_dirs:
+        from .claims_review import review_examples
+
+        splits["train"] = splits["train"] + review_examples(review_dirs, work_dir)
+    examples = [p.example for p in splits["dev"]]
+    table = {name: score_predictions(examples, preds) for name, preds in baseline_predictions(splits["dev"]).items()}
+    trained: dict[str, tuple[Path, Experiment]] = {}
+    for exp in experiments:
+        if exp.vectors and vectors is None:
+            logger.info("skipping %s: no vectors given", exp.name)
+            continue
+        model_dir, scores = run_experiment(exp, splits, work_dir, vectors=vectors, max_steps=max_steps)
+        table[exp.name] = scores
+        trained[exp.name] = (model_dir, exp)
+    best_name = max(trained, key=lambda n: (table[n]["f1"], -len(n)))
+    model_dir, exp = trained[best_name]
+    meta = {"variant": exp.variant, "experiment": best_name, "labels": list(LABELS),
+            "train_sentences": len(splits["train"]), "dev_sentences": len(splits["dev"]),
+            **calibrate_model(model_dir, exp.variant, splits["dev"])}
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(model_dir, out)
+    write_json(out / "claims_meta.json", meta)
+    write_json(out / "dev_table.json", table)
+    return {"best": best_name, "table": table, "meta": meta}
+
+
+def evaluate_claims(commentary: Path, model_dir: Path = DEFAULT_OUTPUT, *, split: str = "test",
+                    work_dir: Path = DEFAULT_WORK_DIR) -> dict:
+    """Baselines and the shipped model (at its calibrated min_score) on ``split``, with the
+    reliability table of the calibrated score."""
+    import spacy
+
+    prepared = prepared_splits(commentary, (split,), work_dir)[split]
+    examples = [p.example for p in prepared]
+    meta = json.loads((model_dir / "claims_meta.json").read_text())
+    table = {name: score_predictions(examples, preds) for name, preds in baseline_predictions(prepared).items()}
+    nlp = spacy.load(model_dir)
+    preds, scores = model_predictions(nlp, prepared, meta["variant"], threshold=meta["min_score"], platt=tuple(meta["platt"]))
+    table[f"model ({meta['experiment']}), min_score {meta['min_score']}"] = score_predictions(examples, preds)
+    _, all_scores = model_predictions(nlp, prepared, meta["variant"], threshold=0.0, platt=tuple(meta["platt"]))
+    raw_preds, _ = model_predictions(nlp, prepared, meta["variant"], threshold=0.0)
+    correct = [ex.record["claim"] and ex.record["type"] == p.type for ex, p in zip(examples, raw_preds)]
+    return {"split": split, "table": table, "reliability": reliability_table(all_scores, correct),
+            "claim_share_gold": round(sum(e.record["claim"] for e in examples) / len(examples), 3)}

@@ -26,22 +26,22 @@ CONFIGS = {"default": "default.cfg", "rules": "rules.cfg"}
 COMMENTARY_STEP = 100
 
 
-def _input_sets() -> dict[str, list[Path]]:
-    sets = {"corpus": [PROJECT_ROOT / "corpus"]}
-    seeds = sorted(SHARED_CORPUS.glob("*.txt"))
+def _input_sets() -> dict[str, tuple[Path, list[str]]]:
+    """Each set as (folder to run from, inputs relative to it): records name their source as given,
+    so running from the input's own folder keeps them the same wherever the checkout lies."""
+    sets = {"corpus": (PROJECT_ROOT, ["corpus"])}
+    seeds = sorted(path.name for path in SHARED_CORPUS.glob("*.txt"))
     if seeds:
-        sets["seeds"] = seeds
-    commentary = sorted((SHARED_CORPUS / "commentary").glob("*.txt"))
+        sets["seeds"] = (SHARED_CORPUS, seeds)
+    commentary = sorted(path.name for path in (SHARED_CORPUS / "commentary").glob("*.txt"))
     if commentary:
-        sets["commentary"] = commentary[::COMMENTARY_STEP]
+        sets["commentary"] = (SHARED_CORPUS / "commentary", commentary[::COMMENTARY_STEP])
     return sets
 
 
-def _snapshot(inputs: list[Path], config: str, out: Path) -> dict[str, str]:
+def _snapshot(inputs: list[str], config: str, out: Path) -> dict[str, str]:
     from pipeline.runner import run_corpus
 
-    # Records name their source as given: relative paths keep them the same in any checkout.
-    inputs = [os.path.relpath(path, PROJECT_ROOT) for path in inputs]
     run_corpus(inputs, out, config_path=PROJECT_ROOT / "configs" / config, published=None)
     return {name: hashlib.sha256((out / f"{name}.jsonl").read_bytes()).hexdigest() for name in RECORD_FILES}
 
@@ -49,11 +49,12 @@ def _snapshot(inputs: list[Path], config: str, out: Path) -> dict[str, str]:
 @pytest.mark.parametrize("config", sorted(CONFIGS))
 @pytest.mark.parametrize("input_set", ["corpus", "seeds", "commentary"])
 def test_records_match_golden_snapshot(input_set, config, tmp_path, monkeypatch):
-    monkeypatch.chdir(PROJECT_ROOT)
     sets = _input_sets()
     if input_set not in sets:
         pytest.skip(f"{input_set}: ../shared/corpus not present")
-    actual = _snapshot(sets[input_set], CONFIGS[config], tmp_path / "out")
+    folder, inputs = sets[input_set]
+    monkeypatch.chdir(folder)
+    actual = _snapshot(inputs, CONFIGS[config], tmp_path / "out")
     key = f"{input_set}/{config}"
     golden = json.loads(GOLDEN_FILE.read_text()) if GOLDEN_FILE.exists() else {}
     if os.environ.get("CLAIMS_UPDATE_GOLDEN"):

@@ -64,7 +64,7 @@ def _blocked_number(g: Grammar, text: str, start: int, end: int, lo: int, hi: in
     """A number that is a count, an amount or a reference number rather than a date."""
     matched = text[start:end]
     word, _ = _prev_word(text, start, lo)
-    determined = _clean(word) in _DETERMINERS or (word or "").endswith(("’s", "'s"))
+    determined = _clean(word) in g.roles["determiner"] or (word or "").endswith(("’s", "'s"))
     if matched[-1:].isdigit() and not any(ch.isalpha() for ch in matched) and not determined:
         # a bare number ("1956", "2014–16") followed by a counted noun; not after a determiner:
         # "its 2019 strikes", "Russia’s 2000 doctrine" are years
@@ -83,16 +83,6 @@ def _blocked_number(g: Grammar, text: str, start: int, end: int, lo: int, hi: in
 # "2000 to 3000", "1000–2000": a plain number paired with another plain number is a count
 _NUM_AFTER = re.compile(r"\s*(?:[-–—]|to|and|or)\s*(\d+)(?!\d|[.,]\d)")
 _NUM_BEFORE = re.compile(r"(?<![\d,.])(\d+)\s*(?:[-–—]|to|and|or)\s*$")
-_AMOUNT_BEFORE = re.compile(r"(?:\d|million|billion|trillion|thousand|hundred|percent|per cent|%|dollars|euros|"
-                            r"tonnes|tons|barrels|people)\W*\s*$", re.IGNORECASE)
-# "for over 25 years", "in over a decade": after these "over" means "more than"
-_OVER_MEANS_MORE = frozenset({"for", "in", "after", "of", "with", "since", "than", "lasted", "lasts", "took", "takes",
-                              "spent", "spanning", "spans", "within", "by"})
-# "for years", "take months", "just weeks later": a bare plural unit is a vague duration only here
-_VAGUE_DURATION_BEFORE = frozenset({"for", "in", "over", "within", "after", "take", "takes", "took", "taken", "taking",
-                                    "spent", "spend", "spends", "spending", "lasted", "last", "lasts", "just", "only",
-                                    "mere", "waited", "wait"})
-_DETERMINERS = frozenset({"the", "its", "their", "his", "her", "our", "my", "your", "this", "that", "these", "those"})
 
 
 def _plausible_year(s: str) -> bool:
@@ -199,17 +189,17 @@ def _not_a_capitalized_name(c: Candidate, a: _Around) -> bool:
 
 
 def _accept_vague_duration(c: Candidate, a: _Around) -> bool:
-    return a.prev in _VAGUE_DURATION_BEFORE
+    return a.prev in a.g.roles["vague_duration"]  # "for years", "take months", "just weeks later"
 
 
 def _accept_duration(c: Candidate, a: _Around) -> bool:
-    gr, prev = c.groups, a.prev
+    gr, prev, roles = c.groups, a.prev, a.g.roles
     num = (gr.get("num") or "").lower()
-    if num in ("a", "an") and _AMOUNT_BEFORE.search(a.text[max(a.lo, c.start - 25):c.start]):
+    if num in ("a", "an") and a.g.amount_before.search(a.text[max(a.lo, c.start - 25):c.start]):
         return False  # "US$ 5 billion a year": a rate (the figure's unit), not a duration
-    if (gr.get("qmod") or "").lower() == "over" and prev not in _OVER_MEANS_MORE:
+    if (gr.get("qmod") or "").lower() == "over" and prev not in roles["over_more"]:
         return False  # "£24 billion over four years": "over" = spread across; retried from "four"
-    if num in ("one", "some") and gr.get("unit", "").lower() == "day" and prev not in ("for", "within", "in", "after", "than", "over"):
+    if num in ("one", "some") and gr.get("unit", "").lower() == "day" and prev not in roles["day_duration"]:
         return False  # "one day, Russia will ...": not a duration
     return True
 

@@ -20,7 +20,7 @@ from ...resources import ResourceError, gc_paused
 from .normalize_calendar import CALENDAR_RULES
 from .normalize_relative import RELATIVE_RULES
 from .normalize_spans import SPAN_RULES
-from .resources import CONTEXT_ROLES, TABLES, load_tables
+from .resources import CONTEXT_ROLES, TABLES, TENSE_WORD_ROLES, load_tables
 from .rows import Row, forget_joined, joined, row_pattern, word_key
 from .values import norm_space
 
@@ -53,9 +53,11 @@ class Grammar:
     mods: dict[str, dict[str, str]]           # kind -> form -> mod
     sets: dict[str, str]
     events: dict[str, str]
-    roles: dict[str, frozenset[str]]           # role -> lowercase forms
+    roles: dict[str, frozenset[str]]           # role (context.tsv) -> lowercase forms
+    amount_before: re.Pattern                  # an amount ends right before (the "amount" role)
     cue_tense: dict[str, str]
     ed_exceptions: frozenset[str]
+    tense_words: dict[str, frozenset[str]]     # role (tense_words.tsv) -> lowercase forms
     rules: Mapping[str, Callable] = field(default_factory=lambda: RULES, repr=False)
     row_of_rule: dict[str, list[int]] = field(default_factory=dict)
     # first-word key -> the words that can follow it after one space in some row of that key
@@ -183,11 +185,13 @@ def _count_words(tables: dict[str, list[dict[str, str]]]) -> dict:
 
 
 def _context_words(tables: dict[str, list[dict[str, str]]]) -> dict:
-    """The words around a candidate (context.tsv) and the tense cues (tense_cues.tsv)."""
-    roles: dict[str, set[str]] = {role: set() for role in CONTEXT_ROLES}
-    for r in tables["context"]:
-        roles[r["role"]].add(r["form"].lower())
+    """The words around a candidate (context.tsv) and the words of the tense rules (tense_cues.tsv,
+    tense_words.tsv)."""
+    roles = _by_role(tables["context"], CONTEXT_ROLES)
     roles["not_name"] |= roles["license"]
+    # "US$ 5 billion a year": a digit, "%" or an amount word, then only signs and spaces
+    amounts = [r"\d", "%"] + [re.escape(w) for w in sorted(roles["amount"])]
+    amount_before = re.compile("(?:" + "|".join(amounts) + r")\W*\s*$", re.IGNORECASE)
     cue_tense = {}
     ed_exceptions = set()
     for r in tables["tense_cues"]:
@@ -195,8 +199,16 @@ def _context_words(tables: dict[str, list[dict[str, str]]]) -> dict:
             ed_exceptions.add(r["form"].lower())
         else:
             cue_tense[norm_space(r["form"].lower())] = r["tense"]
-    return {"roles": {k: frozenset(v) for k, v in roles.items()}, "cue_tense": cue_tense,
-            "ed_exceptions": frozenset(ed_exceptions)}
+    return {"roles": roles, "amount_before": amount_before, "cue_tense": cue_tense,
+            "ed_exceptions": frozenset(ed_exceptions), "tense_words": _by_role(tables["tense_words"], TENSE_WORD_ROLES)}
+
+
+def _by_role(rows: list[dict[str, str]], roles: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Lowercase forms per role, every role present (empty when no row has it)."""
+    forms: dict[str, set[str]] = {role: set() for role in roles}
+    for r in rows:
+        forms[r["role"]].add(r["form"].lower())
+    return {role: frozenset(words) for role, words in forms.items()}
 
 
 @gc_paused()

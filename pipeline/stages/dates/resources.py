@@ -14,8 +14,10 @@ TIMEX_MODS = frozenset({
     "EQUAL_OR_LESS", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER",
 })
 MODIFIER_KINDS = frozenset({"point", "partof", "quantity", "approx_point", "prefix"})
-CONTEXT_ROLES = frozenset({"license", "not_name", "block_before", "block_after"})
+CONTEXT_ROLES = frozenset({"license", "not_name", "block_before", "block_after", "determiner", "amount", "over_more",
+                           "vague_duration", "day_duration"})
 TENSES = frozenset({"past", "present", "future", "none"})
+TENSE_WORD_ROLES = frozenset({"future_aux", "future_verb", "past_aux", "past_eed", "be_before_ed"})
 
 TABLES: dict[str, TableSpec] = {
     "patterns": TableSpec("dates/patterns.tsv", ("rule", "example", "pattern")),
@@ -35,6 +37,7 @@ TABLES: dict[str, TableSpec] = {
     "events": TableSpec("dates/events.tsv", ("form", "value")),
     "context": TableSpec("dates/context.tsv", ("form", "role"), enums={"role": CONTEXT_ROLES}),
     "tense_cues": TableSpec("dates/tense_cues.tsv", ("form", "tense"), enums={"tense": TENSES}),
+    "tense_words": TableSpec("dates/tense_words.tsv", ("form", "role"), enums={"role": TENSE_WORD_ROLES}),
 }
 
 

@@ -10,10 +10,6 @@ from .speed import DocView
 
 TENSE_CODES = {"past": 1, "present": 2, "future": 3}
 TENSE_NAMES = {1: "past", 2: "present", 3: "future"}
-_BE_BEFORE_ED = ("is", "are", "be", "been", "being", "am", "get", "gets", "the", "a", "an", "its",
-                 "their", "his", "her", "our", "this", "that", "these", "those", "to", "will", "would")
-_AGREED = frozenset({"agreed", "freed", "decreed", "guaranteed"})
-_PAST_AUX = frozenset({"was", "were", "had", "did", "has", "have", "ago"})
 
 
 def cue_code(g: Grammar, word: str) -> int:
@@ -21,11 +17,11 @@ def cue_code(g: Grammar, word: str) -> int:
     low = word.lower()
     if low in g.cue_tense and (word == low or (word == low.capitalize() and word not in g.months)):
         tense = g.cue_tense[low]
-        if tense == "past" and low not in _PAST_AUX:
+        if tense == "past" and low not in g.tense_words["past_aux"]:
             return 4  # "held", "built": a participle after "is"/"was"/"the", like the "-ed" words
         return TENSE_CODES[tense]
     if word == low and len(low) >= 5 and low.endswith("ed") and low.isalpha() and low not in g.ed_exceptions \
-            and (not low.endswith("eed") or low in _AGREED):
+            and (not low.endswith("eed") or low in g.tense_words["past_eed"]):
         return 4
     return 0
 
@@ -46,10 +42,11 @@ def cue_codes(view: DocView, start: int, end: int) -> list[int]:
             got.append(c)
         # "-ed" words (code 4) count as past unless a form of "be", a determiner or "to" precedes
         if 4 in got:
+            be_before = g.tense_words["be_before_ed"]
             for j, c in enumerate(got):
                 if c == 4:
                     at = start + j
-                    got[j] = 0 if at > 0 and view.lower_at(at - 1) in _BE_BEFORE_ED else 1
+                    got[j] = 0 if at > 0 and view.lower_at(at - 1) in be_before else 1
         view.cue_cache[(start, end)] = got
     return got
 
@@ -60,7 +57,7 @@ def tense_at(view: DocView, sent: tuple[int, int], start: int, end: int, use_par
     if start > 0 and view.lower_at(start - 1) == "since":
         return "past"
     if use_parse and view.has_dep:
-        t = _tense_from_parse(doc[start:end])
+        t = _tense_from_parse(doc[start:end], view.g)
         if t:
             return t
     a, b = sent
@@ -74,7 +71,9 @@ def tense_at(view: DocView, sent: tuple[int, int], start: int, end: int, use_par
     return TENSE_NAMES.get(code) if best is not None else None
 
 
-def _tense_from_parse(span: Span) -> str | None:
+def _tense_from_parse(span: Span, g: Grammar) -> str | None:
+    """The tense of the nearest verb governing ``span`` in the dependency parse (None: no verb says)."""
+    future_aux, future_verbs = g.tense_words["future_aux"], g.tense_words["future_verb"]
     tok = span.root
     for _ in range(8):
         head = tok.head
@@ -85,7 +84,7 @@ def _tense_from_parse(span: Span) -> str | None:
             continue
         auxes = [c for c in tok.children if c.dep_ in ("aux", "aux:pass", "auxpass")]
         lows = {c.lower_ for c in auxes}
-        if lows & FUTURE_AUX or tok.lower_ in FUTURE_VERBS or tok.lemma_.lower() in FUTURE_VERBS:
+        if lows & future_aux or tok.lower_ in future_verbs or tok.lemma_.lower() in future_verbs:
             return "future"
         if tok.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes) or (
                 "Past" in tok.morph.get("Tense") and "Fin" in tok.morph.get("VerbForm")):
@@ -97,10 +96,6 @@ def _tense_from_parse(span: Span) -> str | None:
         if not auxes and (tok.tag_ == "VBN" or "Part" in tok.morph.get("VerbForm") and "Past" in tok.morph.get("Tense")):
             return "past"  # "a poll published in December": a participle on its own reports a past event
     return None
-
-
-FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall", "wo", "would", "may", "might", "should"})
-FUTURE_VERBS = frozenset({"schedule", "scheduled", "expect", "expected", "slate", "slated", "plan", "intend"})
 
 
 def sentence_tense(span: Span, grammar: Grammar | None = None, *, use_parse: bool = True) -> str | None:

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline import regex_structure as R
 from pipeline.resources import ResourceError
+from pipeline.stages.dates.find import find_candidates
 from pipeline.stages.dates.grammar import (
     Grammar,
     add_rows_checked,
@@ -196,3 +197,23 @@ def test_bad_resources_fail_loudly(tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "Smarch\t13\tfree\n", encoding="utf-8")
     with pytest.raises(ResourceError, match="months.tsv"):
         build_grammar(load_tables(tmp_path))
+
+
+def test_context_words_are_rule_data():
+    """The word lists the checks read come from the tables: "over" means "more than" after "for"
+    because context.tsv says so."""
+    text = "The truce held for over 25 years."
+    tables = load_tables()
+    assert [text[c.start:c.end] for c in find_candidates(text, build_grammar(tables))] == ["over 25 years"]
+    context = [r for r in tables["context"] if (r["form"], r["role"]) != ("for", "over_more")]
+    g = build_grammar(dict(tables, context=context))
+    assert [text[c.start:c.end] for c in find_candidates(text, g)] == ["25 years"]
+
+
+def test_unknown_role_fails_with_file_and_line(tmp_path):
+    tables = load_tables()
+    write_tables(tables, tmp_path)
+    path = tmp_path / "dates" / "tense_words.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "soon\tfuture_adverb\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"tense_words\.tsv:\d+: role='future_adverb'"):
+        load_tables(tmp_path)

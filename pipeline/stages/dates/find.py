@@ -22,6 +22,8 @@ from .values import Reject, norm_space
 
 @dataclass
 class Candidate:
+    """A pattern match in the text: character offsets, the row's rule and the groups that took part."""
+
     start: int
     end: int
     rule: str

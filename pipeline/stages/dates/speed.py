@@ -59,7 +59,7 @@ class DocView:
         return bisect_right(self._para_starts, char) - 1
 
     def sentences(self) -> list[tuple[int, int]]:
-        """(start, end) token ranges of the body sentences (as :func:`.segment.body_sentences` defines them)."""
+        """(start, end) token ranges of the body sentences (as :func:`pipeline.stages.segment.body_sentences` defines them)."""
         bounds = self.sentence_bounds()
         is_body = self.body_test()
         return [(a, b) for a, b in zip(bounds, bounds[1:]) if is_body(a, b)]
@@ -199,6 +199,7 @@ class GateTables:
 
 
 def gate_tables(g: Grammar) -> GateTables:
+    """The :class:`GateTables` of ``g`` (built on first use, kept in its lookup cache)."""
     tables = g.lookup_cache.get("gate_tables")
     if tables is None:
         gated = sorted(k for k, nxt in g.next_words.items() if nxt is not None and k.isascii())
@@ -274,7 +275,7 @@ def second_word_keep(allowed: np.ndarray, codes: np.ndarray, spacy: np.ndarray, 
 
 
 def can_start_here(g: Grammar, text: str, pos: int, hi: int, rows: Sequence[int]) -> bool:
-    """Cheap exact pre-test for :func:`match_at`: False only when no row of ``rows`` can match at
+    """Cheap exact pre-test for :func:`.find.match_at`: False only when no row of ``rows`` can match at
     ``pos``, because the word after the first one is not one the rows can continue with ("the
     United States": no date pattern has "the united"). Most "the", "a", "in" are rejected here
     without running the big alternation. Words outside ASCII are always let through (case-
@@ -304,6 +305,8 @@ _FIRST_TWO = re.compile(r"([^\W\d_]+)(?:(\s)(?:([^\W\d_]+)|(.))?|(.))?", re.DOTA
 
 
 def entity_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of the entities that block dates, read span by span (the slow definition
+    of :func:`entity_char_ranges`)."""
     spans = list(doc.ents)
     if SPANS_ENTITIES in doc.spans:
         spans.extend(doc.spans[SPANS_ENTITIES])

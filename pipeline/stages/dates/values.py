@@ -34,6 +34,7 @@ class Unresolved(Exception):
 
 
 def norm_space(s: str) -> str:
+    """``s`` with every run of whitespace as one space, stripped (the form tables are keyed by)."""
     return " ".join(s.split())
 
 
@@ -48,6 +49,7 @@ class Anchor:
 
     @property
     def date(self) -> _dt.date | None:
+        """The anchor as a calendar day (None when it has no day)."""
         return _dt.date(self.year, self.month, self.day) if self.month and self.day else None
 
 
@@ -82,6 +84,7 @@ def _iso_week(d: _dt.date) -> str:
 
 
 def direction(tense: str | None) -> int:
+    """-1 for a past sentence, 1 for a future one, 0 otherwise."""
     return {"past": -1, "future": 1}.get(tense or "", 0)
 
 
@@ -119,6 +122,7 @@ def year_for_season(code: str, anchor: Anchor, tense: str | None) -> int:
 
 
 def valid_day(y: int | None, m: int, d: int) -> bool:
+    """Is ``d`` a day of month ``m`` of year ``y`` (no year: of a leap year)?"""
     return 1 <= d <= calendar.monthrange(y or 2000, m)[1]
 
 
@@ -144,6 +148,7 @@ def number_value(g: Grammar, text: str | None) -> float | None:
 
 
 def ordinal_value(g: Grammar, text: str) -> int | str:
+    """ "3rd", "third" -> 3; "last", "final" -> "last" (Reject: not an ordinal)."""
     t = norm_space(text.lower())
     m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", t)
     if m:
@@ -155,20 +160,24 @@ def ordinal_value(g: Grammar, text: str) -> int | str:
 
 
 def month_number(g: Grammar, text: str) -> int:
+    """Number (1-12) of a month name as written ("Sept.", "October")."""
     return g.months[norm_space(text)][0]
 
 
 def day_number(text: str) -> int:
+    """Day of a day phrase ("7th" -> 7)."""
     return int(re.match(r"\d+", text).group(0))
 
 
 def mod_of(g: Grammar, kind: str, text: str | None) -> str | None:
+    """TIMEX3 ``mod`` of a modifier of the given kind (modifiers.tsv), None when there is none."""
     if not text:
         return None
     return g.mods.get(kind, {}).get(norm_space(text.lower()))
 
 
 def duration_value(n: float | None, unit: Unit) -> str:
+    """ISO 8601 duration of ``n`` units ("P70Y", "P18M", "PT48H"); ``n`` None: a vague count ("PXY")."""
     if n is None:
         return f"PT X{unit.vague}".replace(" ", "") if unit.time else f"PX{unit.vague}"
     total = n * unit.factor
@@ -213,6 +222,8 @@ def shift(unit: str, k: int, anchor: Anchor) -> str:
 
 
 def weekday_date(target: int, anchor: Anchor, d: int, strict: bool = False) -> str:
+    """The day with ISO weekday ``target`` nearest the anchor, before it (``d`` < 0), after it
+    (``d`` > 0) or either way; ``strict``: never the anchor's own day ("last Tuesday")."""
     require(anchor, "day")
     today = anchor.date
     back = (today.isoweekday() - target) % 7

@@ -4,8 +4,9 @@ Layout (each module small enough to read in one sitting):
 
 - ``component``: the spaCy component ``claims_dates`` (factory, init, ``__call__``, serialization)
 - ``resources``: the rule-data files (``pipeline/resources/dates/*.tsv``) as TableSpecs
+- ``compiled``: the shape of the compiled grammar (rows, units, :class:`Grammar`)
 - ``grammar``: the tables compiled (lexicons, macros, pattern rows, first-word dispatch)
-- ``rows``: pattern rows and their joined alternations
+- ``rows``: the joined alternations of the pattern rows
 - ``find``: candidates at token starts and the context checks; ``find_dates``
 - ``speed``: the token-array view, per-string hash tables and vectorized gates
 - ``values``: TIMEX3 values, anchors and calendar arithmetic
@@ -24,13 +25,12 @@ it. No dateparser anywhere in the stage: see ``resources/dates/README.md`` for w
 """
 from __future__ import annotations
 
+from .compiled import LEFT_GUARD, RIGHT_GUARD, Grammar, Row, Unit, row_pattern
 from .component import DEFAULT_CONFIG, DateTagger, make_dates
 from .discourse import TENSE_RULES, resolve_dates, share_year
 from .find import Candidate, Found, find_candidates, find_dates, iter_found, match_at
 from .grammar import (
     RULES,
-    Grammar,
-    Unit,
     build_grammar,
     default_grammar,
     exact_dispatch,
@@ -47,7 +47,7 @@ from .resources import (
     load_tables,
     write_tables,
 )
-from .rows import LEFT_GUARD, RIGHT_GUARD, Row, row_pattern, word_key
+from .rows import word_key
 from .speed import (
     NUMERIC_ENTITY_LABELS,
     DocView,

@@ -5,8 +5,7 @@ tables (:func:`default_grammar`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from ...regex_structure import (
@@ -17,57 +16,16 @@ from ...regex_structure import (
     second_words,
 )
 from ...resources import ResourceError, gc_paused
+from .compiled import Grammar, Row, Unit, row_pattern
 from .normalize_calendar import CALENDAR_RULES
 from .normalize_relative import RELATIVE_RULES
 from .normalize_spans import SPAN_RULES
 from .resources import CONTEXT_ROLES, TABLES, TENSE_WORD_ROLES, load_tables
-from .rows import Row, forget_joined, joined, row_pattern, word_key
+from .rows import forget_joined, joined, word_key
 from .values import norm_space
 
 # pattern rule (patterns.tsv) -> its normalizer ``(groups, grammar, anchor, tense, reference) -> value``
 RULES: dict[str, Callable] = {**SPAN_RULES, **CALENDAR_RULES, **RELATIVE_RULES}
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A duration unit of units.tsv."""
-
-    iso: str          # Y, M, W, D, H
-    factor: float     # how many iso units one unit is
-    vague: str        # TIMEX unit for an unknown count (Y, DE, CE ...)
-    time: bool        # written after "T"
-
-
-@dataclass
-class Grammar:
-    """Everything compiled from the tables, built once per component (or once per process)."""
-
-    rows: list[Row]
-    dispatch: dict[str, tuple[int, ...]]        # first-word key -> row indices in priority order
-    months: dict[str, tuple[int, str]]
-    weekdays: dict[str, int]
-    seasons: dict[str, tuple[str, str]]
-    numbers: dict[str, str]
-    ordinals: dict[str, str]
-    units: dict[str, Unit]
-    mods: dict[str, dict[str, str]]           # kind -> form -> mod
-    sets: dict[str, str]
-    events: dict[str, str]
-    roles: dict[str, frozenset[str]]           # role (context.tsv) -> lowercase forms
-    amount_before: re.Pattern                  # an amount ends right before (the "amount" role)
-    cue_tense: dict[str, str]
-    ed_exceptions: frozenset[str]
-    tense_words: dict[str, frozenset[str]]     # role (tense_words.tsv) -> lowercase forms
-    rules: Mapping[str, Callable] = field(default_factory=lambda: RULES, repr=False)
-    row_of_rule: dict[str, list[int]] = field(default_factory=dict)
-    # first-word key -> the words that can follow it after one space in some row of that key
-    # (None: anything can); see :func:`second_words` and :func:`.speed.can_start_here`
-    next_words: dict[str, frozenset[str] | None] = field(default_factory=dict)
-    # per-grammar caches filled while documents are processed (see :class:`.speed.HashLookup`)
-    lookup_cache: dict = field(default_factory=dict, repr=False, compare=False)
-    # a row can match only where the word is one of its dispatch keys, whatever the text (see
-    # :func:`exact_dispatch`); normalize_date then tries only that key's rows
-    exact_dispatch: bool = False
 
 
 def _alt(forms: Iterable[str]) -> str:
@@ -216,7 +174,7 @@ def build_grammar(tables: dict[str, list[dict[str, str]]]) -> Grammar:
     """Compile the tables (as :func:`.resources.load_tables` reads them); every malformed value
     fails with the file name and the row."""
     grammar = Grammar(rows=[], dispatch={}, **_calendar_words(tables), **_count_words(tables),
-                      **_context_words(tables))
+                      **_context_words(tables), rules=RULES)
     macros = build_macros(tables)
     file = TABLES["patterns"].file
     try:

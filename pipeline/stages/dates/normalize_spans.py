@@ -4,8 +4,8 @@ normalizes its two sides as phrases of their own."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from .compiled import Grammar
 from .phrase import normalize_phrase
 from .values import (
     Anchor,
@@ -21,9 +21,6 @@ from .values import (
     valid_day,
     year_for_month,
 )
-
-if TYPE_CHECKING:
-    from .grammar import Grammar
 
 
 def _n_set(gr, g, anchor, tense, ref):

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from .rows import Row, joined_groups, winner_groups, word_key
+from .compiled import Grammar, Row
+from .rows import joined_groups, winner_groups, word_key
 from .values import Anchor, Reject, Unresolved, parse_anchor, timex
-
-if TYPE_CHECKING:
-    from .grammar import Grammar
 
 # Rules whose meaning depends on the words around them: normalize_date() without ``rule=``
 # never picks them (the pure function sees the phrase only).

@@ -1,50 +1,15 @@
-"""Pattern rows and their joined alternations: one compiled regex per set of rows that share a
+"""The joined alternations of the pattern rows: one compiled regex per set of rows that share a
 first word, each row a named group, so one call into the regex engine tries them all in priority
-order (the rows' own regexes are compiled only when needed)."""
+order (a row's own regex is compiled only when needed)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ...regex_structure import char_key
-
-if TYPE_CHECKING:
-    from .grammar import Grammar
+from .compiled import LEFT_GUARD, RIGHT_GUARD, Grammar
 
 _GROUP = re.compile(r"\(\?P<([a-z][a-z0-9]*)>")
 _BACKREF = re.compile(r"\(\?P=([a-z][a-z0-9]*)\)")
-
-# Left guard: not glued to a word, a currency sign, a hyphenated prefix ("Vostok-2018",
-# "F-35") or a decimal; right guard: not glued to a word, a decimal part or a percent sign.
-LEFT_GUARD = r"(?<![\w$€£¥#@+/\\–-])(?<!\d[.,])"
-RIGHT_GUARD = r"(?!\w|[.,]\d|\s?%)"
-
-
-@dataclass
-class Row:
-    """One row of patterns.tsv: its priority (``index``), the normalizer's name and the expanded regex."""
-
-    index: int
-    rule: str
-    example: str
-    source: str               # the expanded regex (plain group names)
-    _regex: re.Pattern | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def regex(self) -> re.Pattern:
-        """The row compiled alone, on first use: the joined alternations of
-        :func:`joined_groups` find and normalize dates, this only the rows tried after a
-        rejected winner (and :func:`.phrase.normalize_phrase` with ``rule=``)."""
-        got = self._regex
-        if got is None:
-            got = self._regex = re.compile(row_pattern(self.source), re.IGNORECASE)
-        return got
-
-
-def row_pattern(source: str) -> str:
-    """The regex of one row alone: its expanded source between the guards."""
-    return LEFT_GUARD + "(?:" + source + ")" + RIGHT_GUARD
 
 
 def word_key(text: str, pos: int) -> str:

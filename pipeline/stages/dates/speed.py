@@ -16,7 +16,7 @@ from ...extensions import SPANS_ENTITIES, doc_text
 from ...regex_structure import after_key, char_key
 from ...resources import ResourceError
 from ..segment import boilerplate_ranges
-from .grammar import Grammar
+from .compiled import Grammar
 from .rows import word_key
 
 # Entity labels that are themselves numeric/temporal (from a statistical NER): a date inside

@@ -6,10 +6,8 @@ import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .grammar import Grammar, Unit
+from .compiled import Grammar, Unit
 
 TYPES = ("date", "time", "duration", "set")
 NO_ANCHOR = "no publication date"

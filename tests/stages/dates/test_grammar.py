@@ -9,9 +9,9 @@ import pytest
 
 from pipeline import regex_structure as R
 from pipeline.resources import ResourceError
+from pipeline.stages.dates.compiled import Grammar, Row
 from pipeline.stages.dates.find import find_candidates
 from pipeline.stages.dates.grammar import (
-    Grammar,
     add_rows_checked,
     build_grammar,
     build_macros,
@@ -20,7 +20,6 @@ from pipeline.stages.dates.grammar import (
     matches_own_example,
 )
 from pipeline.stages.dates.resources import load_tables, write_tables
-from pipeline.stages.dates.rows import Row
 
 
 def test_first_keys():

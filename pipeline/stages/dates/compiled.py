@@ -73,10 +73,10 @@ class Grammar:
     rules: Mapping[str, Callable] = field(repr=False)
     row_of_rule: dict[str, list[int]] = field(default_factory=dict)
     # first-word key -> the words that can follow it after one space in some row of that key
-    # (None: anything can); see :func:`second_words` and :func:`.speed.can_start_here`
+    # (None: anything can); see :func:`pipeline.regex_structure.second_words` and :func:`.speed.can_start_here`
     next_words: dict[str, frozenset[str] | None] = field(default_factory=dict)
     # per-grammar caches filled while documents are processed (see :class:`.speed.HashLookup`)
     lookup_cache: dict = field(default_factory=dict, repr=False, compare=False)
     # a row can match only where the word is one of its dispatch keys, whatever the text (see
-    # :func:`exact_dispatch`); normalize_date then tries only that key's rows
+    # :func:`.grammar.exact_dispatch`); normalize_date then tries only that key's rows
     exact_dispatch: bool = False

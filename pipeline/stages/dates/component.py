@@ -20,8 +20,9 @@ from spacy.tokens import Doc, Span
 
 from ...extensions import SPANS_DATES, ensure_extensions
 from ...resources import gc_paused
+from .compiled import Grammar
 from .discourse import resolve_dates
-from .grammar import Grammar, build_grammar, default_grammar
+from .grammar import build_grammar, default_grammar
 from .resources import load_tables, write_tables
 from .speed import DocView
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .compiled import Grammar
 from .find import Candidate, Found, iter_found
-from .grammar import Grammar, default_grammar
+from .grammar import default_grammar
 from .normalize import normalize_cached
 from .phrase import normalize_groups
 from .speed import DocView

@@ -13,7 +13,8 @@ from itertools import accumulate
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from .grammar import Grammar, default_grammar
+from .compiled import Grammar
+from .grammar import default_grammar
 from .phrase import match_groups, normalize_groups
 from .rows import joined_groups, winner_groups, word_key
 from .speed import DocView, can_start_here, entity_char_ranges, overlapping

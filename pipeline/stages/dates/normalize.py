@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .grammar import Grammar, default_grammar
+from .compiled import Grammar
+from .grammar import default_grammar
 from .phrase import normalize_groups, normalize_phrase
 from .values import parse_anchor
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from .grammar import Grammar, default_grammar
+from .compiled import Grammar
+from .grammar import default_grammar
 from .speed import DocView
 
 TENSE_CODES = {"past": 1, "present": 2, "future": 3}

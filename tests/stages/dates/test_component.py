@@ -1,52 +1,20 @@
-"""Dates stage: text (+ anchor, + tense) -> type, value, mod for every example of issue 4, the
-non-dates, entities blocking dates, offsets, records against the schema, DocBin and to_disk.
+"""Dates stage, the component end to end: text (+ anchor) -> type, value, mod for every example
+of issue 4, the non-dates, entities blocking dates, offsets, DocBin and to_disk.
 
 All sentences are written for these tests (none is copied from the corpus)."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 import spacy
-from jsonschema import Draft202012Validator
 from spacy.tokens import DocBin
 
-import pipeline.registry  # noqa: F401  registers the factories
-from pipeline.records import build_context
-from pipeline.resources import ResourceError
-from pipeline.stages import dates as D
-
-SCHEMA = json.loads((Path(D.__file__).resolve().parent.parent / "schemas" / "dates.schema.json").read_text())
-VALIDATOR = Draft202012Validator(SCHEMA)
+from pipeline.stages.dates.values import NO_ANCHOR
+from tests.stages.dates.helpers import dates_nlp, found, one, run
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("claims_segmenter")
-    nlp.add_pipe("claims_dates")
-    nlp.initialize()
-    return nlp
-
-
-def run(nlp, text: str, anchor: str | None = None):
-    doc = nlp.make_doc(text)
-    doc._.published = anchor
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
-
-
-def found(nlp, text: str, anchor: str | None = None) -> dict[str, dict]:
-    doc = run(nlp, text, anchor)
-    return {s.text: s._.date for s in doc.spans["dates"]}
-
-
-def one(nlp, text: str, date_text: str, anchor: str | None = None) -> dict:
-    dates = found(nlp, text, anchor)
-    assert date_text in dates, f"{date_text!r} not in {list(dates)} for {text!r}"
-    return dates[date_text]
+    return dates_nlp()
 
 
 # sentence, anchor, date text, type, value, mod
@@ -157,7 +125,7 @@ def test_relative_records_their_anchor(nlp):
 ])
 def test_no_anchor_leaves_relative_unresolved(nlp, text, date_text):
     d = one(nlp, text, date_text, None)
-    assert (d["value"], d["relative"], d["unresolved"]) == (None, True, D.NO_ANCHOR)
+    assert (d["value"], d["relative"], d["unresolved"]) == (None, True, NO_ANCHOR)
 
 
 def test_coarse_anchor_is_reported(nlp):
@@ -263,19 +231,6 @@ def test_date_closing_an_entity_after_of_is_kept(nlp):
     assert [(s.text, s.start_char) for s in doc.spans["dates"]] == [("1956", text.index("1956"))]
 
 
-def test_tense_from_a_parse():
-    from spacy.tokens import Doc
-    nlp = spacy.blank("en")
-    words = ["A", "poll", "published", "in", "December", "shows", "that", "74", "%", "oppose", "it", "."]
-    heads = [1, 5, 1, 4, 2, 5, 9, 8, 9, 5, 9, 5]
-    deps = ["det", "nsubj", "acl", "case", "obl", "ROOT", "mark", "nummod", "nsubj", "ccomp", "obj", "punct"]
-    tags = ["DT", "NN", "VBN", "IN", "NNP", "VBZ", "IN", "CD", "NN", "VBP", "PRP", "."]
-    pos = ["DET", "NOUN", "VERB", "ADP", "PROPN", "VERB", "SCONJ", "NUM", "NOUN", "VERB", "PRON", "PUNCT"]
-    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
-    assert D.sentence_tense(doc[4:5]) == "past"
-    assert D.sentence_tense(doc[4:5], use_parse=False) == "past"   # the "-ed" cue next to it
-
-
 def test_entities_in_span_group_block_dates(nlp):
     text = "Moscow hosted the Zapad 2021 drills in September 2021."
     doc = nlp.make_doc(text)
@@ -307,109 +262,6 @@ def test_boilerplate_is_skipped(nlp):
     assert [(s.text, s.start_char) for s in doc.spans["dates"]] == [("1945", text.rindex("1945"))]
 
 
-def test_doc_view_sentences_are_the_body_sentences(nlp):
-    from pipeline.stages.segment import body_sentences
-    text = ("Moscow and Tokyo: Old Quarrels\n\nMain Image Credit A harbour in 1945. Courtesy of a photo agency.\n\n"
-            "Talks stalled in 2016. Both sides blame each other.\n\n  \n\nA second round is due in March.\n\n"
-            "Jane Doe\n\nSenior Fellow, Example Institute\n\nView profile")
-    doc = run(nlp, text, "2016-09")
-    view = D.DocView(doc, D.default_grammar())
-    assert [(doc[a:b].start_char, doc[a:b].end_char) for a, b in view.sentences()] == \
-           [(s.start_char, s.end_char) for s in body_sentences(doc)]
-    assert view.text == doc.text
-
-
-# phrase, anchor, tense, value
-NORMALIZE = [
-    ("December", "2016-09", "future", "2016-12"),
-    ("December", "2016-09", "past", "2015-12"),
-    ("July", "2016-09", "past", "2016-07"),
-    ("July", "2016-09", "future", "2017-07"),
-    ("July", "2016-09", None, "2016-07"),
-    ("July", "2016", "past", "2016-07"),
-    ("29 December", "2025-01-10", "past", "2024-12-29"),
-    ("the summer", "2016-02", "past", "2015-SU"),
-    ("last December", "2016-09", None, "2015-12"),
-    ("next spring", "2016-09", None, "2017-SP"),
-    ("this week", "2016-09-21", None, "2016-W38"),
-    ("last month", "2016-01", None, "2015-12"),
-    ("three months ago", "2016-02", None, "2015-11"),
-    ("the last quarter of 2022", None, None, "2022-Q4"),
-    ("the 2010s", None, None, "201X"),
-    ("the early 20th century", None, None, "19XX"),
-    ("Monday, 7 October 2024", None, None, "2024-10-07"),
-    ("7th of October 2024", None, None, "2024-10-07"),
-    ("Oct. 7, 2024", None, None, "2024-10-07"),
-    ("mid-October 2023", None, None, "2023-10"),
-    ("2020/21", None, None, "2020/2021"),
-    ("2016-09", None, None, "2016-09"),
-    ("1.5 years", None, None, "P18M"),
-    ("ten days", None, None, "P10D"),
-    ("twenty-five years", None, None, "P25Y"),
-    ("several decades", None, None, "PXDE"),
-    ("every other year", None, None, "P2Y"),
-    ("weekly", None, None, "P1W"),
-    ("yesterday", "2016-03-01", None, "2016-02-29"),
-    ("the coming months", "2016-03", None, "FUTURE_REF"),
-]
-
-
-@pytest.mark.parametrize("text,anchor,tense,value", NORMALIZE)
-def test_normalize_date(text, anchor, tense, value):
-    assert D.normalize_date(text, anchor=anchor, tense=tense)["value"] == value
-
-
-def test_normalize_date_mods_and_unknown():
-    assert D.normalize_date("the early 20th century")["mod"] == "START"
-    assert D.normalize_date("at least five years")["mod"] == "EQUAL_OR_MORE"
-    assert D.normalize_date("up to ten years")["mod"] == "EQUAL_OR_LESS"
-    unknown = D.normalize_date("the day of reckoning")
-    assert unknown["value"] is None and unknown["unresolved"] == "unrecognized"
-    d = D.normalize_date("last year")
-    assert (d["value"], d["relative"], d["unresolved"]) == (None, True, D.NO_ANCHOR)
-
-
-@pytest.mark.parametrize("text,date_text,tense", [
-    ("The president is scheduled to visit Japan in December.", "December", "future"),
-    ("The white paper was released in July.", "July", "past"),
-    ("Officials will decide in March whether to go ahead.", "March", "future"),
-    ("The ministers signed the accord in June.", "June", "past"),
-    ("The forum is held in September.", "September", "present"),
-    ("Prices in May were higher.", "May", "past"),
-])
-def test_sentence_tense(nlp, text, date_text, tense):
-    doc = run(nlp, text, "2020-01")
-    span = next(s for s in doc.spans["dates"] if s.text == date_text)
-    assert D.sentence_tense(span) == tense
-
-
-def test_find_dates_is_pure_and_labels_rules(nlp):
-    doc = nlp.make_doc("Talks began in October 1993 and lasted two years.")
-    doc[0].is_sent_start = True
-    spans = D.find_dates(doc)
-    assert [(s.text, s.label_) for s in spans] == [("October 1993", "month_year"), ("two years", "duration")]
-    assert "dates" not in doc.spans
-
-
-def test_records_schema_offsets_and_unresolved(nlp):
-    text = ("Relations have been rocky for more than seven decades. The president will visit in December. "
-            "In 1956, a declaration was signed. Sanctions followed in 2014–2016.")
-    for anchor in ("2016-09", None):
-        doc = run(nlp, text, anchor)
-        doc._.doc_id = "doc1"
-        ctx = build_context(doc, "doc1", {"dates": doc.spans["dates"]})
-        records = D.build_records(doc, ctx)
-        assert len(records) == len(doc.spans["dates"]) == 4
-        for r in records:
-            assert doc.text[r["start_char"]:r["end_char"]] == r["text"]
-            errors = list(VALIDATOR.iter_errors(r))
-            assert not errors, (r, [e.message for e in errors])
-            assert list(r)[:5] == ["id", "doc_id", "start_char", "end_char", "text"] and list(r)[-1] == "sentence_id"
-        assert D.count_unresolved(records) == (0 if anchor else 1)
-        rng = next(r for r in records if r["text"] == "2014–2016")
-        assert (rng["begin"], rng["end"]) == ("2014", "2016")
-
-
 def test_docbin_round_trip(nlp):
     doc = run(nlp, "Tokyo tried again in late 2016. The president will visit in December.", "2016-09")
     data = DocBin(docs=[doc], store_user_data=True).to_bytes()
@@ -439,42 +291,6 @@ def test_whole_pipeline_save_and_load(nlp, tmp_path):
     loaded = spacy.load(tmp_path / "pipe")
     doc = run(loaded, "The summit is held annually.")
     assert [s.text for s in doc.spans["dates"]] == ["annually"]
-
-
-def test_every_pattern_row_matches_and_normalizes():
-    g = D.default_grammar()
-    for row in g.rows:
-        assert row.regex.fullmatch(row.example), row.example
-        d = D.normalize_date(row.example, anchor="2020-06-15", rule=row.rule)
-        assert d["type"] in D.TYPES, row.example
-        assert d["value"] is not None or d["unresolved"], row.example
-
-
-def test_bad_resources_fail_loudly(tmp_path):
-    tables = D.load_tables()
-    D.write_tables(tables, tmp_path)
-    path = tmp_path / "dates" / "patterns.tsv"
-    path.write_text(path.read_text(encoding="utf-8") + "year\t2015 BC\t(?P<year><YEAR>)\n", encoding="utf-8")
-    with pytest.raises(ResourceError, match="does not match its own example"):
-        D.build_grammar(D.load_tables(tmp_path))
-    D.write_tables(tables, tmp_path)
-    path = tmp_path / "dates" / "months.tsv"
-    path.write_text(path.read_text(encoding="utf-8") + "Smarch\t13\tfree\n", encoding="utf-8")
-    with pytest.raises(ResourceError, match="months.tsv"):
-        D.build_grammar(D.load_tables(tmp_path))
-
-
-def test_find_candidates_on_plain_text():
-    text = "Resolution 2231 passed in 2015; the deal lasted three years, until May 2018."
-    got = [(text[c.start:c.end], c.rule) for c in D.find_candidates(text)]
-    assert got == [("2015", "year"), ("three years", "duration"), ("May 2018", "month_year")]
-
-
-def test_first_keys():
-    assert D.first_keys(r"(?:the\s)?(?P<d>\d+)\s(?-i:[QH])") == {"the", D.DIGIT_KEY}
-    assert D.first_keys(r"mid-(?:summer|winter)") == {"mid"}
-    with pytest.raises(ResourceError):
-        D.first_keys(r".*year")
 
 
 def test_no_pipe_problems(nlp):

@@ -49,9 +49,9 @@ from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, SPANS_PARAGRAPHS, doc_text, ensure_extensions
-from ..resources import ResourceError, gc_paused, read_table
-from .segment import boilerplate_ranges
+from ...extensions import SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, SPANS_PARAGRAPHS, doc_text, ensure_extensions
+from ...resources import ResourceError, gc_paused, read_table
+from ..segment import boilerplate_ranges
 
 DEFAULT_CONFIG: dict[str, object] = {"spans_key": SPANS_FIGURES, "use_parse": True}
 LOGGER = logging.getLogger("claims.figures")
@@ -458,7 +458,7 @@ def idiom_regex_for(rules: FigureRules, window: str) -> re.Pattern | None:
     return pattern
 
 
-from ..regex_structure import _has_backreference, required_strings  # noqa: F401  (re-exported)
+from ...regex_structure import _has_backreference, required_strings  # noqa: F401  (re-exported)
 
 
 def gate_ranges(rules: FigureRules, text: str, ranges: Sequence[tuple[int, int]]) -> list[bool]:

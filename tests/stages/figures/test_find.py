@@ -12,12 +12,13 @@ import spacy
 from jsonschema import Draft202012Validator
 from spacy.tokens import Doc, DocBin, Span
 
+import pipeline
 import pipeline.registry  # noqa: F401  registers the factories
 from pipeline.records import build_context
-from pipeline.resources import ResourceError
+from pipeline.resources import PACKAGE_ROOT, ResourceError
 from pipeline.stages import figures as F
 
-SCHEMA = json.loads((Path(F.__file__).resolve().parent.parent / "schemas" / "figures.schema.json").read_text())
+SCHEMA = json.loads((Path(pipeline.__file__).resolve().parent / "schemas" / "figures.schema.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA)
 
 
@@ -389,7 +390,7 @@ def test_saved_pipeline_reloads(nlp, tmp_path):
 def test_bad_resources_fail_loudly(tmp_path):
     root = tmp_path / "res"
     (root / "figures").mkdir(parents=True)
-    pkg = Path(F.__file__).resolve().parent.parent / "resources" / "figures"
+    pkg = PACKAGE_ROOT / "figures"
     for f in pkg.glob("*.tsv"):
         (root / "figures" / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
     F.FigureRules.from_rows(F.load_rows(root))  # a faithful copy loads

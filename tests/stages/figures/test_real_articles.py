@@ -4,8 +4,6 @@ The articles are read from disk (skipped when absent); nothing of their text is 
 is named by its own text (unique in its article) plus at most a few words that locate its sentence."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import SHARED_CORPUS

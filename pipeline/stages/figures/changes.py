@@ -126,7 +126,8 @@ def share_alternatives(s: Sentence, figs: list[Fig]) -> None:
     (writes unit, kind, currency, counted)."""
     for fa, fb in zip(figs, figs[1:]):
         gap = [t.lower for t in s.toks[fa.i1 : fb.i0]]
-        if (gap == ["or"] or gap == ["and"] and fb.kind in ("percent", "money", "quantity")) and fa.unit is None and fb.unit is not None and fa.kind == "other":
+        joined = gap == ["or"] or gap == ["and"] and fb.kind in ("percent", "money", "quantity")
+        if joined and fa.unit is None and fb.unit is not None and fa.kind == "other":
             fa.unit, fa.kind, fa.currency = fb.unit, fb.kind, fb.currency
             fa.counted = fb.counted
 

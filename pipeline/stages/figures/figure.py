@@ -37,7 +37,6 @@ class Group:
     scale: float | None = None
     unit: str | None = None
     kind: str | None = None
-    ordinal: bool = False
 
 
 @dataclass
@@ -63,7 +62,6 @@ class Fig:
     compared: "Fig | None" = field(default=None, repr=False)  # the figure this one is set against
     counted: str | None = None  # counted noun phrase (counts)
     head_i: int | None = None  # token index of the counted noun's head
-    population: str | None = None  # "of X" population of a percent / fraction
     source_is_poll: bool = False
 
     def as_dict(self) -> dict:

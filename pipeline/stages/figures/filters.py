@@ -196,7 +196,7 @@ def _is_day_of_month(s: Sentence, g: Group, nxt) -> bool:
         return True
     if prev is not None and prev.text == "." and s.tok(g.n0 - 2) is not None and s.toks[g.n0 - 2].lower in months:
         return True  # "Aug. 26"
-    if prev is not None and (prev.lower in ("to", "and", "or", "through", "until", "till") or prev.text in DASHES):
+    if prev is not None and (prev.lower in s.words.day_range_joiner or prev.text in DASHES):
         p2, p3 = s.tok(g.n0 - 2), s.tok(g.n0 - 3)
         if p2 is not None and p2.is_digit and p3 is not None and p3.lower in months:
             return True  # "February 13 to 19", "February 16 and 17"

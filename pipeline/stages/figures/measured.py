@@ -16,7 +16,7 @@ _DEMONYM_PLURAL_RE = re.compile(r"[a-z]+(?:an|ian|ean)s")
 
 def measured(s: Sentence, fig: Fig, state: dict) -> str | None:
     """What ``fig`` measures (``state``: the paragraph context; a share's population is kept in it
-    and on the figure for the figures after it)."""
+    for the shares after it: "78% of voters agreed; 12% disagreed")."""
     if fig.kind == "ordinal":
         return fig.measured
     if fig.kind == "count" and fig.counted:
@@ -59,7 +59,6 @@ def _measured_share(s: Sentence, fig: Fig, state: dict) -> str | None:
     "a turnout of 60%"; "55% considered that ..." (the population of an earlier figure)."""
     pop, end = _population_after(s, fig)
     if pop:
-        fig.population = pop
         state["population"] = pop
         if verb_starts(s, end):
             pred, copula = predicate(s, end)
@@ -135,7 +134,8 @@ def _np_after_prep(s: Sentence, fig: Fig) -> str | None:
         return None
     low = t.lower
     words = s.words
-    if fig.kind == "quantity" and t.is_word and t.text == low and not s.rules.is_cue("function", low) and not verb_starts(s, fig.i1) and low not in words.not_measured_after:
+    if (fig.kind == "quantity" and t.is_word and t.text == low and not s.rules.is_cue("function", low)
+            and not verb_starts(s, fig.i1) and low not in words.not_measured_after):
         np, _ = np_after(s, fig.i1, max_words=4)
         if np:
             return np  # "3 nm chips", "a 10-year contract", "155 mm shells"

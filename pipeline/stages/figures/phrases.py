@@ -177,8 +177,9 @@ def find_verb(s: Sentence, a: int, b: int) -> int | None:
             prev = toks[m - 1]
             pprev = toks[m - 2]
             nxt = s.tok(m + 1)
-            if prev.is_word and not prev.lower.endswith("s") and pprev.lower in words.determiner and nxt is not None and (nxt.lower in words.s_verb_next or nxt.text == "("):
-                return m
+            if (prev.is_word and not prev.lower.endswith("s") and pprev.lower in words.determiner and nxt is not None
+                    and (nxt.lower in words.s_verb_next or nxt.text == "(")):
+                return m  # "the navy operates in ..."
     return None
 
 

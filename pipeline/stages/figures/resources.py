@@ -35,6 +35,7 @@ class Words:
     above its rows in the file). Lowercase forms, compared with a light token's lowercase form."""
 
     months: frozenset[str] = frozenset()
+    day_range_joiner: frozenset[str] = frozenset()
     year_before: frozenset[str] = frozenset()
     invariant_plural: frozenset[str] = frozenset()
     vague_before_scale: frozenset[str] = frozenset()

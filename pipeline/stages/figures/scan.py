@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from .changes import ChangeFromTo, compare_pairs, mark_changes, range_after, share_alternatives
 from .counts import counted_after
 from .figure import Fig, Group, Label
-from .filters import group_ok, in_idiom, is_date_number, is_heading, is_label, looks_like_year, number_is_code, overlaps, titlecase_before
+from .filters import (
+    ORDINAL_SUFFIXES, group_ok, in_idiom, is_date_number, is_heading, is_label, looks_like_year, number_is_code, overlaps,
+    titlecase_before,
+)
 from .groups import currency_before, read_group, with_percent
 from .measured import measured
 from .numbers import parse_digits, singularize
@@ -27,7 +30,6 @@ from .tokens import DASHES
 from .units import currency_after, fraction_after, measure_after
 
 _NUMBER_OF_RE = re.compile(r"(?:the )?number of (?:[\w-]+ )*?([a-z][\w-]*s)\b")
-_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 
 Found = Fig | list | Label | None  # what one try at a token gives
 
@@ -120,7 +122,11 @@ def _past_glued_tail(s: Sentence, i: int) -> int:
     toks = s.toks
     if not toks[i].is_digit:
         return i
-    while i + 1 < len(toks) and s.glued(i, i + 1) and (toks[i + 1].is_digit or toks[i + 1].text in DASHES or toks[i + 1].text in ("/", ":", "+", ".")) and (i + 2 < len(toks) and s.glued(i + 1, i + 2) or toks[i + 1].is_digit):
+    while i + 1 < len(toks) and s.glued(i, i + 1):
+        nxt = toks[i + 1]
+        joins = nxt.is_digit or nxt.text in DASHES or nxt.text in ("/", ":", "+", ".")
+        if not (joins and (i + 2 < len(toks) and s.glued(i + 1, i + 2) or nxt.is_digit)):
+            break
         i += 1
     return i
 
@@ -144,7 +150,7 @@ def ordinal_at(s: Sentence, i: int) -> Fig | None:
         if e is None or t.text[0].isupper() and not s.is_sentence_initial(i):
             return None
         value = e[0]
-    elif t.is_digit and s.tok(i + 1) is not None and toks[i + 1].lower in _ORDINAL_SUFFIXES and s.glued(i, i + 1):
+    elif t.is_digit and s.tok(i + 1) is not None and toks[i + 1].lower in ORDINAL_SUFFIXES and s.glued(i, i + 1):
         value = parse_digits(t.text)
         j = i + 2
     else:

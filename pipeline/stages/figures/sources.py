@@ -154,7 +154,8 @@ def _source_subject(s: Sentence, verb_i: int) -> str | None:
             break
         if t.lower in words.source_subject_stop:
             break
-        if t.is_word and t.text == t.lower and (rules.is_cue("verb", t.lower) or rules.is_cue("source_verb", t.lower)) and t.lower not in words.source_noun_verb:
+        verb = t.is_word and t.text == t.lower and (rules.is_cue("verb", t.lower) or rules.is_cue("source_verb", t.lower))
+        if verb and t.lower not in words.source_noun_verb:
             break
         k -= 1
         n_words += 1

@@ -98,11 +98,10 @@ def _group_after_connector(s: Sentence, g: Group, k: int) -> Group | None:
     if g2 is None:
         return None
     if cur is not None:
-        g2.currency, g2.i0 = str(cur[0]), k
+        g2 = replace(g2, currency=str(cur[0]), i0=k)
     if number_is_code(s, g2.n0, g2.n0 + 1, g2.currency is not None):
         return None
-    with_percent(s, g2)
-    return g2
+    return with_percent(s, g2)
 
 
 def _shared(g: Group, g2: Group) -> tuple[Group, Group]:

@@ -2,6 +2,8 @@
 "1.2 million"), a currency before it ("US$", "€") and a percent sign or word after it."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .figure import Group
 from .numbers import looks_plural, parse_digits, words_value
 from .sentence import Sentence
@@ -179,9 +181,9 @@ def percent_after(s: Sentence, j: int) -> tuple[str, int] | None:
     return None
 
 
-def with_percent(s: Sentence, g: Group) -> None:
-    """Take a percent sign or word after the group into it (unit, kind "percent", end)."""
+def with_percent(s: Sentence, g: Group) -> Group:
+    """The group with the percent sign or word after it (unit, kind "percent", end), if there is one."""
     found = percent_after(s, g.n1)
-    if found is not None:
-        g.unit, g.n1 = found
-        g.kind = "percent"
+    if found is None:
+        return g
+    return replace(g, unit=found[0], kind="percent", n1=found[1])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .changes import ChangeFromTo, compare_pairs, mark_changes, range_after, share_alternatives
 from .counts import counted_after
@@ -233,13 +234,12 @@ def figure_at(s: Sentence, i: int, labels: set[int]) -> Found:
         return Label(i)  # "Phases 1 and 2", "Articles 4 and 5"
     cur = currency_before(s, g.n0)
     if cur is not None:
-        g.currency, g.i0 = cur
+        g = replace(g, currency=cur[0], i0=cur[1])
     if number_is_code(s, g.n0, g.n1, g.currency is not None):
         return None
     if g.currency is None and is_label(s, g.n0):
         return Label(g.n0)
-    with_percent(s, g)
-    g, second = range_after(s, g)
+    g, second = range_after(s, with_percent(s, g))
     if isinstance(second, ChangeFromTo):
         return change_pair(s, second)
     return build_figure(s, g, second)

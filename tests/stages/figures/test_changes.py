@@ -9,8 +9,7 @@ from tests.stages.figures.helpers import at, view
 
 def _range(text: str, number: str):
     s = view(text)
-    g = read_group(s, at(s, number))
-    with_percent(s, g)
+    g = with_percent(s, read_group(s, at(s, number)))
     return s, range_after(s, g)
 
 

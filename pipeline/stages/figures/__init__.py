@@ -32,6 +32,18 @@ Decisions (see also ``pipeline/resources/figures/README.md``):
 * Spelled-out numbers used anaphorically ("the two countries"), the pronoun "one", enumerations, codes
   and names (G7, F-35, Nord Stream 2, "1718 Committee"), page and footnote references, calendar years,
   days and times are not figures. A number inside a date span is not a figure unless it is a duration.
+
+Layout (a Doc comes in at :mod:`.component`, the figures go out through :mod:`.records`):
+
+* :mod:`.component` the spaCy component; :mod:`.resources` the table specs and the compiled rules;
+* :mod:`.find` the Doc: body sentences, names and dates that block numbers, spans, the parse;
+* :mod:`.scan` one sentence: the number at each token and the figure built around it, then the
+  sentence passes of :mod:`.changes` (changes, comparisons), :mod:`.sources` and :mod:`.measured`;
+* what is read around a number: :mod:`.groups` (digits, number words, scale, currency, percent),
+  :mod:`.qualifiers`, :mod:`.units`, :mod:`.counts`, :mod:`.phrases`; what makes it no figure:
+  :mod:`.filters`; values without a Doc: :mod:`.numbers`;
+* :mod:`.tokens` the light tokens and lexicon tables, :mod:`.sentence` the view every find function
+  reads, :mod:`.figure` the records being built, :mod:`.speed` the exact shortcuts.
 """
 from __future__ import annotations
 

@@ -4,11 +4,11 @@ The articles are read from disk (skipped when absent); nothing of their text is 
 is named by its own text (unique in its article) plus at most a few words that locate its sentence."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+from tests.conftest import SHARED_CORPUS
+
+CORPUS = SHARED_CORPUS
 ARTICLES = {
     "russia_japan_2016": "000_209a23322be7f4e8.txt",
     "swedish_brief_2018": "003_db7cbe7b08cbfd51.txt",

@@ -18,24 +18,14 @@ from typing import Any
 from spacy.tokens import Doc, Span
 from spacy.tokens.underscore import Underscore
 
+from .contract import ID_DIGITS, ID_PREFIXES, RECORD_KINDS  # noqa: F401  (RECORD_KINDS: re-exported)
 from .extensions import doc_text
-
-# Short prefixes keep ids readable in review: "sen_…", "ent_…".
-ID_PREFIXES = {
-    "sentences": "sen",
-    "entities": "ent",
-    "dates": "dat",
-    "figures": "fig",
-    "claims": "clm",
-}
-
-RECORD_KINDS = ("sentences", "entities", "dates", "figures", "claims")
 
 
 def stable_id(kind: str, doc_id: str, text: str, occurrence: int) -> str:
     """Id of the ``occurrence``-th span of ``kind`` whose text is ``text`` in document ``doc_id``."""
     digest = hashlib.sha1(f"{kind}\x1f{doc_id}\x1f{text}\x1f{occurrence}".encode("utf-8")).hexdigest()
-    return f"{ID_PREFIXES.get(kind, kind[:3])}_{digest[:16]}"
+    return f"{ID_PREFIXES.get(kind, kind[:3])}_{digest[:ID_DIGITS]}"
 
 
 def assign_ids(kind: str, doc_id: str, spans: Iterable[tuple[int, int, str]]) -> dict[tuple[int, int], str]:
@@ -44,12 +34,12 @@ def assign_ids(kind: str, doc_id: str, spans: Iterable[tuple[int, int, str]]) ->
     # string's head and the id's prefix are the same for every span of the kind.
     head = f"{kind}\x1f{doc_id}\x1f"
     prefix = f"{ID_PREFIXES.get(kind, kind[:3])}_"
-    sha1 = hashlib.sha1
+    sha1, digits = hashlib.sha1, ID_DIGITS
     seen: dict[str, int] = {}
     ids: dict[tuple[int, int], str] = {}
     for start, end, text in sorted(set(spans)):
         n = seen.get(text, 0)
-        ids[(start, end)] = prefix + sha1(f"{head}{text}\x1f{n}".encode("utf-8")).hexdigest()[:16]
+        ids[(start, end)] = prefix + sha1(f"{head}{text}\x1f{n}".encode("utf-8")).hexdigest()[:digits]
         seen[text] = n + 1
     return ids
 

@@ -49,10 +49,12 @@ Language.factory(
     assigns=["doc.spans", "span._.figure"],
 )(make_figures)
 
+# Claims read what the earlier stages wrote: sentences and boilerplate (segmenter), the entity,
+# date and figure span groups (speakers, evidence), and doc.ents when no entity group exists.
 Language.factory(
     "claims_claims",
     default_config=claims.DEFAULT_CONFIG,
-    requires=["doc.sents"],
+    requires=["doc.sents", "doc.spans", "doc.ents"],
     assigns=["doc.spans", "span._.claim"],
 )(make_claims)
 

@@ -12,11 +12,12 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from .contract import REVIEWABLE_KINDS, STAGE_KINDS, kind as contract_kind
 from .io import atomic_writer, read_jsonl
-from .review.decisions import REVIEWABLE_KINDS, apply_review, load_review, now_iso
+from .review.decisions import apply_review, load_review, now_iso
 
-KINDS = ("entities", "dates", "figures", "claims")
-TYPE_FIELD = {"entities": "label", "dates": "type", "figures": "kind", "claims": "type"}
+KINDS = tuple(STAGE_KINDS)  # the stages' record kinds, in file order
+TYPE_FIELD = {name: contract_kind(name).label_field for name in KINDS}
 MAX_FIGURES = 300
 MAX_CLAIMS = 100
 TOP_ENTITIES = 30

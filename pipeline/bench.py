@@ -149,7 +149,7 @@ def _measure_tokenizer(corpus: Path) -> dict:
 
 
 def _measure_run(spec: dict) -> dict:
-    from .runner import build_nlp, run_corpus
+    from .run import build_nlp, run_corpus
 
     cpu0, start = _rusage_cpu(), time.perf_counter()
     overrides = spec.get("overrides") or {}
@@ -234,7 +234,7 @@ def _median_run(runs: Sequence[dict]) -> dict:
 
 def rules_only_overrides(config: Path) -> dict:
     """Overrides that keep only the project's rule components of ``config`` (no statistical model)."""
-    from .runner import load_pipeline_config
+    from .run import load_pipeline_config
 
     loaded = load_pipeline_config(config)
     names = [n for n in loaded["nlp"]["pipeline"] if str(loaded["components"].get(n, {}).get("factory", "")).startswith("claims_")]
@@ -288,7 +288,7 @@ def run_bench(
     on_step: Callable[[Step], None] | None = None,
 ) -> dict:
     """Build the corpora, take every measurement, return the report (see :func:`format_table`)."""
-    from .runner import DEFAULT_CONFIG
+    from .run import DEFAULT_CONFIG
 
     full_config = Path(full_config or DEFAULT_CONFIG).resolve()
     # Rules only: the full config without its statistical components, unless a config is given.

@@ -42,7 +42,7 @@ def run(
 ) -> None:
     """Annotate articles and write documents, sentences, entities, dates, figures and claims JSONL."""
     from .io import normalize_published
-    from .runner import ENGINES, InputFailure, PipelineConfigError, ShardFailure, build_nlp, check_pipeline_config, parse_overrides, run_corpus
+    from .run import ENGINES, InputFailure, PipelineConfigError, ShardFailure, build_nlp, check_pipeline_config, parse_overrides, run_corpus
 
     if engine not in ENGINES:
         _fail(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}", 2)
@@ -124,7 +124,7 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         if self._task is None:
             # started at the first update, not before: its refresh thread would keep the run
-            # from forking its workers (parallel.fork_is_safe)
+            # from forking its workers (run.engines.fork_is_safe)
             self._progress.start()
             self._task = self._progress.add_task("articles", total=total)
         self._progress.update(self._task, completed=done)

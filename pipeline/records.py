@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.tokens.underscore import Underscore
 
 from .contract import ID_DIGITS, ID_PREFIXES, RECORD_KINDS  # noqa: F401  (RECORD_KINDS: re-exported)
-from .extensions import doc_text
+from .extensions import doc_text, sentence_spans
 
 
 def stable_id(kind: str, doc_id: str, text: str, occurrence: int) -> str:
@@ -159,26 +159,9 @@ def _record_encoder() -> Callable[[object], str]:
 encode_record = _record_encoder()
 
 
-def boilerplate_kind_at(doc: Doc) -> Callable[[Span], str | None]:
-    """Function giving the boilerplate kind of the paragraph a span starts in (None for body)."""
-    from .stages.segment import boilerplate_ranges
-
-    spans = boilerplate_ranges(doc)
-
-    def kind_of(span: Span) -> str | None:
-        for start, end, label in spans:
-            if start <= span.start_char < end:
-                return label
-        return None
-
-    return kind_of
-
-
 def build_context(doc: Doc, doc_id: str, kind_spans: dict[str, Iterable[Span]]) -> RecordContext:
     """Assign ids for sentences and for every kind's spans in ``kind_spans``."""
     ctx = RecordContext(doc=doc, doc_id=doc_id)
-    from .stages.segment import sentence_spans
-
     sents = ctx.sentences = list(sentence_spans(doc)) if len(doc) else []
     ctx.spans = {kind: list(spans) for kind, spans in kind_spans.items()}
     text = ctx.text = doc_text(doc)

@@ -49,12 +49,13 @@ Language.factory(
     assigns=["doc.spans", "span._.figure"],
 )(make_figures)
 
-# Claims read what the earlier stages wrote: sentences and boilerplate (segmenter), the entity,
-# date and figure span groups (speakers, evidence), and doc.ents when no entity group exists.
+# Claims need sentences; the entity, date and figure span groups (speakers, evidence; doc.ents
+# when there is no entity group) and the boilerplate group are read when earlier stages wrote
+# them, so they are not declared as required (spaCy's analyze_pipes would call them missing).
 Language.factory(
     "claims_claims",
     default_config=claims.DEFAULT_CONFIG,
-    requires=["doc.sents", "doc.spans", "doc.ents"],
+    requires=["doc.sents"],
     assigns=["doc.spans", "span._.claim"],
 )(make_claims)
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc
 
 from ..contract import RECORD_KINDS, STAGE_KINDS
-from ..extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, doc_text
+from ..extensions import SPANS_BOILERPLATE, SPANS_PARAGRAPHS, doc_text, sentence_spans
 from ..io import Article
 from ..records import RecordContext, build_context, sort_records
 
@@ -76,8 +76,6 @@ def sentence_records(doc: Doc, ctx: RecordContext, *, layout: PageLayout | None 
     sentence_ids = ctx.ids.get("sentences", {})
     doc_id = ctx.doc_id
     records = []
-    from ..stages.segment import sentence_spans
-
     for sent in ctx.sentences or sentence_spans(doc):
         sent_start, sent_end = sent.start_char, sent.end_char
         start, end = sent_start, sent_end

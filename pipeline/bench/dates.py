@@ -148,16 +148,20 @@ def _speed(words: int, seconds: float, cpu: float) -> dict:
     }
 
 
-def _time_stage(texts: Sequence[str], published: list[str | None]) -> tuple[list, dict[str, tuple[float, float]]]:
-    """Segmented and dated Docs of ``texts``; (wall, CPU) seconds of the segmenter and the stage."""
+def _dates_nlp(sentences_from: str):
+    """Blank English + ``sentences_from`` (the segmenter, or spaCy's sentencizer) + the dates stage."""
     import spacy
 
     nlp = spacy.blank("en")
-    nlp.add_pipe("claims_segmenter")
+    nlp.add_pipe(sentences_from)
     nlp.add_pipe("claims_dates")
     nlp.initialize()
-    seg = nlp.get_pipe("claims_segmenter")
-    stage = nlp.get_pipe("claims_dates")
+    return nlp, nlp.get_pipe(sentences_from), nlp.get_pipe("claims_dates")
+
+
+def _time_stage(texts: Sequence[str], published: list[str | None]) -> tuple[list, dict[str, tuple[float, float]]]:
+    """Segmented and dated Docs of ``texts``; (wall, CPU) seconds of the segmenter and the stage."""
+    nlp, seg, stage = _dates_nlp("claims_segmenter")
     # warm up caches (tokenizer, grammar) so neither side pays a one-time cost in the timing
     stage(seg(nlp.make_doc("In December 2016, two years after 2014, talks resumed.")))
 
@@ -179,14 +183,7 @@ def _time_stage(texts: Sequence[str], published: list[str | None]) -> tuple[list
 
 def _time_minimal_tagger(texts: Sequence[str], published: list[str | None]) -> tuple[float, float]:
     """(wall, CPU) seconds of a minimal date tagger: tokenizer + spaCy's sentencizer + the stage."""
-    import spacy
-
-    mini = spacy.blank("en")
-    mini.add_pipe("sentencizer")
-    mini.add_pipe("claims_dates")
-    mini.initialize()
-    mini_stage = mini.get_pipe("claims_dates")
-    sentencizer = mini.get_pipe("sentencizer")
+    mini, sentencizer, mini_stage = _dates_nlp("sentencizer")
     mini_stage(sentencizer(mini.make_doc("In December 2016, talks resumed.")))
     t0, c0 = time.perf_counter(), time.process_time()
     for text, pub in zip(texts, published):

@@ -30,7 +30,7 @@ from .build import DEFAULT_CONFIG, MODEL_CONFIG, PipelineConfigError, PipelineSp
 from .engines import ENGINES, ShardFailure
 from .inputs import DocRef, scan_inputs
 from .output import ensure_dir, merge_outputs, previous_run, write_errors
-from .shard import InputFailure, peak_rss_mb, process_shard
+from .shard import ErrorLog, InputFailure, peak_rss_mb, process_shard
 from .shards import MAX_BATCH_CHARS, WARM_UP_WORDS, ShardResult, ShardTask, plan_shards, shard_count
 from .worker import injected_failures
 
@@ -76,21 +76,6 @@ class RunSettings:
     def shard_task(self, index: int, refs: list[DocRef], out_dir: Path) -> ShardTask:
         return ShardTask(index, refs, str(out_dir), self.published, self.batch_size, self.max_bytes, self.strict,
                          self.max_batch_chars, self.warm_up_words)
-
-
-class _ErrorLog:
-    """Every input error of a run, reported as it comes (``--strict`` stops at the first)."""
-
-    def __init__(self, strict: bool, on_error: Callable[[InputError], None] | None) -> None:
-        self.errors: list[InputError] = []
-        self.strict, self.on_error = strict, on_error
-
-    def report(self, err: InputError) -> None:
-        self.errors.append(err)
-        if self.on_error:
-            self.on_error(err)
-        if self.strict and err.skipped:
-            raise InputFailure(err)
 
 
 @dataclass(frozen=True)
@@ -155,7 +140,7 @@ def run_corpus(
     nlp = _pipeline_here(nlp, settings)
     chash = config_hash(nlp) if nlp is not None else None
     pipeline_model = model_info(nlp) if nlp is not None else None
-    log = _ErrorLog(strict, on_error)
+    log = ErrorLog(strict, on_error)
     executor = None
     try:
         if settings.distributed:  # workers start and load the pipeline while this process scans the inputs
@@ -221,7 +206,7 @@ def _reuse_plan(out: Path, refs: dict[str, DocRef], chash: str, force: bool) -> 
     return _Reuse(reused, keep_old, [refs[d] for d in sorted(refs) if d not in reused])
 
 
-def _process_and_merge(nlp, executor, settings: RunSettings, reuse: _Reuse, out: Path, log: _ErrorLog,
+def _process_and_merge(nlp, executor, settings: RunSettings, reuse: _Reuse, out: Path, log: ErrorLog,
                        on_progress: Callable[[int, int], None] | None) -> tuple[list[ShardResult], dict]:
     """Run every shard (in temporary folders under ``out``), then merge them into the output files."""
     todo = reuse.todo
@@ -245,7 +230,7 @@ def _process_and_merge(nlp, executor, settings: RunSettings, reuse: _Reuse, out:
     return results, merged
 
 
-def _run_on_engine(executor, tasks: list[ShardTask], log: _ErrorLog, on_progress, n_todo: int) -> list[ShardResult]:
+def _run_on_engine(executor, tasks: list[ShardTask], log: ErrorLog, on_progress, n_todo: int) -> list[ShardResult]:
     """Shards on the workers; their errors end up in document order, as one process reports them."""
     for task in tasks:
         task.fail_attempts = injected_failures(task.index)

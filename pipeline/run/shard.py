@@ -75,21 +75,12 @@ def _heap_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-class _ShardLog:
-    """What a shard gathers while it runs: errors, counts per kind, documents done, words, timings.
-
-    Only accumulates (no state that decides what happens next); :meth:`result` turns it into the
-    :class:`ShardResult` sent back to the parent.
-    """
+class ErrorLog:
+    """Input errors in the order they are reported (``--strict``: the first that skips an article stops the run)."""
 
     def __init__(self, strict: bool, on_error: Callable[[InputError], None] | None) -> None:
-        self.strict, self.on_error = strict, on_error
-        self.timer = StageTimer()
         self.errors: list[InputError] = []
-        self.counts: Counter[str] = Counter({kind: 0 for kind in OUTPUT_KINDS})
-        self.processed: list[str] = []
-        self.n_words = 0
-        self.in_flight: dict[str, Article] = {}  # read, not yet written (a stage may drop them)
+        self.strict, self.on_error = strict, on_error
 
     def report(self, err: InputError) -> None:
         self.errors.append(err)
@@ -97,6 +88,22 @@ class _ShardLog:
             self.on_error(err)
         if self.strict and err.skipped:
             raise InputFailure(err)
+
+
+class _ShardLog(ErrorLog):
+    """What a shard gathers while it runs: errors, counts per kind, documents done, words, timings.
+
+    Only accumulates (no state that decides what happens next); :meth:`result` turns it into the
+    :class:`ShardResult` sent back to the parent.
+    """
+
+    def __init__(self, strict: bool, on_error: Callable[[InputError], None] | None) -> None:
+        super().__init__(strict, on_error)
+        self.timer = StageTimer()
+        self.counts: Counter[str] = Counter({kind: 0 for kind in OUTPUT_KINDS})
+        self.processed: list[str] = []
+        self.n_words = 0
+        self.in_flight: dict[str, Article] = {}  # read, not yet written (a stage may drop them)
 
     def stage_error(self, doc_id: str, reason: str, art: Article | None = None) -> None:
         art = art or self.in_flight.pop(doc_id, None)

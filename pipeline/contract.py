@@ -58,10 +58,6 @@ class RecordKind:
     detail_fields: tuple[str, ...] = ()  # the order the review page shows the record's fields in
     editable: tuple[EditableField, ...] = ()
 
-    @property
-    def file(self) -> str:
-        return f"{self.name}.jsonl"
-
     def schema(self) -> dict:
         return load_schema(self.name)
 

@@ -378,7 +378,7 @@ class ReviewApp:
             if victim is None:
                 raise ApiError(404, f"nothing to undo: {self.reviewer} has no decision in effect")
         line = make_decision(
-            victim.get("record_id"), victim.get("kind") or "claims", "undo", reviewer=self.reviewer,
+            victim.get("record_id"), victim.get("kind") or REVIEWABLE_KINDS[0], "undo", reviewer=self.reviewer,
             doc_id=victim.get("doc_id"), target=victim["id"],
         )
         append_decision(self.out_dir, line)
@@ -474,7 +474,7 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/api/run":
                 return self._json(200, self.app.api_run())
             if path == "/api/queue":
-                return self._json(200, self.app.api_queue(query.get("kind", "claims")))
+                return self._json(200, self.app.api_queue(query.get("kind", REVIEWABLE_KINDS[0])))
             if path == "/api/doc":
                 return self._json(200, self.app.api_doc(query.get("id", "")))
             if path == "/api/orphans":

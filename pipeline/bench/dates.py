@@ -137,7 +137,7 @@ def benchmark_dates(
 # Our measurements, in report order: the stage alone, tokenizer + segmenter + stage, the
 # tokenizer + segmenter part of that, and a minimal tagger (tokenizer + sentencizer + stage).
 _OUR_SIDES = ("stage", "end_to_end", "tokenize_segment_only", "minimal_tagger")
-Sentence = tuple  # (doc index, start_char, text, words, anchor)
+Sentence = tuple[int, int, str, int, str | None]  # (doc index, start_char, text, words, anchor)
 
 
 def _speed(words: int, seconds: float, cpu: float) -> dict:

@@ -41,24 +41,9 @@ def run(
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786) for --engine dask; default: a LocalCluster of --workers processes.")] = None,
 ) -> None:
     """Annotate articles and write documents, sentences, entities, dates, figures and claims JSONL."""
-    from .io import normalize_published
-    from .runner import ENGINES, InputFailure, PipelineConfigError, ShardFailure, build_nlp, check_pipeline_config, parse_overrides, run_corpus
+    from .run import InputFailure, PipelineConfigError, ShardFailure, run_corpus
 
-    if engine not in ENGINES:
-        _fail(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}", 2)
-    if scheduler and engine != "dask":
-        _fail("--scheduler needs --engine dask", 2)
-
-    try:
-        if published:
-            normalize_published(published)
-        overrides = parse_overrides(set_ or [])
-        # run_corpus decides where a parallel run builds the pipeline (here, or in each worker)
-        nlp = build_nlp(config, overrides, model=model) if workers == 1 and engine == "local" else None
-        if nlp is None:
-            check_pipeline_config(config, overrides, model=model)
-    except (PipelineConfigError, ValueError) as err:
-        _fail(str(err), 2)
+    overrides, nlp = _check_run_options(engine, scheduler, published, set_ or [], config, model, workers)
     progress = _progress_bar()
     try:
         result = run_corpus(
@@ -88,6 +73,34 @@ def run(
     finally:
         if progress is not None:
             progress.close()
+    _say_what_ran(result, out, inputs)
+
+
+def _check_run_options(engine: str, scheduler: str | None, published: str | None, set_: list[str], config: Path | None,
+                       model: str | None, workers: int):
+    """The overrides and, for a one-process run, the pipeline; one line and exit 2 on bad options."""
+    from .io import normalize_published
+    from .run import ENGINES, PipelineConfigError, build_nlp, check_pipeline_config, parse_overrides
+
+    if engine not in ENGINES:
+        _fail(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}", 2)
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask", 2)
+    try:
+        if published:
+            normalize_published(published)
+        overrides = parse_overrides(set_)
+        # run_corpus decides where a parallel run builds the pipeline (here, or in each worker)
+        nlp = build_nlp(config, overrides, model=model) if workers == 1 and engine == "local" else None
+        if nlp is None:
+            check_pipeline_config(config, overrides, model=model)
+    except (PipelineConfigError, ValueError) as err:
+        _fail(str(err), 2)
+    return overrides, nlp
+
+
+def _say_what_ran(result, out: Path, inputs: list[Path]) -> None:
+    """The run's summary line, a note on unresolved dates, and exit 1 when nothing was there to run."""
     skipped = [e for e in result.errors if e.skipped]
     typer.echo(
         f"{len(result.processed)} processed, {len(result.reused)} unchanged, {len(skipped)} skipped; "
@@ -124,7 +137,7 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         if self._task is None:
             # started at the first update, not before: its refresh thread would keep the run
-            # from forking its workers (parallel.fork_is_safe)
+            # from forking its workers (run.engines.fork_is_safe)
             self._progress.start()
             self._task = self._progress.add_task("articles", total=total)
         self._progress.update(self._task, completed=done)

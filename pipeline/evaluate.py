@@ -14,9 +14,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .contract import RECORD_KINDS
 from .io import read_jsonl
 
-SPAN_KINDS = ("sentences", "entities", "dates", "figures", "claims")
+SPAN_KINDS = RECORD_KINDS  # every span record kind, in file order
 MERGED_PLACES = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
 
 

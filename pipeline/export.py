@@ -10,9 +10,10 @@ pending; a skipped record is pending), ``reviewed_by``, ``reviewed_at``, ``edite
 ``original_values`` (JSON of the values the edits replaced). ``--accepted-only`` keeps accepted
 and edited records. Every reviewable record also carries its ``sentence_text``.
 
-Column types come from the data (bool, int64, float64, string, list<...>, list<struct>, else a
-JSON string); the record's JSON Schema, when the package ships one, orders the columns and types
-a column that is null in every row. ``dataset_card.md`` / ``dataset_card.json`` give counts per
+Column types come from the record's JSON Schema (``pipeline/schemas``, through the contract), which
+also orders the columns and types a column that is null in every row; a column the schema does not
+type, or whose data do not fit its type, gets the type the data call for (bool, int64, float64,
+string, list<...>, list<struct>, else a JSON string). ``dataset_card.md`` / ``dataset_card.json`` give counts per
 kind and status, the pipeline version, config hash, inputs, column types and orphan decisions.
 """
 from __future__ import annotations
@@ -23,40 +24,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contract import OUTPUT_KINDS, REVIEWABLE_KINDS, load_schema
 from .io import atomic_writer, dumps_record, read_jsonl
-from .review.decisions import REVIEWABLE_KINDS, load_review, now_iso
+from .review.decisions import load_review, now_iso
 
 FORMATS = ("parquet", "csv", "jsonl")
-TABLE_KINDS = ("documents", "sentences", "entities", "dates", "figures", "claims")
 EXPORT_STATUSES = ("accepted", "rejected", "edited", "pending")
 REVIEW_COLUMNS = ("review_status", "reviewed_by", "reviewed_at", "edited_fields", "original_values")
 CARD_NAME = "dataset_card"
-
-# Record fields per kind (the contract), used to give an empty table its columns when the package
-# ships no JSON Schema for the kind.
-CONTRACT_FIELDS = {
-    "entities": ["id", "doc_id", "start_char", "end_char", "text", "label", "canonical", "kb_id", "actor", "source", "sentence_id"],
-    "dates": ["id", "doc_id", "start_char", "end_char", "text", "type", "value", "mod", "relative", "anchor", "begin", "end",
-              "unresolved", "sentence_id"],
-    "figures": ["id", "doc_id", "start_char", "end_char", "text", "value", "unit", "kind", "currency", "scale", "qualifier", "change",
-                "change_from", "change_to", "measured", "source", "compared_with", "sentence_id"],
-    "claims": ["id", "doc_id", "start_char", "end_char", "text", "type", "score", "hedged", "certainty", "negated", "speaker",
-               "speaker_entity", "attribution_cue", "quote", "about", "evidence", "cues", "sentence_id"],
-}
-
-_CUES = ("list_struct", (("start_char", "int"), ("end_char", "int"), ("text", "str"), ("role", "str")))
-BASE_TYPES = {"id": ("str",), "doc_id": ("str",), "start_char": ("int",), "end_char": ("int",), "text": ("str",), "sentence_id": ("str",)}
-# Declared column types of the contract fields, used when the package ships no JSON Schema for a kind
-# (so an all-null or empty column still gets its real type). Data that do not fit fall back to inference.
-CONTRACT_TYPES = {
-    "entities": {k: ("str",) for k in ("label", "canonical", "kb_id", "actor", "source")},
-    "dates": {**{k: ("str",) for k in ("type", "value", "mod", "anchor", "begin", "end")}, "relative": ("bool",), "unresolved": ("bool",)},
-    "figures": {**{k: ("str",) for k in ("unit", "kind", "currency", "qualifier", "change", "measured", "source", "compared_with")},
-                **{k: ("float",) for k in ("value", "scale", "change_from", "change_to")}},
-    "claims": {**{k: ("str",) for k in ("type", "certainty", "speaker", "speaker_entity", "attribution_cue", "quote")},
-               "score": ("float",), "hedged": ("bool",), "negated": ("bool",),
-               "about": ("list", "str"), "evidence": ("list", "str"), "cues": _CUES},
-}
 
 
 class ExportError(ValueError):
@@ -126,6 +101,10 @@ def _schema_type(prop: dict | None) -> tuple | None:
     """The column type a JSON Schema property declares, or None when it is not one clear type."""
     if not prop:
         return None
+    for option in prop.get("oneOf", ()):  # e.g. a figure's value: a number, or [low, high]
+        found = _schema_type(option)
+        if found is not None:
+            return found
     types = prop.get("type")
     types = [types] if isinstance(types, str) else list(types or [])
     types = [t for t in types if t != "null"]
@@ -179,13 +158,11 @@ def _compatible(t: tuple, values: list) -> bool:
     return True
 
 
-def column_type(kind: str, column: str, values: list, schema_prop: dict | None = None) -> tuple:
-    """The declared type (record JSON Schema, else the contract) when the data fit it, else the data's own."""
-    for declared in (_schema_type(schema_prop), CONTRACT_TYPES.get(kind, {}).get(column), BASE_TYPES.get(column)):
-        if declared is not None:
-            if _compatible(declared, values):
-                return declared
-            break
+def column_type(values: list, schema_prop: dict | None = None) -> tuple:
+    """The type the record's JSON Schema declares when the data fit it, else the data's own."""
+    declared = _schema_type(schema_prop)
+    if declared is not None and _compatible(declared, values):
+        return declared
     return infer_type(values)
 
 
@@ -266,23 +243,14 @@ class Table:
         return pa.Table.from_pandas(self.to_frame(), schema=schema, preserve_index=False)
 
 
-def _schema_props(kind: str) -> dict:
-    from .schema import load_schema
-
-    try:
-        return load_schema(kind).get("properties", {})
-    except FileNotFoundError:
-        return {}
-
-
 def _export_status(status: str) -> str:
     return status if status in EXPORT_STATUSES else "pending"
 
 
 def build_table(kind: str, records: list[dict], review=None, sentence_text: dict[str, str] | None = None) -> Table:
     """One kind's table: review merged for reviewable kinds, columns typed."""
-    props = _schema_props(kind)
-    columns: list[str] = list(props) or list(CONTRACT_FIELDS.get(kind, []))
+    props = load_schema(kind).get("properties", {})
+    columns: list[str] = list(props)
     rows = []
     for record in records:
         row = dict(record)
@@ -313,7 +281,7 @@ def build_table(kind: str, records: list[dict], review=None, sentence_text: dict
         elif col == "edited_fields":
             types[col] = ("list", "str")
         else:
-            types[col] = column_type(kind, col, [r.get(col) for r in rows], props.get(col))
+            types[col] = column_type([r.get(col) for r in rows], props.get(col))
     coerced = [{c: (r.get(c) if types[c][0] == "timestamp" else _coerce(r.get(c), types[c])) for c in columns} for r in rows]
     return Table(kind, columns, types, coerced)
 
@@ -388,7 +356,7 @@ def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, acc
         raise ExportError(f"{target} exists and is not a folder")
     target.mkdir(parents=True, exist_ok=True)
 
-    records = {kind: list(read_jsonl(out / f"{kind}.jsonl")) for kind in TABLE_KINDS if (out / f"{kind}.jsonl").exists()}
+    records = {kind: list(read_jsonl(out / f"{kind}.jsonl")) for kind in OUTPUT_KINDS if (out / f"{kind}.jsonl").exists()}
     known = {r["id"] for kind in REVIEWABLE_KINDS for r in records.get(kind, [])}
     review = load_review(out, known)
     sentence_text = {s["id"]: s["text"] for s in records.get("sentences", [])}

@@ -73,6 +73,18 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def sentence_spans(doc: Doc) -> list[Span]:
+    """The segmenter's sentences (``doc.spans["sentences"]``), else ``doc.sents``.
+
+    A statistical parser later in the pipeline keeps forced sentence starts but may split a
+    sentence further where it leaves a fragment unattached; the segmenter's own list is the one
+    the records use. (Read here, in the Doc-side contract, so that record building needs no stage.)
+    """
+    if SPANS_SENTENCES in doc.spans:
+        return list(doc.spans[SPANS_SENTENCES])
+    return list(doc.sents)
+
+
 def set_span_extension(doc: Doc, spans: Sequence[Span], name: str, values: Sequence) -> None:
     """``span._.<name> = value`` for each span of ``doc`` and its value.
 

@@ -18,24 +18,14 @@ from typing import Any
 from spacy.tokens import Doc, Span
 from spacy.tokens.underscore import Underscore
 
-from .extensions import doc_text
-
-# Short prefixes keep ids readable in review: "sen_…", "ent_…".
-ID_PREFIXES = {
-    "sentences": "sen",
-    "entities": "ent",
-    "dates": "dat",
-    "figures": "fig",
-    "claims": "clm",
-}
-
-RECORD_KINDS = ("sentences", "entities", "dates", "figures", "claims")
+from .contract import ID_DIGITS, ID_PREFIXES, RECORD_KINDS  # noqa: F401  (RECORD_KINDS: re-exported)
+from .extensions import doc_text, sentence_spans
 
 
 def stable_id(kind: str, doc_id: str, text: str, occurrence: int) -> str:
     """Id of the ``occurrence``-th span of ``kind`` whose text is ``text`` in document ``doc_id``."""
     digest = hashlib.sha1(f"{kind}\x1f{doc_id}\x1f{text}\x1f{occurrence}".encode("utf-8")).hexdigest()
-    return f"{ID_PREFIXES.get(kind, kind[:3])}_{digest[:16]}"
+    return f"{ID_PREFIXES.get(kind, kind[:3])}_{digest[:ID_DIGITS]}"
 
 
 def assign_ids(kind: str, doc_id: str, spans: Iterable[tuple[int, int, str]]) -> dict[tuple[int, int], str]:
@@ -44,12 +34,12 @@ def assign_ids(kind: str, doc_id: str, spans: Iterable[tuple[int, int, str]]) ->
     # string's head and the id's prefix are the same for every span of the kind.
     head = f"{kind}\x1f{doc_id}\x1f"
     prefix = f"{ID_PREFIXES.get(kind, kind[:3])}_"
-    sha1 = hashlib.sha1
+    sha1, digits = hashlib.sha1, ID_DIGITS
     seen: dict[str, int] = {}
     ids: dict[tuple[int, int], str] = {}
     for start, end, text in sorted(set(spans)):
         n = seen.get(text, 0)
-        ids[(start, end)] = prefix + sha1(f"{head}{text}\x1f{n}".encode("utf-8")).hexdigest()[:16]
+        ids[(start, end)] = prefix + sha1(f"{head}{text}\x1f{n}".encode("utf-8")).hexdigest()[:digits]
         seen[text] = n + 1
     return ids
 
@@ -169,26 +159,9 @@ def _record_encoder() -> Callable[[object], str]:
 encode_record = _record_encoder()
 
 
-def boilerplate_kind_at(doc: Doc) -> Callable[[Span], str | None]:
-    """Function giving the boilerplate kind of the paragraph a span starts in (None for body)."""
-    from .stages.segment import boilerplate_ranges
-
-    spans = boilerplate_ranges(doc)
-
-    def kind_of(span: Span) -> str | None:
-        for start, end, label in spans:
-            if start <= span.start_char < end:
-                return label
-        return None
-
-    return kind_of
-
-
 def build_context(doc: Doc, doc_id: str, kind_spans: dict[str, Iterable[Span]]) -> RecordContext:
     """Assign ids for sentences and for every kind's spans in ``kind_spans``."""
     ctx = RecordContext(doc=doc, doc_id=doc_id)
-    from .stages.segment import sentence_spans
-
     sents = ctx.sentences = list(sentence_spans(doc)) if len(doc) else []
     ctx.spans = {kind: list(spans) for kind, spans in kind_spans.items()}
     text = ctx.text = doc_text(doc)

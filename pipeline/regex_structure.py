@@ -120,46 +120,60 @@ def second_words(source: str, *, parsed=None) -> dict[str, set[str] | None]:
     """
     if parsed is None:
         parsed = _sre_p.parse(source, re.IGNORECASE)
-    out: dict[str, set[str] | None] = {}
+    walk = _SecondWordWalk()
+    walk.walk(list(parsed.data), None, "", False)
+    return walk.out
 
-    def add(w1: str, w2: str | None) -> None:
+
+_MISSING = object()
+_MAX_WALK_DEPTH = 200
+
+
+class _SecondWordWalk:
+    """The walk of :func:`second_words` over a parsed pattern: its answers (``out``) and its memo.
+
+    ``walk(items, w1, prefix, loose, depth)``: w1 None: reading the first word (``prefix``); else
+    reading the second one (``prefix``, "" = right after the single space). ``loose``: inside or
+    after a repeat that may run more than once, where "one step, then the rest" no longer
+    describes the text: answer None.
+    """
+
+    def __init__(self) -> None:
+        self.out: dict[str, set[str] | None] = {}
+        # What the second word can be depends only on the rest of the pattern after the space, not
+        # on the first word: walked once per (rest, loose), then added for every first word
+        # reaching it (an alternation of first words before a shared tail, "approximately|about|... <NUM>").
+        self.memo: dict[tuple, tuple[object, int]] = {}
+        self.deepest = 0
+
+    def add(self, w1: str, w2: str | None) -> None:
+        out = self.out
         if w2 is None or not (w2.isascii() or w2.startswith("<")):
             out[w1] = None
         elif out.get(w1, ()) is not None:
             out.setdefault(w1, set()).add(w2)
 
-    # What the second word can be depends only on the rest of the pattern after the space, not on
-    # the first word: walked once per (rest, loose), then added for every first word reaching it
-    # (an alternation of first words before a shared tail, "approximately|about|... <NUM>").
-    memo: dict[tuple, tuple[object, int]] = {}
-    deepest = 0
-    missing = object()
-
-    def second(items: list, w1: str, loose: bool, depth: int) -> None:
-        nonlocal deepest
+    def second(self, items: list, w1: str, loose: bool, depth: int) -> None:
+        """Add what can follow ``w1`` and one space: the second words of ``items`` (memoized)."""
         key = (tuple(map(id, items)), loose)
-        got = memo.get(key)
-        if got is None or depth + got[1] > 200:  # (from deeper down the walk could hit its limit)
-            before, deepest = deepest, depth
-            walk(items, _MEMO_WORD, "", loose, depth)
-            got = memo[key] = (out.pop(_MEMO_WORD, missing), deepest - depth)
-            deepest = max(before, deepest)
+        got = self.memo.get(key)
+        if got is None or depth + got[1] > _MAX_WALK_DEPTH:  # (from deeper down the walk could hit its limit)
+            before, self.deepest = self.deepest, depth
+            self.walk(items, _MEMO_WORD, "", loose, depth)
+            got = self.memo[key] = (self.out.pop(_MEMO_WORD, _MISSING), self.deepest - depth)
+            self.deepest = max(before, self.deepest)
         words = got[0]
         if words is None:
-            add(w1, None)
-        elif words is not missing:
+            self.add(w1, None)
+        elif words is not _MISSING:
             for w2 in words:
-                add(w1, w2)
+                self.add(w1, w2)
 
-    # w1 None: reading the first word (``prefix``); else reading the second one (``prefix``, "" =
-    # right after the single space). ``loose``: inside or after a repeat that may run more than
-    # once, where "one step, then the rest" no longer describes the text: answer None.
-    def walk(items: list, w1: str | None, prefix: str, loose: bool, depth: int = 0) -> None:
-        nonlocal deepest
-        if depth > 200:
+    def walk(self, items: list, w1: str | None, prefix: str, loose: bool, depth: int = 0) -> None:
+        if depth > _MAX_WALK_DEPTH:
             raise AnyNext
-        if depth > deepest:
-            deepest = depth
+        if depth > self.deepest:
+            self.deepest = depth
         for i, (op, av) in enumerate(items):
             rest = items[i + 1:]
             if op in _ZERO_WIDTH:
@@ -167,64 +181,66 @@ def second_words(source: str, *, parsed=None) -> dict[str, set[str] | None]:
             if op is _sre_c.LITERAL or op is _sre_c.IN:
                 chars = {chr(av)} if op is _sre_c.LITERAL else _class_chars(av)
                 if chars is None:
-                    if w1 is None:
-                        if not prefix:
-                            raise AnyNext
-                        add(prefix, None)
-                    else:
-                        add(w1, None)
+                    self.unknown(w1, prefix)
                     return
                 for ch in chars:
                     if w1 is None:
-                        if ch.isalpha():
-                            walk(rest, None, prefix + ch.lower(), loose, depth + 1)
-                        elif not prefix:
-                            continue        # a digit/symbol first word: not gated
-                        elif loose:
-                            add(prefix, None)
-                        elif ch.isspace():
-                            second(rest, prefix, loose, depth + 1)
-                        else:
-                            add(prefix, after_key(ch))   # "a-year", "mid-2025": glued to a sign
-                    elif ch.isalpha():
-                        walk(rest, w1, prefix + ch.lower(), loose, depth + 1)
-                    elif prefix:
-                        add(w1, None if loose else prefix)
-                    elif ch.isspace():
-                        add(w1, None)       # a second space
+                        self.first_word_char(ch, rest, prefix, loose, depth)
                     else:
-                        add(w1, char_key(ch))   # one digit or sign: what repeats after it does not matter
+                        self.second_word_char(ch, rest, w1, prefix, loose, depth)
                 return
             if op is _sre_c.BRANCH:
                 for alt in av[1]:
-                    walk(list(alt.data) + rest, w1, prefix, loose, depth + 1)
+                    self.walk(list(alt.data) + rest, w1, prefix, loose, depth + 1)
                 return
             if op is _sre_c.SUBPATTERN:
-                walk(list(av[-1].data) + rest, w1, prefix, loose, depth + 1)
+                self.walk(list(av[-1].data) + rest, w1, prefix, loose, depth + 1)
                 return
             if op in _REPEATS:
                 lo, hi, sub = av
                 if hi != 0:
-                    walk(list(sub.data) + rest, w1, prefix, loose or hi > 1, depth + 1)
+                    self.walk(list(sub.data) + rest, w1, prefix, loose or hi > 1, depth + 1)
                 if lo == 0:
-                    walk(rest, w1, prefix, loose, depth + 1)
+                    self.walk(rest, w1, prefix, loose, depth + 1)
                 return
-            # anything else (a back reference, "any character" ...)
-            if w1 is None:
-                if not prefix:
-                    raise AnyNext
-                add(prefix, None)
-            else:
-                add(w1, None)
+            self.unknown(w1, prefix)  # anything else (a back reference, "any character" ...)
             return
         if w1 is None:
             if prefix:
-                add(prefix, None)    # the pattern can end right after its first word
+                self.add(prefix, None)    # the pattern can end right after its first word
         else:
-            add(w1, prefix if prefix and not loose else None)
+            self.add(w1, prefix if prefix and not loose else None)
 
-    walk(list(parsed.data), None, "", False)
-    return out
+    def unknown(self, w1: str | None, prefix: str) -> None:
+        """A construct the walk does not follow: anything may come next."""
+        if w1 is None:
+            if not prefix:
+                raise AnyNext
+            self.add(prefix, None)
+        else:
+            self.add(w1, None)
+
+    def first_word_char(self, ch: str, rest: list, prefix: str, loose: bool, depth: int) -> None:
+        if ch.isalpha():
+            self.walk(rest, None, prefix + ch.lower(), loose, depth + 1)
+        elif not prefix:
+            return        # a digit/symbol first word: not gated
+        elif loose:
+            self.add(prefix, None)
+        elif ch.isspace():
+            self.second(rest, prefix, loose, depth + 1)
+        else:
+            self.add(prefix, after_key(ch))   # "a-year", "mid-2025": glued to a sign
+
+    def second_word_char(self, ch: str, rest: list, w1: str, prefix: str, loose: bool, depth: int) -> None:
+        if ch.isalpha():
+            self.walk(rest, w1, prefix + ch.lower(), loose, depth + 1)
+        elif prefix:
+            self.add(w1, None if loose else prefix)
+        elif ch.isspace():
+            self.add(w1, None)       # a second space
+        else:
+            self.add(w1, char_key(ch))   # one digit or sign: what repeats after it does not matter
 
 
 _MEMO_WORD = "\x00"  # the first word second_words records a memoized tail under (no word is "\x00")

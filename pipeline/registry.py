@@ -49,6 +49,9 @@ Language.factory(
     assigns=["doc.spans", "span._.figure"],
 )(make_figures)
 
+# Claims need sentences; the entity, date and figure span groups (speakers, evidence; doc.ents
+# when there is no entity group) and the boilerplate group are read when earlier stages wrote
+# them, so they are not declared as required (spaCy's analyze_pipes would call them missing).
 Language.factory(
     "claims_claims",
     default_config=claims.DEFAULT_CONFIG,

@@ -12,11 +12,12 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from .contract import REVIEWABLE_KINDS, STAGE_KINDS, kind as contract_kind
 from .io import atomic_writer, read_jsonl
-from .review.decisions import REVIEWABLE_KINDS, apply_review, load_review, now_iso
+from .review.decisions import apply_review, load_review, now_iso
 
-KINDS = ("entities", "dates", "figures", "claims")
-TYPE_FIELD = {"entities": "label", "dates": "type", "figures": "kind", "claims": "type"}
+KINDS = tuple(STAGE_KINDS)  # the stages' record kinds, in file order
+TYPE_FIELD = {name: contract_kind(name).label_field for name in KINDS}
 MAX_FIGURES = 300
 MAX_CLAIMS = 100
 TOP_ENTITIES = 30
@@ -114,113 +115,19 @@ def build_report(out_dir: str | Path) -> str:
     if not (out / "documents.jsonl").is_file():
         raise FileNotFoundError(f"{out} is not a run folder (no documents.jsonl)")
     data = load_run(out)
-    run, docs, recs, review = data["run"], data["documents"], data["records"], data["review"]
-    titles = {d["doc_id"]: d.get("title") or d["doc_id"] for d in docs}
-    parts: list[str] = []
-    add = parts.append
-
-    add(f"<h1>Run report: {esc(out.resolve().name)}</h1>")
-    model = run.get("model") or {}
-    add(
-        '<p class="meta">'
-        + " \u00b7 ".join(
-            esc(x)
-            for x in (
-                f"folder {out.resolve()}",
-                f"pipeline {run.get('pipeline_version', '?')}",
-                f"config {run.get('config', '?')} ({run.get('config_hash', '?')})",
-                f"spaCy {run.get('spacy_version', '?')}",
-                f"model {model.get('name') or 'none'} {model.get('version') or ''}".strip(),
-                f"generated {now_iso()}",
-            )
-        )
-        + "</p>"
-    )
-
-    # overview cards
-    n_words = sum(d.get("n_words") or 0 for d in docs)
-    cards = [("documents", len(docs)), ("words", n_words), ("sentences", len(data["sentences"]))]
-    cards += [(kind, len(recs[kind])) for kind in KINDS] + [("input errors", len(data["errors"])), ("review decisions", len(review.decisions))]
-    add('<div class="cards">' + "".join(f'<div class="card"><b>{esc(n)}</b><span>{esc(label)}</span></div>' for label, n in cards) + "</div>")
-    timings = run.get("timings") or {}
-    if timings:
-        add(f'<p class="note">{esc(timings.get("seconds"))} s, {esc(timings.get("words_per_second"))} words/s</p>')
-
-    # counts per kind and type
-    add("<h2>Records per kind and type</h2><div class=\"grid\">")
-    for kind in KINDS:
-        counter = Counter(str(r.get(TYPE_FIELD[kind])) for r in recs[kind])
-        rows = [[t, n] for t, n in counter.most_common()]
-        add(f"<div><h3>{esc(kind)} by {esc(TYPE_FIELD[kind])}</h3>{table([TYPE_FIELD[kind], 'records'], rows, {1})}</div>")
-    add("</div>")
-
-    # review status
-    add("<h2>Review</h2>")
-    rows = []
-    for kind in KINDS:
-        c = Counter(r["review"]["status"] for r in recs[kind])
-        rows.append([kind, *[c.get(s, 0) for s in STATUSES], len(recs[kind])])
-    add(table(["kind", *STATUSES, "total"], rows, set(range(1, len(STATUSES) + 2))))
-    if review.reviewers:
-        add(f'<p class="note">reviewers: {esc(", ".join(review.reviewers))}</p>')
-    if review.orphans:
-        add(f'<p class="warn">{len(review.orphans)} reviewed record(s) no longer exist in this run; their decisions are kept in '
-            "review.jsonl and re-attach if the records return.</p>")
-        add(table(["record", "kind", "document", "status", "decisions", "reviewers", "last decision"],
-                  [[o["record_id"], o["kind"], o["doc_id"], status_cell(o["status"]), o["n_decisions"], o["reviewers"], o["last_time"]] for o in review.orphans],
-                  {4}))
-    if review.bad_lines:
-        add(f'<p class="warn">unreadable lines in review.jsonl: {esc(", ".join(str(n) for n, _ in review.bad_lines))}</p>')
-
-    # documents
-    add("<h2>Documents</h2>")
-    add(table(["document", "title", "published", "words", *KINDS],
-              [[d["doc_id"], d.get("title"), d.get("published"), d.get("n_words"), *[(d.get("counts") or {}).get(k, 0) for k in KINDS]] for d in docs],
-              {3, 4, 5, 6, 7}))
-
-    # top entities
-    add("<h2>Top entities</h2>")
-    mentions: Counter = Counter()
-    in_docs: dict[tuple, set] = defaultdict(set)
-    for r in recs["entities"]:
-        key = (r.get("canonical") or r["text"], r.get("label"))
-        mentions[key] += 1
-        in_docs[key].add(r["doc_id"])
-    add(table(["entity", "label", "mentions", "documents"],
-              [[name, label, n, len(in_docs[(name, label)])] for (name, label), n in mentions.most_common(TOP_ENTITIES)], {2, 3}))
-
-    # figures
-    add("<h2>Figures</h2>")
-    figs = recs["figures"]
-    add(table(["document", "figure", "value", "unit", "kind", "measured", "sentence", "status"],
-              [[titles.get(r["doc_id"], r["doc_id"]), r["text"], r.get("value"), r.get("unit"), r.get("kind"), r.get("measured"),
-                _snip((data["sentences"].get(r.get("sentence_id")) or {}).get("text", "")), status_cell(r["review"]["status"])]
-               for r in figs[:MAX_FIGURES]], {2}))
-    if len(figs) > MAX_FIGURES:
-        add(f'<p class="note">first {MAX_FIGURES} of {len(figs)} figures</p>')
-
-    # claims by certainty
-    add("<h2>Claims by certainty</h2>")
-    claims = recs["claims"]
-    types = sorted({str(r.get("type")) for r in claims})
-    certainties = [c for c in ("high", "medium", "low") if any(r.get("certainty") == c for r in claims)]
-    certainties += sorted({str(r.get("certainty")) for r in claims} - set(certainties))
-    grid = Counter((str(r.get("certainty")), str(r.get("type"))) for r in claims)
-    add(table(["certainty", *types, "total", "hedged", "negated"],
-              [[c, *[grid.get((c, t), 0) for t in types], sum(grid.get((c, t), 0) for t in types),
-                sum(1 for r in claims if str(r.get("certainty")) == c and r.get("hedged")),
-                sum(1 for r in claims if str(r.get("certainty")) == c and r.get("negated"))] for c in certainties],
-              set(range(1, len(types) + 4))))
-    add("<h3>Strongest claims</h3>")
-    top = sorted(claims, key=lambda r: -(r.get("score") or 0))[:MAX_CLAIMS]
-    add(table(["document", "claim", "type", "certainty", "speaker", "score", "status"],
-              [[titles.get(r["doc_id"], r["doc_id"]), _snip(r["text"], 240), r.get("type"), r.get("certainty"), r.get("speaker"), r.get("score"),
-                status_cell(r["review"]["status"])] for r in top], {5}))
-
-    # errors
-    add("<h2>Input errors</h2>")
-    add(table(["file", "line", "reason", "skipped"], [[e.get("file"), e.get("line"), e.get("reason"), e.get("skipped")] for e in data["errors"]]))
-
+    titles = {d["doc_id"]: d.get("title") or d["doc_id"] for d in data["documents"]}
+    parts = [
+        *_heading(out, data["run"]),
+        *_overview(data),
+        *_kinds_and_types(data["records"]),
+        *_review_section(data["records"], data["review"]),
+        *_documents_section(data["documents"]),
+        *_entities_section(data["records"]["entities"]),
+        *_figures_section(data["records"]["figures"], titles, data["sentences"]),
+        *_claims_section(data["records"]["claims"], titles),
+        "<h2>Input errors</h2>",
+        table(["file", "line", "reason", "skipped"], [[e.get("file"), e.get("line"), e.get("reason"), e.get("skipped")] for e in data["errors"]]),
+    ]
     body = "\n".join(parts)
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -229,6 +136,116 @@ def build_report(out_dir: str | Path) -> str:
         f"<title>claims report: {esc(out.resolve().name)}</title><style>{CSS}</style></head>"
         f"<body><main>\n{body}\n</main></body></html>\n"
     )
+
+
+def _heading(out: Path, run: dict) -> list[str]:
+    model = run.get("model") or {}
+    facts = (
+        f"folder {out.resolve()}",
+        f"pipeline {run.get('pipeline_version', '?')}",
+        f"config {run.get('config', '?')} ({run.get('config_hash', '?')})",
+        f"spaCy {run.get('spacy_version', '?')}",
+        f"model {model.get('name') or 'none'} {model.get('version') or ''}".strip(),
+        f"generated {now_iso()}",
+    )
+    return [f"<h1>Run report: {esc(out.resolve().name)}</h1>", '<p class="meta">' + " \u00b7 ".join(esc(x) for x in facts) + "</p>"]
+
+
+def _overview(data: dict) -> list[str]:
+    docs, recs, review = data["documents"], data["records"], data["review"]
+    n_words = sum(d.get("n_words") or 0 for d in docs)
+    cards = [("documents", len(docs)), ("words", n_words), ("sentences", len(data["sentences"]))]
+    cards += [(kind, len(recs[kind])) for kind in KINDS] + [("input errors", len(data["errors"])), ("review decisions", len(review.decisions))]
+    parts = ['<div class="cards">' + "".join(f'<div class="card"><b>{esc(n)}</b><span>{esc(label)}</span></div>' for label, n in cards) + "</div>"]
+    timings = data["run"].get("timings") or {}
+    if timings:
+        parts.append(f'<p class="note">{esc(timings.get("seconds"))} s, {esc(timings.get("words_per_second"))} words/s</p>')
+    return parts
+
+
+def _kinds_and_types(recs: dict) -> list[str]:
+    parts = ["<h2>Records per kind and type</h2><div class=\"grid\">"]
+    for kind in KINDS:
+        counter = Counter(str(r.get(TYPE_FIELD[kind])) for r in recs[kind])
+        rows = [[t, n] for t, n in counter.most_common()]
+        parts.append(f"<div><h3>{esc(kind)} by {esc(TYPE_FIELD[kind])}</h3>{table([TYPE_FIELD[kind], 'records'], rows, {1})}</div>")
+    parts.append("</div>")
+    return parts
+
+
+def _review_section(recs: dict, review) -> list[str]:
+    parts = ["<h2>Review</h2>"]
+    rows = []
+    for kind in KINDS:
+        c = Counter(r["review"]["status"] for r in recs[kind])
+        rows.append([kind, *[c.get(s, 0) for s in STATUSES], len(recs[kind])])
+    parts.append(table(["kind", *STATUSES, "total"], rows, set(range(1, len(STATUSES) + 2))))
+    if review.reviewers:
+        parts.append(f'<p class="note">reviewers: {esc(", ".join(review.reviewers))}</p>')
+    if review.orphans:
+        parts.append(f'<p class="warn">{len(review.orphans)} reviewed record(s) no longer exist in this run; their decisions are kept in '
+                     "review.jsonl and re-attach if the records return.</p>")
+        parts.append(table(["record", "kind", "document", "status", "decisions", "reviewers", "last decision"],
+                           [[o["record_id"], o["kind"], o["doc_id"], status_cell(o["status"]), o["n_decisions"], o["reviewers"], o["last_time"]]
+                            for o in review.orphans],
+                           {4}))
+    if review.bad_lines:
+        parts.append(f'<p class="warn">unreadable lines in review.jsonl: {esc(", ".join(str(n) for n, _ in review.bad_lines))}</p>')
+    return parts
+
+
+def _documents_section(docs: list[dict]) -> list[str]:
+    return ["<h2>Documents</h2>", table(
+        ["document", "title", "published", "words", *KINDS],
+        [[d["doc_id"], d.get("title"), d.get("published"), d.get("n_words"), *[(d.get("counts") or {}).get(k, 0) for k in KINDS]] for d in docs],
+        {3, 4, 5, 6, 7},
+    )]
+
+
+def _entities_section(entities: list[dict]) -> list[str]:
+    mentions: Counter = Counter()
+    in_docs: dict[tuple, set] = defaultdict(set)
+    for r in entities:
+        key = (r.get("canonical") or r["text"], r.get("label"))
+        mentions[key] += 1
+        in_docs[key].add(r["doc_id"])
+    return ["<h2>Top entities</h2>", table(
+        ["entity", "label", "mentions", "documents"],
+        [[name, label, n, len(in_docs[(name, label)])] for (name, label), n in mentions.most_common(TOP_ENTITIES)], {2, 3},
+    )]
+
+
+def _figures_section(figs: list[dict], titles: dict, sentences: dict) -> list[str]:
+    parts = ["<h2>Figures</h2>", table(
+        ["document", "figure", "value", "unit", "kind", "measured", "sentence", "status"],
+        [[titles.get(r["doc_id"], r["doc_id"]), r["text"], r.get("value"), r.get("unit"), r.get("kind"), r.get("measured"),
+          _snip((sentences.get(r.get("sentence_id")) or {}).get("text", "")), status_cell(r["review"]["status"])]
+         for r in figs[:MAX_FIGURES]], {2},
+    )]
+    if len(figs) > MAX_FIGURES:
+        parts.append(f'<p class="note">first {MAX_FIGURES} of {len(figs)} figures</p>')
+    return parts
+
+
+def _claims_section(claims: list[dict], titles: dict) -> list[str]:
+    types = sorted({str(r.get("type")) for r in claims})
+    certainties = [c for c in ("high", "medium", "low") if any(r.get("certainty") == c for r in claims)]
+    certainties += sorted({str(r.get("certainty")) for r in claims} - set(certainties))
+    grid = Counter((str(r.get("certainty")), str(r.get("type"))) for r in claims)
+    by_certainty = table(
+        ["certainty", *types, "total", "hedged", "negated"],
+        [[c, *[grid.get((c, t), 0) for t in types], sum(grid.get((c, t), 0) for t in types),
+          sum(1 for r in claims if str(r.get("certainty")) == c and r.get("hedged")),
+          sum(1 for r in claims if str(r.get("certainty")) == c and r.get("negated"))] for c in certainties],
+        set(range(1, len(types) + 4)),
+    )
+    top = sorted(claims, key=lambda r: -(r.get("score") or 0))[:MAX_CLAIMS]
+    strongest = table(
+        ["document", "claim", "type", "certainty", "speaker", "score", "status"],
+        [[titles.get(r["doc_id"], r["doc_id"]), _snip(r["text"], 240), r.get("type"), r.get("certainty"), r.get("speaker"), r.get("score"),
+          status_cell(r["review"]["status"])] for r in top], {5},
+    )
+    return ["<h2>Claims by certainty</h2>", by_certainty, "<h3>Strongest claims</h3>", strongest]
 
 
 def write_report(out_dir: str | Path, out_file: str | Path | None = None) -> Path:

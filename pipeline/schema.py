@@ -1,23 +1,11 @@
 """JSON Schemas of the record files (shipped in pipeline/schemas) and validation of a run folder."""
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
+from .contract import ERRORS_KIND, RECORD_KINDS, load_schema
 from .io import read_jsonl
-
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
-SPAN_KINDS = ("sentences", "entities", "dates", "figures", "claims")
-
-
-@lru_cache(maxsize=None)
-def load_schema(kind: str) -> dict:
-    """The JSON Schema for records of ``kind`` (documents, sentences, entities, ...)."""
-    path = SCHEMA_DIR / f"{kind}.schema.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no schema for record kind {kind!r} ({path})")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
@@ -55,7 +43,7 @@ def validate_run(out_dir: str | Path, source_texts: dict[str, str] | None = None
                         source_texts[doc["doc_id"]] = art.text
     for record in documents:
         problems += [f"documents {record.get('doc_id')}: {p}" for p in validate_record("documents", record)]
-    for kind in SPAN_KINDS:
+    for kind in RECORD_KINDS:
         path = out / f"{kind}.jsonl"
         if not path.exists():
             continue
@@ -64,6 +52,6 @@ def validate_run(out_dir: str | Path, source_texts: dict[str, str] | None = None
             text = source_texts.get(record.get("doc_id"))
             if text is not None and text[record["start_char"]:record["end_char"]] != record["text"]:
                 problems.append(f"{kind}.jsonl:{n}: text does not match source_text[start_char:end_char]")
-    for n, record in enumerate(read_jsonl(out / "errors.jsonl"), 1):
-        problems += [f"errors.jsonl:{n}: {p}" for p in validate_record("errors", record)]
+    for n, record in enumerate(read_jsonl(out / f"{ERRORS_KIND}.jsonl"), 1):
+        problems += [f"{ERRORS_KIND}.jsonl:{n}: {p}" for p in validate_record(ERRORS_KIND, record)]
     return problems

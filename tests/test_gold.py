@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.evaluate import evaluate_dirs, format_table
-from pipeline.runner import run_corpus
+from pipeline.run import run_corpus
 
 from .conftest import PROJECT_ROOT
 

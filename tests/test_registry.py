@@ -37,7 +37,7 @@ def test_entry_points_work_in_a_fresh_interpreter_without_importing_pipeline():
 
 @pytest.mark.parametrize("config", ["rules.cfg", "default.cfg"])
 def test_configs_build_without_pipe_problems(config):
-    from pipeline.runner import build_nlp
+    from pipeline.run import build_nlp
 
     nlp = build_nlp(PROJECT_ROOT / "configs" / config)
     assert nlp.pipe_names[0] == "segmenter"
@@ -46,7 +46,7 @@ def test_configs_build_without_pipe_problems(config):
 
 
 def test_saved_pipeline_reloads_without_package_data(tmp_path):
-    from pipeline.runner import CONFIG_DIR, build_nlp
+    from pipeline.run import CONFIG_DIR, build_nlp
 
     nlp = build_nlp(CONFIG_DIR / "rules.cfg")
     nlp.to_disk(tmp_path / "nlp")

@@ -78,6 +78,8 @@ def test_validate_edits_accepts_and_normalizes(kind, edits, expected):
         ("claims", {"hedged": "yes"}, "true or false"),
         ("claims", {"type": ""}, "must not be empty"),
         ("claims", {"type": 3}, "must be a string"),
+        ("claims", {"type": "rumour"}, "type must be one of prediction, evaluation"),  # the schema's enum
+        ("entities", {"label": "gpe"}, "label must be one of PERSON"),
         ("figures", {"value": True}, "must be a number"),
         ("claims", {"end_char": 999}, "outside the document"),
         ("claims", {"start_char": 26, "end_char": 27}, "only whitespace"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import re
 import shutil
 import threading
 
@@ -127,9 +128,15 @@ def test_run_queue_and_document(server, run_dir):
     assert run["reviewer"] == "ann" and run["config_hash"] == "0123456789abcdef"
     assert [d["doc_id"] for d in run["documents"]] == ["arctic-ports", "baltic-cables", "escapes"]
     assert run["status_counts"]["claims"] == {"pending": 8, "accepted": 0, "rejected": 0, "edited": 0, "skipped": 0}
-    claim_fields = {f["name"]: f for f in run["edit_fields"]["claims"]}
+    contract = get_json(server, "/api/contract")  # what the page knows of record kinds, from pipeline/contract.py
+    assert contract["review_order"] == ["claims", "figures", "dates", "entities"]
+    claims = next(k for k in contract["kinds"] if k["name"] == "claims")
+    claim_fields = {f["name"]: f for f in claims["editable"]}
     assert set(claim_fields) == {"type", "speaker", "hedged", "certainty"}
-    assert {"prediction", "recommendation", "interpretation", "evaluation"} <= set(claim_fields["type"]["options"])
+    assert {"prediction", "recommendation", "interpretation", "evaluation"} <= set(claim_fields["type"]["allowed"])
+    assert (claims["label_field"], claims["score_field"], claims["singular"]) == ("type", "score", "claim")
+    first_id = get_json(server, "/api/queue?kind=claims")["items"][0]["id"]
+    assert re.fullmatch(contract["id_pattern"], first_id), first_id
 
     queue = get_json(server, "/api/queue?kind=claims")["items"]
     assert [(i["doc_id"], i["label"], i["score"], i["status"]) for i in queue[:2]] == [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.io import read_jsonl
-from pipeline.runner import run_corpus
+from pipeline.run import run_corpus
 
 from .conftest import SHARED_CORPUS
 

@@ -33,22 +33,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..contract import BY_NAME, REVIEWABLE_KINDS, EditableField, allowed_values
+
 REVIEW_FILE = "review.jsonl"
 DECISIONS = ("accept", "reject", "skip", "edit", "undo")
-REVIEWABLE_KINDS = ("claims", "figures", "dates", "entities")
 # accepted / rejected / edited / skipped / pending; datasets fold "skipped" into "pending".
 STATUSES = ("pending", "accepted", "rejected", "edited", "skipped")
 _STATUS_OF = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "edit": "edited"}
 
-# Fields a reviewer may change, per kind, with the JSON types accepted for each. The span
+# The fields a reviewer may change are the contract's (``contract.RecordKind.editable``); the span
 # boundaries are editable for every kind; ``text`` is never sent, it follows the offsets.
 SPAN_FIELDS = ("start_char", "end_char")
-EDITABLE: dict[str, dict[str, tuple[type, ...]]] = {
-    "claims": {"type": (str,), "speaker": (str, type(None)), "hedged": (bool,), "certainty": (str, type(None))},
-    "figures": {"value": (int, float, type(None)), "unit": (str, type(None)), "kind": (str, type(None))},
-    "dates": {"value": (str, type(None)), "type": (str, type(None))},
-    "entities": {"label": (str,), "canonical": (str, type(None))},
-}
 MAX_TEXT_FIELD = 500
 
 
@@ -80,8 +75,8 @@ def validate_edits(kind: str, edits: Mapping, *, text: str | None = None, record
     """
     if not isinstance(edits, Mapping) or not edits:
         raise DecisionError("an edit needs at least one changed field")
-    allowed = EDITABLE.get(kind)
-    if allowed is None:
+    contract_kind = BY_NAME.get(kind)
+    if contract_kind is None or not contract_kind.reviewable:
         raise DecisionError(f"records of kind {kind!r} are not reviewable")
     clean: dict = {}
     for key, value in edits.items():
@@ -89,37 +84,49 @@ def validate_edits(kind: str, edits: Mapping, *, text: str | None = None, record
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise DecisionError(f"{key} must be a non-negative integer")
             clean[key] = value
-        elif key in allowed:
-            if isinstance(value, bool) and bool not in allowed[key]:
-                raise DecisionError(f"{key} must be {_type_names(allowed[key])}")
-            if not isinstance(value, allowed[key]):
-                raise DecisionError(f"{key} must be {_type_names(allowed[key])}")
-            if isinstance(value, str):
-                value = value.strip()
-                if len(value) > MAX_TEXT_FIELD:
-                    raise DecisionError(f"{key} is longer than {MAX_TEXT_FIELD} characters")
-                if not value and type(None) in allowed[key]:
-                    value = None
-                elif not value:
-                    raise DecisionError(f"{key} must not be empty")
-            clean[key] = value
-        else:
-            editable = ", ".join((*allowed, *SPAN_FIELDS))
+            continue
+        spec = contract_kind.editable_field(key)
+        if spec is None:
+            editable = ", ".join((*(f.name for f in contract_kind.editable), *SPAN_FIELDS))
             raise DecisionError(f"field {key!r} of {kind} is not editable (editable: {editable})")
+        clean[key] = _checked_value(kind, spec, value)
     if any(k in clean for k in SPAN_FIELDS):
-        start = clean.get("start_char", (record or {}).get("start_char"))
-        end = clean.get("end_char", (record or {}).get("end_char"))
-        if start is None or end is None:
-            raise DecisionError("span edits need both boundaries")
-        if text is None:
-            raise DecisionError("the document text is not available, span boundaries cannot be edited")
-        if not 0 <= start < end <= len(text):
-            raise DecisionError(f"span {start}-{end} is outside the document (0-{len(text)}) or empty")
-        if not text[start:end].strip():
-            raise DecisionError("the new span is only whitespace")
-        clean["start_char"], clean["end_char"] = start, end
-        clean["text"] = text[start:end]
+        clean.update(_checked_span(clean, text, record))
     return clean
+
+
+def _checked_value(kind: str, spec: EditableField, value: object) -> object:
+    """``value`` for the field ``spec`` with its JSON type and allowed values checked (strings stripped)."""
+    key, types = spec.name, spec.types
+    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+        raise DecisionError(f"{key} must be {_type_names(types)}")
+    if isinstance(value, str):
+        value = value.strip()
+        if len(value) > MAX_TEXT_FIELD:
+            raise DecisionError(f"{key} is longer than {MAX_TEXT_FIELD} characters")
+        if not value and spec.nullable:
+            return None
+        if not value:
+            raise DecisionError(f"{key} must not be empty")
+        allowed = allowed_values(kind, key)
+        if allowed and value not in allowed:
+            raise DecisionError(f"{key} must be one of {', '.join(map(str, allowed))}, not {value!r}")
+    return value
+
+
+def _checked_span(clean: Mapping, text: str | None, record: Mapping | None) -> dict:
+    """New span boundaries (one may come from ``record``) checked against the text, with the new ``text``."""
+    start = clean.get("start_char", (record or {}).get("start_char"))
+    end = clean.get("end_char", (record or {}).get("end_char"))
+    if start is None or end is None:
+        raise DecisionError("span edits need both boundaries")
+    if text is None:
+        raise DecisionError("the document text is not available, span boundaries cannot be edited")
+    if not 0 <= start < end <= len(text):
+        raise DecisionError(f"span {start}-{end} is outside the document (0-{len(text)}) or empty")
+    if not text[start:end].strip():
+        raise DecisionError("the new span is only whitespace")
+    return {"start_char": start, "end_char": end, "text": text[start:end]}
 
 
 def _type_names(types: tuple[type, ...]) -> str:

@@ -8,6 +8,7 @@ the same folder see each other's decisions.
 
 API (all JSON)::
 
+    GET  /api/contract            the record contract (``pipeline.contract.as_json``): kinds, fields, ids
     GET  /api/run                 run summary, documents, reviewer, counts per kind and status
     GET  /api/queue?kind=claims   compact list of every record of a kind (id, doc, label, score, status)
     GET  /api/doc?id=DOC_ID       the document text, boilerplate and all its records with review merged
@@ -30,11 +31,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .. import contract
+from ..contract import REVIEWABLE_KINDS
 from ..io import load_articles, read_jsonl, sha256_text
 from .decisions import (
-    EDITABLE,
     REVIEW_FILE,
-    REVIEWABLE_KINDS,
     STATUSES,
     DecisionError,
     append_decision,
@@ -68,20 +69,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
-}
-# The field shown as a record's type in lists and filters, per kind.
-LABEL_FIELD = {"claims": "type", "figures": "kind", "dates": "type", "entities": "label"}
-SCORE_FIELD = {"claims": "score"}
-# How the edit form shows each editable field.
-FIELD_INPUTS = {
-    "claims": {"type": "choice", "certainty": "choice", "speaker": "text", "hedged": "bool"},
-    "figures": {"value": "number", "unit": "text", "kind": "choice"},
-    "dates": {"value": "text", "type": "choice"},
-    "entities": {"label": "choice", "canonical": "text"},
-}
-# Used when neither the record schema nor the run names the values of a choice field.
-DEFAULT_CHOICES = {
-    ("claims", "certainty"): ["high", "medium", "low"],
 }
 
 
@@ -272,19 +259,6 @@ class ReviewApp:
     def _applied(self, kind: str, record: dict, states) -> dict:
         return apply_review(record, states.get(record["id"]))
 
-    def choices(self, kind: str, field: str) -> list:
-        from ..schema import load_schema
-
-        values: list = []
-        try:
-            prop = load_schema(kind).get("properties", {}).get(field, {})
-            values = [v for v in prop.get("enum", []) if v is not None]
-        except FileNotFoundError:
-            pass
-        values += DEFAULT_CHOICES.get((kind, field), [])
-        values += sorted({r.get(field) for r in self.data.records.get(kind, []) if isinstance(r.get(field), str)})
-        return list(dict.fromkeys(values))
-
     def api_run(self) -> dict:
         self.data.refresh()
         decisions, states, bad = self.review_state()
@@ -301,18 +275,8 @@ class ReviewApp:
             "pipeline_version": run.get("pipeline_version"),
             "config_hash": run.get("config_hash"),
             "documents": docs,
-            "kinds": list(REVIEWABLE_KINDS),
-            "label_field": LABEL_FIELD,
-            "score_field": SCORE_FIELD,
             "statuses": list(STATUSES),
             "status_counts": status_counts(states, self.data.records),
-            "edit_fields": {
-                kind: [
-                    {"name": name, "input": FIELD_INPUTS[kind][name], "options": self.choices(kind, name) if FIELD_INPUTS[kind][name] == "choice" else []}
-                    for name in EDITABLE[kind]
-                ]
-                for kind in REVIEWABLE_KINDS
-            },
             "n_decisions": len(decisions),
             "orphans": len(orphans),
             "unreadable_review_lines": [{"line": n, "reason": r} for n, r in bad],
@@ -323,7 +287,7 @@ class ReviewApp:
             raise ApiError(400, f"unknown kind {kind!r}")
         self.data.refresh()
         _, states, _ = self.review_state()
-        label, score = LABEL_FIELD[kind], SCORE_FIELD.get(kind)
+        label, score = contract.kind(kind).label_field, contract.kind(kind).score_field
         items = []
         for r in self.data.records[kind]:
             a = self._applied(kind, r, states)
@@ -414,7 +378,7 @@ class ReviewApp:
             if victim is None:
                 raise ApiError(404, f"nothing to undo: {self.reviewer} has no decision in effect")
         line = make_decision(
-            victim.get("record_id"), victim.get("kind") or "claims", "undo", reviewer=self.reviewer,
+            victim.get("record_id"), victim.get("kind") or REVIEWABLE_KINDS[0], "undo", reviewer=self.reviewer,
             doc_id=victim.get("doc_id"), target=victim["id"],
         )
         append_decision(self.out_dir, line)
@@ -505,10 +469,12 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(204, b"", "image/x-icon")
         query = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query, keep_blank_values=True).items()}
         try:
+            if path == "/api/contract":
+                return self._json(200, contract.as_json())
             if path == "/api/run":
                 return self._json(200, self.app.api_run())
             if path == "/api/queue":
-                return self._json(200, self.app.api_queue(query.get("kind", "claims")))
+                return self._json(200, self.app.api_queue(query.get("kind", REVIEWABLE_KINDS[0])))
             if path == "/api/doc":
                 return self._json(200, self.app.api_doc(query.get("id", "")))
             if path == "/api/orphans":

@@ -2,20 +2,14 @@
 // piece of data reaches the page through textContent / text nodes, never through HTML parsing.
 'use strict';
 (() => {
-  const KINDS = ['claims', 'figures', 'dates', 'entities'];
-  const SINGULAR = { claims: 'claim', figures: 'figure', dates: 'date', entities: 'entity' };
-  const DETAIL = {
-    claims: ['type', 'certainty', 'hedged', 'negated', 'score', 'speaker', 'speaker_entity', 'attribution_cue', 'quote', 'about', 'evidence', 'cues'],
-    figures: ['value', 'unit', 'kind', 'currency', 'scale', 'qualifier', 'change', 'change_from', 'change_to', 'measured', 'source', 'compared_with'],
-    dates: ['type', 'value', 'mod', 'relative', 'anchor', 'begin', 'end', 'unresolved'],
-    entities: ['label', 'canonical', 'kb_id', 'actor', 'source'],
-  };
-  const BASE_FIELDS = new Set(['id', 'doc_id', 'start_char', 'end_char', 'text', 'sentence_id', 'review']);
-  const ID_RE = /^(ent|dat|fig|clm|sen)_[0-9a-f]{16}$/;
+  // The record contract (kinds in review order, their fields, the id pattern) comes from the
+  // server (/api/contract, pipeline/contract.py): nothing about record kinds is declared here.
+  let KINDS = [];
+  const C = { byName: {}, baseFields: new Set(), idRe: /^$/ };
   const TOKEN_RE = /[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
 
   const S = {
-    run: null, kind: 'claims', queueAll: [], queue: [], pos: -1, doc: null,
+    run: null, kind: null, queueAll: [], queue: [], pos: -1, doc: null,
     recById: new Map(), segsById: new Map(), curSegs: [], undo: [], edit: null, helpOpen: false,
   };
   const $ = (id) => document.getElementById(id);
@@ -79,7 +73,17 @@
   }
 
   // --- loading --------------------------------------------------------------------------------
+  function setContract(contract) {
+    KINDS = contract.review_order;
+    for (const kind of contract.kinds) C.byName[kind.name] = kind;
+    C.baseFields = new Set([...contract.span_fields, 'review']);
+    C.idRe = new RegExp(contract.id_pattern);
+  }
+  const singular = (kind) => C.byName[kind].singular;
+  const scoreField = (kind) => C.byName[kind].score_field;
+
   async function init() {
+    setContract(await api('/api/contract'));
     S.run = await api('/api/run');
     const h = readHash();
     $('who').textContent = 'reviewer: ' + S.run.reviewer;
@@ -92,7 +96,7 @@
     setSelect(docSel, h.doc);
     $('f-status').value = h.status;
     $('f-score').value = h.score;
-    await setKind(KINDS.includes(h.kind) ? h.kind : 'claims', h.id, h.type);
+    await setKind(KINDS.includes(h.kind) ? h.kind : KINDS[0], h.id, h.type);
   }
 
   function setSelect(sel, value) {
@@ -123,7 +127,7 @@
     const labels = [...new Set(S.queueAll.map((i) => i.label).filter((l) => l !== null && l !== undefined))].sort();
     for (const label of labels) typeSel.append(el('option', { value: String(label) }, String(label)));
     setSelect(typeSel, keep);
-    $('f-score').disabled = !S.run.score_field[kind];
+    $('f-score').disabled = !scoreField(kind);
     renderKinds();
     await applyFilters(preferId);
   }
@@ -134,7 +138,7 @@
     if (doc && item.doc_id !== doc) return false;
     if (type && String(item.label) !== type) return false;
     if (status && item.status !== status) return false;
-    if (!Number.isNaN(minScore) && S.run.score_field[S.kind] && item.score !== null && item.score < minScore) return false;
+    if (!Number.isNaN(minScore) && scoreField(S.kind) && item.score !== null && item.score < minScore) return false;
     return true;
   }
 
@@ -296,21 +300,21 @@
 
   function describeId(id) {
     const r = S.recById.get(id);
-    return r ? `${snippet(r.text)} (${SINGULAR[r._kind]})` : id;
+    return r ? `${snippet(r.text)} (${singular(r._kind)})` : id;
   }
 
   function formatValue(field, value) {
     if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return '—';
     if (typeof value === 'boolean') return value ? 'yes' : 'no';
     if (typeof value === 'number') return field === 'score' ? value.toFixed(2) : String(value);
-    if (typeof value === 'string') return ID_RE.test(value) ? describeId(value) : value;
+    if (typeof value === 'string') return C.idRe.test(value) ? describeId(value) : value;
     if (Array.isArray(value)) {
       if (field === 'cues') {
         return value.map((c) => (c && typeof c === 'object'
           ? el('span', { class: 'cue' }, String(c.text ?? ''), ' ', el('small', null, String(c.role ?? '')))
           : el('span', { class: 'cue' }, String(c))));
       }
-      return value.map((v) => (typeof v === 'string' && ID_RE.test(v) ? describeId(v) : (typeof v === 'object' ? JSON.stringify(v) : String(v)))).join('; ');
+      return value.map((v) => (typeof v === 'string' && C.idRe.test(v) ? describeId(v) : (typeof v === 'object' ? JSON.stringify(v) : String(v)))).join('; ');
     }
     return JSON.stringify(value);
   }
@@ -325,11 +329,11 @@
       return;
     }
     const review = rec.review || { status: 'pending', original: {} };
-    box.append(el('h2', null, SINGULAR[S.kind], badge(review.status), el('span', { class: 'rid' }, rec.id)));
+    box.append(el('h2', null, singular(S.kind), badge(review.status), el('span', { class: 'rid' }, rec.id)));
     box.append(el('div', { class: 'quote' }, rec.text));
     const table = el('table');
-    const fields = DETAIL[S.kind].filter((f) => f in rec);
-    for (const f of Object.keys(rec)) if (!BASE_FIELDS.has(f) && !f.startsWith('_') && !fields.includes(f)) fields.push(f);
+    const fields = C.byName[S.kind].detail_fields.filter((f) => f in rec);
+    for (const f of Object.keys(rec)) if (!C.baseFields.has(f) && !f.startsWith('_') && !fields.includes(f)) fields.push(f);
     for (const f of fields) {
       const cell = el('td', null, formatValue(f, rec[f]));
       if (review.original && f in review.original) cell.append(el('span', { class: 'was' }, 'was: ' + (formatValue(f, review.original[f]) || '—')));
@@ -353,12 +357,12 @@
       S.recById.set(rec.id, Object.assign(rec, { _kind: kind }));
     }
     if (kind === S.kind) {
-      const labelField = S.run.label_field[kind], scoreField = S.run.score_field[kind];
+      const labelField = C.byName[kind].label_field, score = scoreField(kind);
       for (const item of S.queueAll) {
         if (item.id !== rec.id) continue;
         item.status = rec.review.status;
         item.label = rec[labelField] ?? null;
-        item.score = scoreField ? (rec[scoreField] ?? null) : null;
+        item.score = score ? (rec[score] ?? null) : null;
         item.start_char = rec.start_char;
       }
     }
@@ -411,14 +415,14 @@
     S.edit = { rec, kind: S.kind, start: rec.start_char, end: rec.end_char };
     const form = clear($('edit'));
     form.hidden = false;
-    form.append(el('h3', null, `Edit ${SINGULAR[S.kind]}`));
+    form.append(el('h3', null, `Edit ${singular(S.kind)}`));
     const table = el('table');
-    for (const field of S.run.edit_fields[S.kind]) {
+    for (const field of C.byName[S.kind].editable) {
       let input;
       const value = rec[field.name];
       if (field.input === 'choice') {
         input = el('select', { name: field.name });
-        const options = [...field.options];
+        const options = [...field.allowed];
         if (value !== null && value !== undefined && !options.includes(value)) options.unshift(value);
         if (value === null || value === undefined) input.append(el('option', { value: '' }, '—'));
         for (const o of options) input.append(el('option', { value: String(o) }, String(o)));
@@ -481,7 +485,7 @@
     if (!ed) return;
     const rec = ed.rec;
     const edits = {};
-    for (const field of S.run.edit_fields[ed.kind]) {
+    for (const field of C.byName[ed.kind].editable) {
       const input = $('edit').querySelector(`[name="${field.name}"]`);
       // Only what the reviewer changed is sent (a value the form cannot show, e.g. a range, stays as is).
       if ((field.input === 'bool' ? input.checked : input.value) === input._initial) continue;
@@ -544,11 +548,8 @@
       ArrowDown: () => go(S.pos + 1),
       k: () => go(S.pos - 1),
       ArrowUp: () => go(S.pos - 1),
-      '1': () => setKind('claims'),
-      '2': () => setKind('figures'),
-      '3': () => setKind('dates'),
-      '4': () => setKind('entities'),
     };
+    KINDS.forEach((kind, i) => { actions[String(i + 1)] = () => setKind(kind); });
     if (key === '?') { ev.preventDefault(); toggleHelp(); return; }
     if (key === 'Escape') return;
     const action = actions[key];

@@ -1,15 +1,8 @@
-"""Sharded execution of a run: a local process pool or a Dask distributed cluster.
+"""The engines a sharded run uses: a local process pool or a Dask distributed cluster.
 
-The runner splits the sorted documents to process into contiguous shards (``runner.plan_shards``).
-Each shard is one task, :func:`run_shard`: the worker builds the pipeline ONCE per process from a
-:class:`~pipeline.runner.PipelineSpec` (config path + overrides + model name, never a pickled
-``nlp``), keeps it in a per-process cache, annotates its shard and writes the shard's own per-kind
-files under ``OUT_DIR/.claims-run-*/shard-NNNNN/attempt-*/``. Only metadata (counts, errors,
-timings, where the files are) travels back to the parent, which merges the shards once every one
-of them has succeeded. Docs are never pickled between processes: for a cheap rule pipeline that
-costs more than it saves (see docs/performance.md).
-
-Engines:
+The run splits the sorted documents to process into contiguous shards (``shards.plan_shards``);
+each shard is one task, :func:`~pipeline.run.worker.run_shard`. Docs are never pickled between
+processes: for a cheap rule pipeline that costs more than it saves (see docs/performance.md).
 
 - ``local``: ``concurrent.futures.ProcessPoolExecutor``. When the parent has built the pipeline
   and may fork (Linux, no other thread running: :func:`fork_is_safe`), the workers are forked
@@ -20,18 +13,13 @@ Engines:
   at ``scheduler`` (``tcp://host:8786``), or on a ``LocalCluster`` of ``workers`` single-threaded
   processes. The inputs and OUT_DIR must be on a filesystem every worker sees at the same path.
 
-Failures: a shard whose task raises is retried (``retries`` times); each failed attempt leaves an
-``attempt-*.failed`` note in its shard folder, so the attempt that finally succeeds reports the
-earlier errors whichever machine ran them (they end up in run.json ``retried_shards``). A shard
-that still fails raises :class:`~pipeline.runner.ShardFailure`: nothing is merged and the
-previous outputs stay untouched.
+A shard whose task raises is retried (``retries`` times); a shard that still fails raises
+:class:`ShardFailure`: nothing is merged and the previous outputs stay untouched.
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
-import platform
 import sys
 import threading
 import time
@@ -39,22 +27,18 @@ import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
-from pathlib import Path
 
-from .runner import InputFailure, PipelineSpec, ShardFailure, ShardResult, ShardTask, config_hash, process_shard
+from .build import PipelineSpec, config_hash
+from .shards import ShardResult, ShardTask
+from .worker import INHERITED, run_shard, warm_up
 
-# Fault injection for tests (also usable to rehearse failures on a real cluster): set in the
-# environment of the process that starts the run, "<shard>:<n>[,<shard>:<n>...]" makes shard
-# <shard> fail its first <n> attempts. Read once by the parent (ShardTask.fail_attempts), so it
-# works whatever environment the workers were started with.
-FAULT_ENV = "CLAIMS_FAIL_SHARDS"
+ENGINES = ("local", "dask")
+# Imported once in the fork server: spaCy, the stages, and the code a shard runs.
+WORKER_MODULE = "pipeline.run.worker"
 
-_PIPELINES: dict[str, tuple[object, str, threading.Lock]] = {}
-_PIPELINES_LOCK = threading.Lock()
-# The parent's own pipeline, visible to workers forked from it (set only while the pool forks):
-# they start with it built instead of building one each.
-_INHERITED: dict[str, tuple[object, str, threading.Lock]] = {}
+
+class ShardFailure(RuntimeError):
+    """A shard still failed after its retries: nothing was merged, earlier outputs are untouched."""
 
 
 def fork_is_safe() -> bool:
@@ -65,67 +49,6 @@ def fork_is_safe() -> bool:
     fork-safe (why Python spawns there by default), so other platforms use the fork server.
     """
     return sys.platform.startswith("linux") and threading.active_count() == 1
-
-
-class PipelineMismatch(RuntimeError):
-    """A worker built a different pipeline than the parent (other code, config or rule files)."""
-
-
-def get_pipeline(spec: PipelineSpec):
-    """The pipeline for ``spec``, built once per process and cached (keyed by config + overrides)."""
-    return _pipeline_entry(spec)[0]
-
-
-def _pipeline_entry(spec: PipelineSpec):
-    key = spec.key()
-    with _PIPELINES_LOCK:
-        entry = _PIPELINES.get(key) or _INHERITED.get(key)
-        if entry is None:
-            nlp = spec.build()
-            entry = (nlp, config_hash(nlp), threading.Lock())
-        _PIPELINES[key] = entry
-    nlp, chash, _ = entry
-    if spec.config_hash and chash != spec.config_hash:
-        raise PipelineMismatch(
-            f"worker pipeline differs from the parent's (config hash {chash} != {spec.config_hash}): "
-            f"install the same version of the project and its rule files on every worker (or a rule file changed during the run)"
-        )
-    return entry
-
-
-def injected_failures(index: int) -> int:
-    """How many attempts of shard ``index`` must fail (from ``$CLAIMS_FAIL_SHARDS``; 0 normally)."""
-    for item in os.environ.get(FAULT_ENV, "").split(","):
-        shard, _, times = item.partition(":")
-        if shard.strip() == str(index):
-            return int(times or 1)
-    return 0
-
-
-def run_shard(spec: PipelineSpec, task: ShardTask) -> ShardResult:
-    """Annotate one shard in this process (the task both engines run)."""
-    shard_dir = Path(task.out_dir)
-    shard_dir.mkdir(parents=True, exist_ok=True)
-    attempt = shard_dir / f"attempt-{uuid.uuid4().hex[:12]}"  # a rerun never writes over another attempt
-    earlier = sorted(shard_dir.glob("attempt-*.failed"), key=lambda p: p.stat().st_mtime)
-    try:
-        if len(earlier) < task.fail_attempts:
-            raise RuntimeError(f"injected failure ({FAULT_ENV})")
-        nlp, _, lock = _pipeline_entry(spec)
-        try:
-            # One shard at a time per pipeline: a Dask worker with several threads shares one nlp,
-            # and a spaCy pipeline is not safe to call from two threads at once (the GIL gives
-            # nothing to gain from it anyway; use one thread per worker process).
-            with lock:
-                result = process_shard(nlp, replace(task, out_dir=str(attempt)))
-        except InputFailure as err:  # --strict: not a failure to retry, the run stops
-            return ShardResult(task.index, str(attempt), [], [err.error], {}, 0, {}, 0.0, strict_failure=err.error)
-    except Exception as err:
-        note = f"{platform.node()} pid {os.getpid()}: {type(err).__name__}: {err}"
-        (shard_dir / f"{attempt.name}.failed").write_text(note.splitlines()[0] if note else "", encoding="utf-8")
-        raise
-    result.failed_attempts = [p.read_text(encoding="utf-8") for p in earlier]
-    return result
 
 
 def run_shards(
@@ -168,16 +91,6 @@ def open_engine(
     return LocalEngine(spec, workers=workers, retries=retries, start_method=start_method, nlp=nlp)
 
 
-def _warm_up(spec: PipelineSpec) -> dict:
-    """Build (and cache) the pipeline in this worker process; say what it is (hash, model)."""
-    from .runner import model_info
-
-    nlp, chash, _ = _pipeline_entry(spec)
-    return {"pid": os.getpid(), "config_hash": chash, "model": model_info(nlp)}
-
-
-
-
 def default_start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
@@ -191,7 +104,7 @@ def _pool(workers: int, start_method: str | None) -> ProcessPoolExecutor:
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         # Import spaCy and the stages once in the fork server; each worker forks from it.
-        context.set_forkserver_preload(["pipeline.runner"] + (["distributed"] if _dask_imported() else []))
+        context.set_forkserver_preload([WORKER_MODULE] + (["distributed"] if _dask_imported() else []))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
@@ -207,7 +120,7 @@ def _preload_forkserver_for_dask() -> None:
         return
     from distributed import utils as dask_utils
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "pipeline.runner"])
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", WORKER_MODULE])
     dask_utils._forkserver_preload_set = True
 
 
@@ -230,13 +143,13 @@ class LocalEngine:
         inherit = nlp is not None and start_method is None and fork_is_safe()
         key = spec.key()
         if inherit:
-            _INHERITED[key] = (nlp, spec.config_hash or config_hash(nlp), threading.Lock())
+            INHERITED[key] = (nlp, spec.config_hash or config_hash(nlp), threading.Lock())
         try:
             self.pool: ProcessPoolExecutor | None = _pool(workers, "fork" if inherit else start_method)
             # with "fork" the first submit forks every worker at once
-            self.warm_ups = [self.pool.submit(_warm_up, spec) for _ in range(workers)]
+            self.warm_ups = [self.pool.submit(warm_up, spec) for _ in range(workers)]
         finally:
-            _INHERITED.pop(key, None)
+            INHERITED.pop(key, None)
         self.stats = {"engine_start_seconds": round(time.perf_counter() - started, 3), "forked_with_pipeline": inherit}
 
     def pipeline_info(self) -> dict:
@@ -335,7 +248,7 @@ class DaskEngine:
                 self.client = Client(self.cluster)
             # Load the pipeline on every worker now, pinned so each worker builds its own.
             self.warm_ups = [
-                self.client.submit(_warm_up, self.spec, workers=[address], allow_other_workers=False, pure=False)
+                self.client.submit(warm_up, self.spec, workers=[address], allow_other_workers=False, pure=False)
                 for address in self.client.scheduler_info()["workers"]
             ]
         except Exception as err:  # noqa: BLE001  reported when the run needs the cluster

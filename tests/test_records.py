@@ -114,24 +114,3 @@ def test_encode_record_writes_dumps_record_bytes():
         assert encode_record(record) == dumps_record(record)
     nan = {"v": math.nan}
     assert encode_record(nan) == dumps_record(nan) == json.dumps(nan, ensure_ascii=False, separators=(", ", ": "))
-
-
-def test_find_az_runs_equals_the_regex():
-    import re
-
-    from pipeline.runner import find_az_runs
-
-    rnd = random.Random(11)
-    pieces = ["the", "of", "Zürich", "don't", "a-b", "x_y", "\u0130", "ſ", "ß", "é", "\ud800", "\n", "\t", " ", "?", "1",
-              "😀", "\x00", "\x7f", "\xff", "AbC", "z", "{", "`"]
-    for _ in range(3000):
-        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30))).lower()
-        assert [w.decode("ascii") for w in find_az_runs(text)] == re.findall(r"[a-z]+", text)
-
-
-def test_detect_language():
-    from pipeline.runner import detect_language
-
-    assert detect_language("The state of the art is that it was not done by them.") == "en"
-    assert detect_language("Äldre forskare vid Utrikespolitiska institutet.") is None
-    assert detect_language("123 456") is None

@@ -10,10 +10,10 @@ import pytest
 import spacy
 from spacy.training import Example
 
-from pipeline.runner import build_nlp, run_corpus
 from pipeline.io import read_jsonl
+from pipeline.run import build_nlp, run_corpus
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 TEXT = "Prime Minister Shinzo Abe met Vladimir Putin in Moscow. Tokyo will be disappointed."
 

@@ -1,0 +1,188 @@
+"""Building the pipeline from a config, and what identifies it: its config hash and its model.
+
+``build_nlp`` assembles the pipeline the way ``spacy assemble`` does; ``config_hash`` changes with
+the config, the pipeline version and every packaged rule file, so a re-run knows which documents
+to redo and a worker knows it built the same pipeline as its parent (:class:`PipelineSpec`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy import util
+from spacy.language import Language
+
+from .. import __version__
+from .. import registry as _registry  # noqa: F401  (registers the factories)
+from ..extensions import ensure_extensions
+from ..resources import PACKAGE_ROOT as RESOURCES_ROOT
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+CONFIG_DIR = PROJECT_ROOT / "configs"
+DEFAULT_CONFIG = CONFIG_DIR / "default.cfg"
+MODEL_CONFIG = CONFIG_DIR / "model.cfg"
+
+
+class PipelineConfigError(ValueError):
+    """The config cannot build a pipeline (unknown file, missing model, bad override)."""
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, object]:
+    """``["components.claims.min_score=0.4"]`` -> ``{"components.claims.min_score": 0.4}`` (JSON values)."""
+    overrides: dict[str, object] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip() or "." not in key:
+            raise PipelineConfigError(f"--set {item!r}: expected section.key=value")
+        try:
+            value: object = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        overrides[key.strip()] = value
+    return overrides
+
+
+def config_sources(config) -> list[str]:
+    """Every spaCy model (package name or path) the config sources components from."""
+    sources = []
+    for name, comp in config.get("components", {}).items():
+        source = comp.get("source") if isinstance(comp, dict) else None
+        if source:
+            sources.append(str(source))
+    return sorted(set(sources))
+
+
+def check_model_available(source: str) -> None:
+    """Fail at once, in one line, when a model named by the config is not installed."""
+    if Path(source).exists():
+        return
+    if "/" in source or source.startswith("."):
+        raise PipelineConfigError(f"model path {source!r} does not exist (run `make model` to train the shipped syntax model)")
+    if not util.is_package(source):
+        raise PipelineConfigError(
+            f"spaCy model {source!r} is not installed: install it with `python -m spacy download {source}` "
+            f"(or `pip install` its wheel), or use the default config"
+        )
+
+
+def default_paths() -> dict[str, str]:
+    """Values for the config's ``[paths]`` placeholders that point into the installed package."""
+    from ..syntax import SYNTAX_MODEL_DIR  # may not exist yet: check_model_available says how to build it
+
+    return {"paths.syntax_model": str(SYNTAX_MODEL_DIR)}
+
+
+def load_pipeline_config(config_path: str | Path | None = None, overrides: dict | None = None, *, model: str | None = None):
+    """The resolved config: ``model`` switches to configs/model.cfg sourcing that spaCy model."""
+    if model:
+        config_path = config_path or MODEL_CONFIG
+        overrides = {"paths.model": model, **(overrides or {})}
+    path = Path(config_path) if config_path else DEFAULT_CONFIG
+    if not path.is_file():
+        raise PipelineConfigError(f"config file {path} not found")
+    raw = util.load_config(path, interpolate=False)
+    all_overrides = {k: v for k, v in default_paths().items() if _has_path(raw, k) and raw["paths"].get(k.split(".", 1)[1]) is None}
+    all_overrides.update(overrides or {})
+    try:
+        config = util.load_config(path, overrides=all_overrides, interpolate=True)
+    except Exception as err:  # spaCy raises ConfigValidationError / KeyError for bad overrides
+        raise PipelineConfigError(f"config {path}: {str(err).strip().splitlines()[0]}") from None
+    return config
+
+
+def check_pipeline_config(config_path: str | Path | None = None, overrides: dict | None = None, *, model: str | None = None) -> None:
+    """The checks of :func:`build_nlp` that need no build: the config parses, its models exist."""
+    config = load_pipeline_config(config_path, overrides, model=model)
+    for source in config_sources(config):
+        check_model_available(source)
+
+
+def _has_path(config, key: str) -> bool:
+    section, _, name = key.partition(".")
+    return section in config and name in config[section]
+
+
+def build_nlp(config_path: str | Path | None = None, overrides: dict | None = None, *, model: str | None = None) -> Language:
+    """Assemble and initialize the pipeline the way ``spacy assemble`` does.
+
+    Sourced (trained) components are not re-initialized; the project's rule components load
+    their data in ``initialize``.
+    """
+    config = load_pipeline_config(config_path, overrides, model=model)
+    for source in config_sources(config):
+        check_model_available(source)
+    try:
+        nlp = util.load_model_from_config(config, auto_fill=True, validate=True)
+        sourced = util.get_sourced_components(config)
+        with nlp.select_pipes(disable=[name for name in sourced if name in nlp.pipe_names]):
+            nlp.initialize()
+    except (OSError, ValueError) as err:
+        raise PipelineConfigError(f"cannot build the pipeline: {str(err).strip().splitlines()[0]}") from None
+    # Gazetteer patterns fill the default 10,000-entry tokenizer cache before any text is read.
+    nlp.tokenizer.max_cache_size = 1_000_000  # type: ignore[attr-defined]
+    ensure_extensions()
+    nlp.meta["claims_sources"] = config_sources(config)  # the assembled config no longer names them
+    return nlp
+
+
+def config_hash(nlp: Language) -> str:
+    """Changes whenever the config, the pipeline version or any packaged rule file changes."""
+    h = hashlib.sha256()
+    h.update(nlp.config.to_str().encode("utf-8"))
+    h.update(__version__.encode())
+    for path in sorted(RESOURCES_ROOT.rglob("*")):
+        if path.is_file() and path.suffix in (".tsv", ".jsonl", ".json", ".txt"):
+            h.update(path.relative_to(RESOURCES_ROOT).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def model_info(nlp: Language) -> dict:
+    """Which statistical model the pipeline sources its trained components from (name, version)."""
+    sources = nlp.meta.get("claims_sources", [])
+    metas = []
+    for source in sources:
+        try:
+            meta = util.get_model_meta(Path(source) if Path(source).exists() else util.get_package_path(source))
+        except Exception:  # a model without readable meta still ran; say so rather than fail the run
+            meta = {}
+        metas.append({"source": source, "name": meta.get("name"), "version": meta.get("version"),
+                      "license": meta.get("license"), "performance": meta.get("performance")})
+    trained = [name for name, pipe in nlp.pipeline if hasattr(pipe, "model") and getattr(pipe, "is_trainable", False)]
+    return {
+        "name": metas[0]["name"] if metas else None,
+        "version": metas[0]["version"] if metas else None,
+        "sources": sources,
+        "models": metas,
+        "trained_components": trained,
+        "pipeline": list(nlp.pipe_names),  # a SimpleFrozenList cannot be unpickled
+    }
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What builds the pipeline in another process: the inputs of :func:`build_nlp`, not the nlp.
+
+    Workers build it once and cache it (see ``pipeline.run.worker``); ``config_hash`` is the parent's,
+    so a worker whose code, config or rule files differ refuses to run instead of writing
+    different records.
+    """
+
+    config_path: str | None = None
+    overrides: tuple[tuple[str, object], ...] = ()
+    model: str | None = None
+    config_hash: str | None = None
+
+    @classmethod
+    def of(cls, config_path=None, overrides: dict | None = None, model: str | None = None, config_hash: str | None = None) -> "PipelineSpec":
+        path = str(Path(config_path).resolve()) if config_path else None
+        return cls(path, tuple(sorted((overrides or {}).items())), model, config_hash)
+
+    def key(self) -> str:
+        return json.dumps([self.config_path, self.overrides, self.model], sort_keys=True, default=str)
+
+    def build(self) -> Language:
+        return build_nlp(self.config_path, dict(self.overrides), model=self.model)

@@ -23,8 +23,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("doc", ("pipeline.extensions", "pipeline.records", "pipeline.syntax")),
     ("stages", ("pipeline.stages",)),
     ("registry", ("pipeline.registry",)),
-    ("run", ("pipeline.run", "pipeline.runner", "pipeline.training")),
-    ("tools", ("pipeline.schema", "pipeline.evaluate", "pipeline.export", "pipeline.report", "pipeline.review",
+    ("run", ("pipeline.run", "pipeline.runner")),
+    ("tools", ("pipeline.training", "pipeline.schema", "pipeline.evaluate", "pipeline.export", "pipeline.report", "pipeline.review",
                "pipeline.bench", "pipeline.bench_figures", "pipeline.bench_dates")),
     ("cli", ("pipeline.cli", "pipeline.__main__")),
 ]

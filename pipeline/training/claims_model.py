@@ -298,14 +298,16 @@ def _rule_speaker(claim: dict | None) -> str:
 
 def model_predictions(model_nlp, prepared: Sequence[Prepared], variant: str, *,
                       threshold: float = 0.5, platt: tuple[float, float] | None = None) -> tuple[list[Prediction], list[float]]:
-    """The classifier's decisions (claim when the calibrated score reaches ``threshold``) and scores."""
+    """The classifier's decisions and scores: the score is the (calibrated) probability that the
+    unit is a claim, the type the most probable claim type; a claim when the score reaches
+    ``threshold``. Hedging and speaker are the rule stage's."""
     texts = [unit_text(p.example.sentence, p.features, variant) for p in prepared]
     preds, scores = [], []
     for p, doc in zip(prepared, model_nlp.pipe(texts, batch_size=256)):
-        t, pt = best_type(doc.cats)
-        score = calibrated(pt, platt) if platt else pt
+        raw = claim_probability(doc.cats)
+        score = calibrated(raw, platt) if platt else raw
         claim = score >= threshold
-        preds.append(Prediction(claim, t if claim else None, p.features.hedged, p.features.speaker))
+        preds.append(Prediction(claim, best_type(doc.cats)[0] if claim else None, p.features.hedged, p.features.speaker))
         scores.append(score)
     return preds, scores
 
@@ -403,7 +405,7 @@ def choose_min_score(scores: Sequence[float], examples: Sequence[Example], preds
 
 def run_experiment(exp: Experiment, splits: dict[str, list[Prepared]], work_dir: Path, *,
                    vectors: Path | None, max_steps: int | None = None) -> tuple[Path, dict]:
-    """Train one experiment on train (+ review data), score it on dev at the 0.5 threshold."""
+    """Train one experiment on train (+ review data), score it on dev at a claim probability of 0.5."""
     import spacy
 
     overrides: dict = {}
@@ -419,14 +421,14 @@ def run_experiment(exp: Experiment, splits: dict[str, list[Prepared]], work_dir:
 
 
 def calibrate_model(model_dir: Path, variant: str, dev: Sequence[Prepared]) -> dict:
-    """Platt parameters fitted on dev (is this record a claim of the predicted type?) and the
-    ``min_score`` chosen on dev over the calibrated score."""
+    """Platt parameters fitted on dev (is this unit a claim?) and the ``min_score`` chosen on dev
+    over the calibrated score."""
     import spacy
 
     nlp = spacy.load(model_dir)
     raw_preds, raw = model_predictions(nlp, dev, variant, threshold=0.0)
     examples = [p.example for p in dev]
-    correct = [ex.record["claim"] and ex.record["type"] == p.type for ex, p in zip(examples, raw_preds)]
+    correct = [ex.record["claim"] for ex in examples]
     platt = fit_platt(raw, correct)
     scores = [calibrated(r, platt) for r in raw]
     min_score = choose_min_score(scores, examples, raw_preds)
@@ -436,14 +438,11 @@ def calibrate_model(model_dir: Path, variant: str, dev: Sequence[Prepared]) -> d
 
 def train_claims(commentary: Path, out: Path = DEFAULT_OUTPUT, *, work_dir: Path = DEFAULT_WORK_DIR,
                  experiments: Sequence[Experiment] = EXPERIMENTS, vectors: Path | None = None,
-                 review_dirs: Sequence[Path] = (), max_steps: int | None = None) -> dict:
+                 extra_train: Sequence[Prepared] = (), max_steps: int | None = None) -> dict:
     """Train every experiment, compare them on dev with the baselines, calibrate the best on dev and
     copy it with its meta into ``out``. The test split is not read here."""
     splits = prepared_splits(commentary, ("train", "dev"), work_dir)
-    if review_dirs:
-        from .claims_review import review_examples
-
-        splits["train"] = splits["train"] + review_examples(review_dirs, work_dir)
+    splits["train"] = splits["train"] + list(extra_train)
     examples = [p.example for p in splits["dev"]]
     table = {name: score_predictions(examples, preds) for name, preds in baseline_predictions(splits["dev"]).items()}
     trained: dict[str, tuple[Path, Experiment]] = {}
@@ -481,7 +480,6 @@ def evaluate_claims(commentary: Path, model_dir: Path = DEFAULT_OUTPUT, *, split
     preds, scores = model_predictions(nlp, prepared, meta["variant"], threshold=meta["min_score"], platt=tuple(meta["platt"]))
     table[f"model ({meta['experiment']}), min_score {meta['min_score']}"] = score_predictions(examples, preds)
     _, all_scores = model_predictions(nlp, prepared, meta["variant"], threshold=0.0, platt=tuple(meta["platt"]))
-    raw_preds, _ = model_predictions(nlp, prepared, meta["variant"], threshold=0.0)
-    correct = [ex.record["claim"] and ex.record["type"] == p.type for ex, p in zip(examples, raw_preds)]
+    correct = [ex.record["claim"] for ex in examples]
     return {"split": split, "table": table, "reliability": reliability_table(all_scores, correct),
             "claim_share_gold": round(sum(e.record["claim"] for e in examples) / len(examples), 3)}

@@ -12,7 +12,6 @@ from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
 from spacy.tokens import Span
 
 from pipeline.stages import entities as E
-from pipeline.stages import segment as S
 
 
 @pytest.fixture(scope="module")
@@ -152,22 +151,6 @@ def test_positions():
     assert E._positions([], "(") == []
 
 
-# --- segment ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["Home »", "Read more...  ", "  Share: ", "About Us |", "Next →\u00a0", "Plain", "", "...", "Topics:\n"],
-)
-def test_line_key_equals_the_regex(text):
-    assert S._line_key(text) == re.sub(r"[\s.:»›→>|]+$", "", text.strip().lower())
-
-
-@pytest.mark.parametrize("text", ["one two  three", " a\u00a0b\tc\n", "", "   ", "x\u2009y\u3000z"])
-def test_word_count_equals_the_regex(text):
-    assert S._word_count(text) == len(re.findall(r"\S+", text))
-
-
 # --- helpers added in the third speed round (entities and segment) ------------------------------
 
 
@@ -262,56 +245,6 @@ def test_find_head_names_scans_only_capitals_before_heads(entity_nlp, monkeypatc
             assert fast == head_names(doc), text
         found += len(fast)
     assert found > 20
-
-
-# --- segment (third speed round) ----------------------------------------------------------------
-
-_SEGMENT_PIECES = ["a", "B", ".", "!", "?", "…", " ", "  ", "\n", "\r", "\r\n", "\t", "\u00a0", "\u2009", "”", "’", ")",
-                   "U.S.", "Mr.", "Photo", "credit", "İ", "ı", "ſ", "©", "Home", "»", "|", ":", "said", "3", "“", "x\n\n"]
-
-
-def _random_texts(seed, count=3000, longest=40):
-    rng = random.Random(seed)
-    return ["".join(rng.choice(_SEGMENT_PIECES) for _ in range(rng.randint(0, longest))) for _ in range(count)]
-
-
-def test_find_lines_equals_the_regex():
-    for text in _random_texts(21) + ["", "\n", "\r\r", "one", "a\rb\nc\r\n\r\nd "]:
-        assert S.find_lines(text) == [m.span() for m in S._LINE.finditer(text)]
-
-
-def test_boundary_pattern_equals_the_plain_repeat():
-    plain = re.compile(S._BOUNDARY.pattern.replace("(?P<punct>[.!?…][.!?…]*)", "(?P<punct>[.!?…]+)"))
-    assert plain.pattern != S._BOUNDARY.pattern
-    for text in _random_texts(22):
-        assert [m.span("punct") + m.span("close") + m.span("space") for m in S._BOUNDARY.finditer(text)] == \
-            [m.span("punct") + m.span("close") + m.span("space") for m in plain.finditer(text)]
-
-
-def test_word_count_upto():
-    for text in _random_texts(23, longest=120):
-        for limit in (0, 1, 5, 60, 80):
-            assert S._word_count_upto(text, limit) == min(S._word_count(text), limit + 1)
-
-
-def test_line_key_min_len_and_credit_mark_prefilter():
-    texts = _random_texts(24) + ["İmage courtesy of NASA.", "courteſy of x.", "Credıt: AFP", "PHOTO by AP", "© Getty"]
-    for text in texts:
-        assert S._line_key_min_len(text) <= len(S._line_key(text))
-        if S._CREDIT_MARK.search(text):
-            assert S.may_have_credit_mark(text), text
-    assert not S.may_have_credit_mark("The talks resumed in May.")
-
-
-def test_line_kind_with_the_length_bound(blank):
-    segmenter = S.Segmenter(blank, "segmenter", max_title_words=25)
-    segmenter.initialize()
-    lexicon = segmenter.lexicon
-    longest = max(map(len, lexicon.line_kinds))
-    phrases = list(lexicon.line_kinds)[:200]
-    texts = _random_texts(25) + phrases + [p.upper() + " »" for p in phrases] + [p + " and more words" for p in phrases]
-    for text in texts:
-        assert S._line_kind(text, lexicon, longest) == S._line_kind(text, lexicon), text
 
 
 # --- pattern tokens without a Doc (build time) --------------------------------------------------

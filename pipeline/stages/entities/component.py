@@ -74,16 +74,19 @@ class EntityStage:
                 "patterns": self.patterns, "link_aliases": self.link_aliases}
 
     def to_bytes(self, *, exclude: Sequence[str] = ()) -> bytes:
+        """Settings, entries and lexicons as JSON."""
         if self.gazetteer is None:
             self.initialize()
         return json.dumps({"cfg": self._cfg(), "entries": self.entries, "lexicons": self.lexicons}, ensure_ascii=False).encode("utf-8")
 
     def from_bytes(self, data: bytes, *, exclude: Sequence[str] = ()) -> "EntityStage":
+        """Entries and lexicons from :meth:`to_bytes` output, compiled."""
         obj = json.loads(data.decode("utf-8"))
         self.set_data(obj["entries"], obj["lexicons"])
         return self
 
     def to_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> None:
+        """``entries.jsonl``, ``lexicons.json`` and ``cfg.json`` under ``path``."""
         if self.gazetteer is None:
             self.initialize()
         path = Path(path)
@@ -95,6 +98,7 @@ class EntityStage:
         (path / "cfg.json").write_text(json.dumps(self._cfg()), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> "EntityStage":
+        """Entries and lexicons saved by :meth:`to_disk`, compiled (no resource files read)."""
         path = Path(path)
         with (path / "entries.jsonl").open(encoding="utf-8") as fh:
             entries = [json.loads(line) for line in fh if line.strip()]

@@ -32,6 +32,7 @@ class EntityMatch:
     source: str
 
     def value(self) -> dict:
+        """The ``span._.entity`` value."""
         return {"canonical": self.canonical, "kb_id": self.kb_id, "actor": self.actor, "source": self.source}
 
 

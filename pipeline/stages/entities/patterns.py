@@ -107,6 +107,7 @@ class PatternWords:
         return got
 
     def words(self, text: str) -> tuple[str, ...] | None:
+        """The tokens of ``text`` (None: not certain without the tokenizer)."""
         if not self.ok:
             return None
         chunk_tokens = self.chunk_tokens

@@ -91,6 +91,7 @@ class TokenTable:
         self.clear()
 
     def clear(self) -> None:
+        """Forget every row."""
         self.row_of: dict[int, int] = {}
         self.texts = np.empty(4096, dtype=object)
         self.lower = np.empty(4096, dtype=object)
@@ -202,6 +203,7 @@ class DocView:
                                     np.flatnonzero(flags & _F_NEWLINE).tolist(), self.lower)
 
     def is_stop(self, i: int) -> bool:
+        """A stop word (lowercase, spaCy's English list)."""
         return self.lower[i] in STOP_WORDS
 
     def is_common(self, i: int) -> bool:

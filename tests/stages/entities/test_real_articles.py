@@ -15,7 +15,7 @@ import spacy
 import pipeline.registry  # noqa: F401  registers the factories
 from pipeline.extensions import SPANS_ENTITIES
 
-from .conftest import SHARED_CORPUS
+from tests.conftest import SHARED_CORPUS
 
 RUSI = SHARED_CORPUS / "000_209a23322be7f4e8.txt"
 FOI = SHARED_CORPUS / "003_db7cbe7b08cbfd51.txt"

@@ -1,33 +1,18 @@
-"""Entities stage: labels, canonical names, aliases, linking, actors, non-entities, serialization.
+"""What the entity stage finds: labels, canonical names, aliases, linking, actors, non-entities.
 
 All texts are written for these tests in the style of think-tank commentary.
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import jsonschema
 import pytest
-import spacy
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import Doc, Span
 
-import pipeline.registry  # noqa: F401  registers the factories
-from pipeline.extensions import SPANS_BOILERPLATE, SPANS_ENTITIES, ensure_extensions
-from pipeline.records import build_context
-from pipeline.resources import ResourceError
-from pipeline.stages import entities as E
-
-SCHEMA = json.loads((Path(E.__file__).resolve().parents[1] / "schemas" / "entities.schema.json").read_text())
+from pipeline.extensions import SPANS_BOILERPLATE, SPANS_ENTITIES
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("claims_entities")
-    nlp.initialize()
-    return nlp
+@pytest.fixture
+def nlp(entities_nlp):
+    return entities_nlp
 
 
 def ents(doc: Doc) -> list[tuple[str, str, str]]:
@@ -283,127 +268,3 @@ def test_doc_ents_equal_span_group_and_do_not_overlap(nlp):
         ("Fumio Kishida", "PERSON", "Fumio Kishida"),
         ("Vladivostok", "GPE", "Vladivostok"),
     ]
-
-
-ARTICLE = (
-    "Japan and Russia: A Fragile Thaw\n\n"
-    "Japanese Prime Minister Shinzo Abe met Vladimir Putin at the Eastern Economic Forum in Vladivostok. "
-    "Tokyo will be disappointed: Moscow’s position on the Kuril Islands has hardened. "
-    "Abe hopes the 1956 Joint Declaration still matters, while Putin points to NATO and the US."
-)
-
-
-def test_docbin_round_trip_keeps_spans_and_values(nlp):
-    doc = nlp(ARTICLE)
-    before = [(s.start_char, s.end_char, s.label_, s.kb_id_, s._.entity) for s in doc.spans[SPANS_ENTITIES]]
-    assert before
-    data = DocBin(docs=[doc], store_user_data=True).to_bytes()
-    restored = list(DocBin(store_user_data=True).from_bytes(data).get_docs(nlp.vocab))[0]
-    ensure_extensions()
-    after = [(s.start_char, s.end_char, s.label_, s.kb_id_, s._.entity) for s in restored.spans[SPANS_ENTITIES]]
-    assert after == before
-    assert [(e.start_char, e.label_, e.kb_id_) for e in restored.ents] == [(b[0], b[2], b[3]) for b in before]
-
-
-def test_records_match_source_text_and_schema(nlp):
-    doc = nlp(ARTICLE)
-    ctx = build_context(doc, "doc-1", {SPANS_ENTITIES: doc.spans[SPANS_ENTITIES]})
-    records = E.build_records(doc, ctx)
-    assert len(records) == len(doc.spans[SPANS_ENTITIES])
-    for record in records:
-        assert ARTICLE[record["start_char"]:record["end_char"]] == record["text"]
-        jsonschema.validate(record, SCHEMA)
-        assert record["sentence_id"] is not None
-    tokyo = next(r for r in records if r["text"] == "Tokyo")
-    assert (tokyo["label"], tokyo["canonical"], tokyo["kb_id"], tokyo["actor"], tokyo["source"]) == (
-        "GPE", "Tokyo", "Q1490", "Japan", "gazetteer",
-    )
-
-
-def test_entity_summary_counts_distinct_entities_deterministically(nlp):
-    doc = nlp(ARTICLE)
-    ctx = build_context(doc, "doc-1", {SPANS_ENTITIES: doc.spans[SPANS_ENTITIES]})
-    summary = E.entity_summary(E.build_records(doc, ctx))
-    by_name = {row["canonical"]: row for row in summary}
-    assert by_name["Shinzo Abe"] == {"canonical": "Shinzo Abe", "kb_id": "Q132345", "label": "PERSON", "mentions": 2}
-    assert by_name["Vladimir Putin"]["mentions"] == 2
-    assert by_name["Japan"]["mentions"] == 1
-    keys = [(-r["mentions"], r["label"], r["canonical"], r["kb_id"]) for r in summary]
-    assert keys == sorted(keys)
-    assert E.entity_summary(list(reversed(E.build_records(doc, ctx)))) == summary
-
-
-def test_factory_is_cheap_and_initialize_loads_data():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    component = nlp.add_pipe("claims_entities")
-    assert component.gazetteer is None
-    nlp.initialize()
-    assert component.gazetteer is not None
-
-
-def test_lazy_initialization_on_first_call():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("claims_entities")
-    assert ents(nlp("Vietnam bought submarines from Russia.")) == [("Vietnam", "GPE", "Vietnam"), ("Russia", "GPE", "Russia")]
-
-
-def test_saved_pipeline_reloads_without_resource_files(nlp, tmp_path, monkeypatch):
-    nlp.to_disk(tmp_path / "model")
-    assert (tmp_path / "model" / "claims_entities" / "entries.jsonl").is_file()
-
-    def no_resources(*args, **kwargs):
-        raise AssertionError("a loaded pipeline must not read the package resources")
-
-    monkeypatch.setattr(E, "load_entries", no_resources)
-    monkeypatch.setattr(E, "load_lexicons", no_resources)
-    loaded = spacy.load(tmp_path / "model")
-    assert ents(loaded(ARTICLE)) == ents(nlp(ARTICLE))
-
-
-def test_patterns_are_tokenized_by_a_private_copy_of_the_tokenizer(nlp):
-    # the gazetteer's names would otherwise fill the pipeline tokenizer's bounded cache
-    make = E._pattern_tokenizer(nlp)
-    assert make is not nlp.tokenizer
-    for text in ("Shinzō Abe", "U.S.-Japan Security Treaty", "Yamal-LNG", "People’s Liberation Army", "Washington, D.C."):
-        assert [t.text for t in make(text)] == [t.text for t in nlp.make_doc(text)]
-
-
-def test_every_packaged_entry_is_valid():
-    entries = E.load_entries()
-    assert len(entries) > 2500
-    labels = {e["label"] for e in entries}
-    assert labels == set(E.LABELS)
-    aliases = [a for e in entries for a in e["aliases"] + e["short"]]
-    assert len(aliases) == len(set(aliases)), "an alias must belong to one entity"
-
-
-def test_malformed_resource_fails_loudly(tmp_path):
-    folder = tmp_path / "entities"
-    folder.mkdir()
-    (folder / "geo.jsonl").write_text('{"label": "GPE", "canonical": "X", "kb_id": "Q1", "aliases": ["X"]}\n')
-    header = "label\tcanonical\tkb_id\taliases\tactor\tshort\tflags\tcountry\n"
-    for name in E.GAZETTEER_FILES:
-        (folder / name).write_text(header)
-    (folder / "places.tsv").write_text(header + "GPE\tNowhere\tnot-an-id\tNowhere\t\t\t\t\n")
-    with pytest.raises(ResourceError, match="kb_id"):
-        E.load_entries(tmp_path)
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("the Kuril Islands", "Kuril Islands"),
-        ("Shinzo Abe’s", "Shinzo Abe"),
-        ("  Vladimir   Putin ", "Vladimir Putin"),
-    ],
-)
-def test_normalize_name(text, expected):
-    assert E.normalize_name(text) == expected
-
-
-def test_normalize_entity(nlp):
-    gaz = nlp.get_pipe("claims_entities").gazetteer
-    assert E.normalize_entity("Kunashiri", gaz) == {"label": "LOC", "canonical": "Kunashir", "kb_id": "slug:kunashir", "actor": None}
-    assert E.normalize_entity("Atlantis", gaz) is None

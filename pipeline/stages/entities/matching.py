@@ -1,0 +1,123 @@
+"""Entities the stage knows by name: gazetteer matches (with country-qualified bodies), an earlier
+statistical NER's entities looked up in the gazetteer, and named exercises with a year."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Span
+
+from .candidates import MODEL_LABEL_MAP, PRIO_GAZETTEER, PRIO_MODEL, Candidate
+from .gazetteer import Gazetteer
+from .normalize import normalize_name, slug_id
+from .scene import GazetteerCover, Scene, gazetteer_cover
+from .speed import DocView
+
+DETERMINERS = frozenset({"the", "a", "an"})
+POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+
+
+def find_gazetteer(view: DocView, gaz: Gazetteer) -> tuple[list[Candidate], GazetteerCover]:
+    """Gazetteer matches inside analyzed regions, with country-qualified bodies extended, and the
+    cover of the plain matches (what the name rules read of them)."""
+    doc = view.doc
+    cands: list[Candidate] = []
+    seen: set[tuple[int, int, int]] = set()
+    # (locals: this loop runs once per match, some ten thousand times per long article)
+    in_region, region_end, lower, initial = view.in_region, view.region_end, view.lower, view.initial
+    match_info = gaz.match_info
+    matches = gaz.orth_matcher(doc)
+    matches += gaz.lower_matcher(doc)
+    for match_id, start, end in matches:
+        if not in_region[start] or end > region_end[start]:
+            continue
+        idx, short, label, canonical, kb_id, actor, flags = match_info[match_id]
+        if (start, end, idx) in seen:
+            continue
+        seen.add((start, end, idx))
+        if lower[start] == "the" and end - start > 1:
+            start += 1  # an alias written with its article ("the Alliance"): the name follows it
+        if flags:
+            if "after_the" in flags and (start == 0 or lower[start - 1] != "the"):
+                continue
+            if "not_initial" in flags and initial[start]:
+                continue
+        cands.append(Candidate(start, end, label, canonical, kb_id, actor, "gazetteer", PRIO_GAZETTEER, short, None, idx))
+    cover = gazetteer_cover(cands, view.n)
+    qualified = _qualified(cands, view, gaz, cover)
+    # "Government", "Embassy": entities only with their country ("the Japanese Government")
+    cands = [c for c in cands if c.entry < 0 or "qualified_only" not in gaz.entries[c.entry]["flags"]]
+    return cands + qualified, cover
+
+
+def _qualified(cands: list[Candidate], view: DocView, gaz: Gazetteer, cover: GazetteerCover) -> list[Candidate]:
+    """"Russian Defence Ministry", "Ministry of Defence of Japan": a generic body + its country."""
+    out = []
+    for cand in cands:
+        if cand.short or cand.entry < 0 or "qualify" not in gaz.entries[cand.entry]["flags"]:
+            continue
+        country, start, end = None, cand.start, cand.end
+        before = cover.at_end.get(cand.start)
+        if before is not None and (before.label == "NORP" or view.upper[before.start] or before.length == 1):
+            country, start = before.actor, before.start
+        elif end + 1 < view.n and view.lower[end] == "of":
+            k = end + 1 + (view.lower[end + 1] == "the")
+            after = cover.at_start.get(k)
+            if after is not None and after.label == "GPE":
+                country, end = after.actor, after.end
+        if country:
+            canonical = f"{cand.canonical} ({country})"
+            out.append(Candidate(start, end, cand.label, canonical, slug_id(canonical), country, "gazetteer", PRIO_GAZETTEER))
+    return out
+
+
+def find_model_entities(ents: Sequence[Span], scene: Scene) -> list[Candidate]:
+    """Entities of an earlier statistical NER, labels mapped, trimmed, looked up in the gazetteer."""
+    view, gaz = scene.view, scene.gaz
+    out = []
+    for ent in ents:
+        label = MODEL_LABEL_MAP.get(ent.label_)
+        if label is None:
+            continue
+        start, end = ent.start, ent.end
+        while start < end and (view.lower[start] in DETERMINERS or view.is_space[start]):
+            start += 1
+        while end > start and (view.texts[end - 1] in POSSESSIVES or view.is_space[end - 1] or not view.texts[end - 1].strip(".,;:")):
+            end -= 1
+        if start >= end or not view.in_region[start] or end > view.region_end[start]:
+            continue
+        text = normalize_name(view.span_text(start, end))
+        idx = gaz.alias_index.get(text)
+        if idx is not None:
+            entry = gaz.entries[idx]
+            out.append(Candidate(start, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_MODEL))
+        else:
+            out.append(Candidate(start, end, label, text, slug_id(text), None, "model", PRIO_MODEL))
+    return out
+
+
+def find_exercises(scene: Scene) -> list[Candidate]:
+    """Named exercises with a year: "Vostok-2018", "Zapad 2021" -> EVENT "Vostok 2018"."""
+    doc, view, gaz = scene.doc, scene.view, scene.gaz
+    if gaz.exercise_re is None:
+        return []
+    text = view.text
+    # Most documents name no exercise: one search for the bare names (or substring tests) is far
+    # cheaper than the full pattern with its look-behind.
+    if gaz.exercise_names_re is not None:
+        if gaz.exercise_names_re.search(text) is None:
+            return []
+    elif not any(name in text for name in gaz.lexicons.get("exercises", ())):
+        return []
+    out = []
+    for m in gaz.exercise_re.finditer(text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="strict")
+        if span is None or not view.in_region[span.start]:
+            continue
+        year = m.group(2)
+        if len(year) == 2:
+            year = ("19" if int(year) > 50 else "20") + year
+        canonical = f"{m.group(1)}-{year}"
+        out.append(Candidate(span.start, span.end, "EVENT", canonical, slug_id(canonical), None, "pattern", PRIO_GAZETTEER))
+    return out
+
+

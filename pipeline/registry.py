@@ -49,10 +49,14 @@ Language.factory(
     assigns=["doc.spans", "span._.figure"],
 )(make_figures)
 
+# Claims read the body sentences (doc.sents and the segmenter's doc.spans["boilerplate"]), the entity
+# spans (doc.spans["entities"], else doc.ents) and the span groups "dates" and "figures". spaCy cannot
+# name a span group in `requires`, so the extension each of those stages assigns with its group
+# stands for it: analyze_pipes then reports a pipeline that runs them after claims, or not at all.
 Language.factory(
     "claims_claims",
     default_config=claims.DEFAULT_CONFIG,
-    requires=["doc.sents"],
+    requires=["doc.sents", "doc.spans", "doc.ents", "span._.entity", "span._.date", "span._.figure"],
     assigns=["doc.spans", "span._.claim"],
 )(make_claims)
 

@@ -206,6 +206,31 @@ def train_syntax_cmd(
     typer.echo(f"trained syntax model written to {path}")
 
 
+@train_app.command("calibrate-claims")
+def calibrate_claims_cmd(
+    predictions: Annotated[Path, typer.Argument(help="Predicted claim records (claims.jsonl of a run).")],
+    gold: Annotated[Path, typer.Argument(help="Gold claim records: doc_id, start_char, end_char, type.")],
+    out: Annotated[Path, typer.Option(help="Where to write the calibration table.")] = Path(__file__).resolve().parent / "resources" / "claims" / "calibration.tsv",
+    bins: Annotated[int, typer.Option(min=1, help="Equal-count bins of the raw score.")] = 10,
+) -> None:
+    """Fit the claim score's calibration table (raw score -> share of right claims) on held-out gold."""
+    from .io import read_jsonl
+    from .training.calibrate_claims import calibrate
+
+    for path in (predictions, gold):
+        if not path.is_file():
+            _fail(f"{path}: no such file", 2)
+    try:
+        rows = calibrate(read_jsonl(predictions), read_jsonl(gold), bins=bins, path=out)
+    except KeyError as err:
+        _fail(f"cannot calibrate: a record has no {err}")
+    except ValueError as err:  # (no predictions, or a line that is not JSON)
+        _fail(f"cannot calibrate: {err}")
+    for r in rows:
+        typer.echo(f"{r['raw']:.4f}\t{r['calibrated']:.4f}\t{r['n']}")
+    typer.echo(f"calibration table written to {out}")
+
+
 @app.command()
 def review(
     out_dir: Annotated[Path, typer.Argument(help="Output folder of a run.")],

@@ -49,13 +49,14 @@ Language.factory(
     assigns=["doc.spans", "span._.figure"],
 )(make_figures)
 
-# Claims need sentences; the entity, date and figure span groups (speakers, evidence; doc.ents
-# when there is no entity group) and the boilerplate group are read when earlier stages wrote
-# them, so they are not declared as required (spaCy's analyze_pipes would call them missing).
+# Claims read the body sentences (doc.sents and the segmenter's doc.spans["boilerplate"]), the entity
+# spans (doc.spans["entities"], else doc.ents) and the span groups "dates" and "figures". spaCy cannot
+# name a span group in `requires`, so the extension each of those stages assigns with its group
+# stands for it: analyze_pipes then reports a pipeline that runs them after claims, or not at all.
 Language.factory(
     "claims_claims",
     default_config=claims.DEFAULT_CONFIG,
-    requires=["doc.sents"],
+    requires=["doc.sents", "doc.spans", "doc.ents", "span._.entity", "span._.date", "span._.figure"],
     assigns=["doc.spans", "span._.claim"],
 )(make_claims)
 

@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extensions import SPANS_CLAIMS
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from tests.conftest import SHARED_CORPUS as SHARED
 
 # prefix -> None (not a claim) or (type, hedged or None = not checked, speaker)
 ARTICLE_000 = {
@@ -75,24 +74,9 @@ def _article(pattern: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    try:
-        from pipeline.runner import build_nlp
-
-        nlp = build_nlp()
-        if "claims" in nlp.pipe_names or any(f == "claims_claims" for f in nlp.pipe_factories.values()):
-            return nlp
-    except Exception:  # the lead's runner or another stage not usable here: fall back to our stage alone
-        pass
-    import spacy
-
-    import pipeline.registry  # noqa: F401
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("claims_segmenter")
-    nlp.add_pipe("claims_claims")
-    nlp.initialize()
-    return nlp
+def nlp(default_nlp):
+    """The default pipeline: the claims stage with every stage it reads before it."""
+    return default_nlp
 
 
 def _cases(expectations: dict, pattern: str):

@@ -1,63 +1,25 @@
-"""Claims stage: detection, type, hedging, certainty, negation, speaker; records, cues, schema, DocBin.
+"""Claims analysis through the pipeline: detection, type, hedging, certainty, negation, speaker,
+clause splits and cues; and the per-candidate features the analysis is made of.
 
 Every sentence here was written for these tests in the style of foreign-policy commentary
 (no text is copied from the corpus). The pipeline is blank English + the segmenter + the claims
-stage, so results do not depend on the entity/date/figure stages; a separate test adds spans of
-those kinds by hand to check ``about``/``evidence`` linking.
+stage, so results do not depend on the entity/date/figure stages.
 """
 from __future__ import annotations
 
-import json
-import shutil
-from pathlib import Path
-
-import jsonschema
 import pytest
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import Span
 
-import pipeline.registry  # noqa: F401  registers the factories
-from pipeline.extensions import SPANS_CLAIMS, SPANS_DATES, SPANS_ENTITIES, SPANS_FIGURES, ensure_extensions
-from pipeline.records import build_context
-from pipeline.resources import PACKAGE_ROOT, ResourceError
+from pipeline.extensions import SPANS_CLAIMS, ensure_extensions
 from pipeline.stages import claims as C
-from pipeline.stages.segment import body_sentences
+from pipeline.stages.claims import analysis
 
-SCHEMA = json.loads((PACKAGE_ROOT.parent / "schemas" / "claims.schema.json").read_text(encoding="utf-8"))
-
-
-def _blank_with_sentences() -> Language:
-    nlp = spacy.blank("en")
-    if "claims_segmenter" in Language.factories:
-        nlp.add_pipe("claims_segmenter")
-    else:  # before the segmenter existed
-        nlp.add_pipe("sentencizer")
-    return nlp
+from .helpers import annotated_article, claim_at, claims_of, claims_pipeline
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = _blank_with_sentences()
-    nlp.add_pipe("claims_claims")
-    nlp.initialize()
-    return nlp
-
-
-def claims_of(nlp, text: str) -> list[tuple[str, dict]]:
-    """(text, claim dict) of every claim (plain values: the Doc may be garbage-collected)."""
-    doc = nlp(text)
-    return [(s.text, s._.claim) for s in doc.spans[SPANS_CLAIMS]]
-
-
-def claim_at(nlp, text: str, prefix: str) -> Span | None:
-    """The claim whose text starts with ``prefix`` (None if that sentence is not a claim)."""
-    doc = nlp(text)
-    start = doc.text.index(prefix)
-    for span in doc.spans[SPANS_CLAIMS]:
-        if span.start_char <= start < span.end_char:
-            return span
-    return None
+    return claims_pipeline()
 
 
 # (text, the sentence/clause under test, expected (type, hedged, certainty, speaker) or None = not a claim)
@@ -294,223 +256,48 @@ def test_boilerplate_spans_never_yield_claims(nlp):
     assert [s.text for s in doc.spans[SPANS_CLAIMS]] == ["Tokyo should act now."]
 
 
-# --- records, offsets, schema, evidence/about links ------------------------------------------------------
+# --- the analysis as functions: features per candidate, no hidden state ----------------------------
 
-ARTICLE = (
-    "Russia and Japan: Wrong Premise\n\n"
-    "Japan is putting too much faith in its ability to woo Russia. Tokyo will be disappointed.\n\n"
-    "In 1956, the two countries issued a joint declaration.\n\n"
-    "According to a 2016 poll by the Levada Center, 78% of Russians opposed a transfer. "
-    "Public opinion therefore constrains the Kremlin.\n\n"
-    "‘The two countries need to take advantage of this window’, said former Ambassador Alexander Panov."
+FEATURE_TEXT = (
+    "“Sanctions alone will not end the war,” the former ambassador Alexander Panov said. "
+    "He argued that Europe should open a channel to Moscow. In 1956, Japan and the Soviet Union issued a declaration.\n\n"
+    "Panov said the talks would fail, but a compromise will probably emerge by the spring. Will Tokyo ever recover the islands?"
 )
 
 
-def _annotated_article(nlp) -> Doc:
-    """The article with hand-made entity, figure and date spans (as the other stages would add)."""
-    ensure_extensions()
-    doc = nlp.make_doc(ARTICLE)
-    procs = dict(nlp.pipeline)
-    for name, proc in nlp.pipeline:
-        if name == "claims_claims":
-            break
-        doc = proc(doc)
-
-    def char_span(text: str, label: str, nth: int = 0) -> Span:
-        start = -1
-        for _ in range(nth + 1):
-            start = ARTICLE.index(text, start + 1)
-        return doc.char_span(start, start + len(text), label=label)
-
-    ents = [
-        char_span("Japan", "GPE", 1), char_span("Russia", "GPE", 1), char_span("Tokyo", "GPE"),
-        char_span("Levada Center", "ORG"), char_span("Kremlin", "ORG"), char_span("Alexander Panov", "PERSON"),
-    ]
-    doc.spans[SPANS_ENTITIES] = ents
-    doc.ents = ents
-    doc.spans[SPANS_FIGURES] = [char_span("78%", "PERCENT")]
-    doc.spans[SPANS_DATES] = [char_span("1956", "DATE"), char_span("2016", "DATE")]
-    return procs["claims_claims"](doc)
+def test_claims_are_the_features_that_score_high_enough(nlp):
+    rules = nlp.get_pipe("claims_claims").rules
+    doc = nlp(FEATURE_TEXT)
+    features = C.claim_features(doc, rules)
+    claims = C.find_claims(doc, rules, min_score=0.5)
+    kept = [f for f in features if f.raw >= 0.5]
+    assert len(kept) < len(features)  # the narrated past and the question score below 0.5
+    assert [(c.span.start, c.span.end) for c in claims] == [(f.start, f.end) for f in kept]
+    for cand, f in zip(claims, kept):
+        assert cand.data["type"] == f.type == max(f.strengths, key=f.strengths.get, default="evaluation")
+        assert (cand.data["speaker"], cand.data["hedged"], cand.data["certainty"]) == (f.speaker, f.hedged, f.certainty)
+        assert cand.data["raw_score"] == round(f.raw, 4)
+        assert all(f.start <= c.start < f.end for c in f.cues)
+    assert {f.speaker for f in features} >= {"Alexander Panov", "Panov", "author"}
 
 
-def _records(doc: Doc) -> list[dict]:
-    kinds = {k: list(doc.spans[k]) for k in (SPANS_ENTITIES, SPANS_FIGURES, SPANS_DATES, SPANS_CLAIMS)}
-    ctx = build_context(doc, "doc-1", kinds)
-    return C.build_records(doc, ctx), ctx
-
-
-def test_records_offsets_cues_and_schema(nlp):
-    doc = _annotated_article(nlp)
-    records, _ = _records(doc)
-    assert records, "expected claim records"
-    for r in records:
-        assert ARTICLE[r["start_char"]:r["end_char"]] == r["text"]
-        for cue in r["cues"]:
-            assert ARTICLE[cue["start_char"]:cue["end_char"]] == cue["text"]
-        jsonschema.validate(r, SCHEMA)
-    texts = [r["text"] for r in records]
-    assert "Russia and Japan: Wrong Premise" not in texts
-    assert not any(t.startswith("In 1956") for t in texts)
-
-
-def test_records_link_speaker_about_and_evidence(nlp):
-    doc = _annotated_article(nlp)
-    records, ctx = _records(doc)
-    by_prefix = {r["text"][:12]: r for r in records}
-    panov = by_prefix["‘The two cou"]
-    assert panov["speaker"] == "Alexander Panov"
-    assert panov["speaker_entity"] == ctx.id_of(SPANS_ENTITIES, doc.spans[SPANS_ENTITIES][5])
-    poll = by_prefix["According to"]
-    assert poll["speaker"] == "Levada Center"
-    fig_id = ctx.id_of(SPANS_FIGURES, doc.spans[SPANS_FIGURES][0])
-    date_2016 = ctx.id_of(SPANS_DATES, doc.spans[SPANS_DATES][1])
-    assert fig_id in poll["evidence"] and date_2016 in poll["evidence"]
-    # the conclusion right after the poll rests on the poll's figure
-    conclusion = by_prefix["Public opinio"[:12]]
-    assert conclusion["type"] == "causal"
-    assert fig_id in conclusion["evidence"]
-    faith = by_prefix["Japan is put"]
-    assert faith["about"] == [ctx.id_of(SPANS_ENTITIES, doc.spans[SPANS_ENTITIES][0]), ctx.id_of(SPANS_ENTITIES, doc.spans[SPANS_ENTITIES][1])]
-
-
-def _plain(value):
-    """msgpack hands lists back as tuples: compare as JSON would."""
-    return json.loads(json.dumps(value))
-
-
-def test_docbin_round_trip(nlp):
-    doc = _annotated_article(nlp)
-    before = [(s.start_char, s.end_char, s.label_, _plain(s._.claim)) for s in doc.spans[SPANS_CLAIMS]]
-    assert len(before) >= 4
-    data = DocBin(docs=[doc], store_user_data=True).to_bytes()
-    restored = list(DocBin(store_user_data=True).from_bytes(data).get_docs(nlp.vocab))[0]
-    after = [(s.start_char, s.end_char, s.label_, _plain(s._.claim)) for s in restored.spans[SPANS_CLAIMS]]
-    assert after == before
-    # records built from the restored Doc equal those built from the original
-    assert _records(restored)[0] == _records(doc)[0]
-
-
-def test_to_disk_from_disk_round_trip(nlp, tmp_path):
-    text = "Beijing is likely to respond with economic pressure. We recommend that NATO act now."
-    expected = [(t, d["type"]) for t, d in claims_of(nlp, text)]
-    assert expected
-    nlp.to_disk(tmp_path / "model")
-    loaded = spacy.load(tmp_path / "model")
-    assert [(t, d["type"]) for t, d in claims_of(loaded, text)] == expected
-    assert (tmp_path / "model" / "claims_claims" / "claims_rules.json").is_file()
-
-
-def test_works_with_plain_sentencizer_and_empty_docs():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("claims_claims")
-    nlp.initialize()
-    assert claims_of(nlp, "") == []
-    got = claims_of(nlp, "Japan should act. In 1956 a declaration was issued.")
-    assert [(t, d["type"]) for t, d in got] == [("Japan should act.", "recommendation")]
-
-
-def test_analyze_pipes_has_no_problems(nlp):
-    assert nlp.analyze_pipes()["problems"]["claims_claims"] == []
-
-
-# --- pure functions ------------------------------------------------------------------------------------
-
-
-def test_expand_cue():
-    assert C.expand_cue("{is,are} {set,due} to") == ["is set to", "is due to", "are set to", "are due to"]
-    assert C.expand_cue("according to") == ["according to"]
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("‘We will act’, he said.", [("‘We will act’", True, 3)]),
-        ("Abe’s ‘charm offensive’ failed.", [("‘charm offensive’", True, 2)]),
-        ("“One. Two three four.\nNext", [("“One. Two three four.", False, 4)]),
-        ('He said "no deal" and left.', [('"no deal"', True, 2)]),
-        ("The countries’ ties are close.", []),
-    ],
-)
-def test_find_quotes(text, expected):
-    got = [(text[q.start:q.end], q.closed, q.words) for q in C.find_quotes(text)]
-    assert got == expected
-
-
-@pytest.mark.parametrize(
-    "phrase, expected",
-    [
-        ("current Russian media sources", "Russian media sources"),
-        ("former Russian Ambassador to Japan Alexander Panov", "Alexander Panov"),
-        ("a 2016 poll by the Levada Center", "Levada Center"),
-        ("the Kremlin's", "Kremlin"),
-        ("Russian Economic Development Minister Alexei Ulyukayev", "Alexei Ulyukayev"),
-        ("many Western analysts", "Western analysts"),
-    ],
-)
-def test_normalize_speaker(nlp, phrase, expected):
-    doc = nlp.make_doc(phrase)
-    text, start, end = C.normalize_speaker(list(doc), nlp.get_pipe("claims_claims").rules)
-    assert text == expected
-    assert phrase[start:end] == expected
-
-
-def test_normalize_certainty_takes_lowest_hedge():
-    def cue(family, certainty, polarity="pos"):
-        return C.Cue(0, 1, 0, 1, C.CueRow("modality", "x", 1.0, frozenset(), family, certainty, polarity))
-
-    assert C.normalize_certainty([]) == (False, "high", False)
-    assert C.normalize_certainty([cue("booster", "high")]) == (False, "high", False)
-    assert C.normalize_certainty([cue("adverb", "medium"), cue("modal", "low")]) == (True, "low", False)
-    assert C.normalize_certainty([cue("adjective", "medium", "neg")]) == (True, "medium", True)
-
-
-def test_interpolate():
-    points = [(0.0, 0.1), (0.5, 0.5), (1.0, 0.9)]
-    assert C.interpolate(points, 0.25) == pytest.approx(0.3)
-    assert C.interpolate(points, -1) == 0.1 and C.interpolate(points, 2) == 0.9
-
-
-def test_calibrate_writes_monotone_table(tmp_path):
-    current = [(0.0, 0.0), (1.0, 1.0)]
-    gold = [{"doc_id": "d", "start_char": i * 10, "end_char": i * 10 + 8, "type": "evaluation"} for i in range(0, 20, 2)]
-    preds = [
-        {"doc_id": "d", "start_char": i * 10, "end_char": i * 10 + 8, "type": "evaluation", "score": 0.5 + i / 50}
-        for i in range(20)
-    ]
-    out = tmp_path / "calibration.tsv"
-    rows = C.calibrate(preds, gold, bins=4, current=current, path=out)
-    values = [r["calibrated"] for r in rows]
-    assert values == sorted(values)
-    assert rows[0]["raw"] == 0.0 and rows[-1]["raw"] == 1.0
-    assert sum(r["n"] for r in rows) == 20
-    lines = [line for line in out.read_text().splitlines() if line and not line.startswith("#")]
-    assert lines[0] == "raw\tcalibrated\tn"
-    # the written table loads through the validating loader
-    root = tmp_path / "res"
-    shutil.copytree(PACKAGE_ROOT / "claims", root / "claims")
-    shutil.copy(out, root / "claims" / "calibration.tsv")
-    assert C.load_tables(root)["calibration"]
-
-
-def test_every_packaged_table_loads_and_compiles(nlp):
-    tables = C.load_tables()
-    assert set(tables) == set(C.TABLE_SPECS)
-    rules = C.ClaimRules(nlp, tables)
-    assert rules.frames and rules.rows_by_key
-
-
-def test_bad_table_row_fails_loudly(tmp_path):
-    root = tmp_path / "res"
-    shutil.copytree(PACKAGE_ROOT / "claims", root / "claims")
-    path = root / "claims" / "modality.tsv"
-    path.write_text(path.read_text(encoding="utf-8") + "maybe\tadverb\tsomewhat\tpos\t1.0\n", encoding="utf-8")
-    with pytest.raises(ResourceError, match="certainty"):
-        C.load_tables(root)
-
-
-def test_fast_body_sentences_match_segment_body_sentences(nlp):
-    doc = nlp("Title line\n\nImage credit: someone.\n\nJapan will act. Russia will not.\n\nView profile")
-    tt = C.TokenTable(doc)
-    assert tt.text == doc.text
-    assert [(s.start, s.end) for s in C.body_sentence_refs(doc, tt)] == [(s.start, s.end) for s in body_sentences(doc)]
+def test_analysis_leaves_no_state_behind(nlp):
+    """The same Doc analysed twice, and a unit analysed twice from the same memory, give the same."""
+    rules = nlp.get_pipe("claims_claims").rules
+    doc = nlp(FEATURE_TEXT)
+    first = [(c.span.start, c.span.end, c.data) for c in C.find_claims(doc, rules)]
+    assert [(c.span.start, c.span.end, c.data) for c in C.find_claims(doc, rules)] == first
+    ctx, _ = analysis.analyze_doc(doc, rules, split_clauses=True, max_tokens=200)
+    memory = analysis.Memory(last_speaker=("Alexander Panov", (0, 1), None))
+    for si, start, end in analysis.units(ctx):
+        unit = analysis.open_unit(ctx, si, start, end, 200)
+        if unit is not None:
+            once = analysis.analyze_unit(ctx, unit, memory, split_clauses=True)
+            assert analysis.analyze_unit(ctx, unit, memory, split_clauses=True) == once
+    # "He argued" resolves through the memory it is given, not through what ran before
+    unit = next(u for u in (analysis.open_unit(ctx, *x, 200) for x in analysis.units(ctx)) if u is not None and u.text.startswith("He argued"))
+    assert not ctx.ents  # (no entity stage: "he" can only resolve to the remembered speaker)
+    (f,), _ = analysis.analyze_unit(ctx, unit, analysis.Memory(), split_clauses=True)
+    assert f.speaker == "unknown"
+    (g,), after = analysis.analyze_unit(ctx, unit, memory, split_clauses=True)
+    assert g.speaker == "Alexander Panov" and after.last_speaker == memory.last_speaker

@@ -1,4 +1,5 @@
-"""Claims stage speed helpers: each must give exactly what the plain spaCy / Python way gives.
+"""The claims speed layer (pipeline.stages.claims.speed and the fast paths of the rules): each
+helper must give exactly what the plain spaCy / Python way gives.
 
 The sentences are written for these tests (no corpus text).
 """
@@ -14,6 +15,7 @@ from spacy.attrs import ENT_IOB, ENT_TYPE, SENT_START
 from spacy.tokens import Span
 
 from pipeline.stages import claims as C
+from pipeline.stages.claims import speed as S
 from pipeline.stages.segment import body_sentences
 
 TEXTS = [
@@ -115,11 +117,11 @@ def test_ents_summary_and_entity_spans_on_a_doc(nlp):
     ents = doc.ents
     assert C.ents_summary(arr[:, 0], arr[:, 1]) == (len(ents), ents[0].start, ents[-1].end)
     tt = C.TokenTable(doc)
-    assert C._entity_spans(doc, tt) == C._span_refs(doc.ents, tt.text)
+    assert C.entity_spans(doc, tt) == C.span_refs(doc.ents, tt.text)
     doc.spans["entities"] = list(doc.ents)
-    assert C._entity_spans(doc, tt) == C._span_refs(doc.ents, tt.text)
+    assert C.entity_spans(doc, tt) == C.span_refs(doc.ents, tt.text)
     doc.spans["entities"] = list(doc.ents)[:2]  # a group that differs from doc.ents is read as spans
-    assert C._entity_spans(doc, tt) == C._span_refs(doc.ents[:2], tt.text)
+    assert C.entity_spans(doc, tt) == C.span_refs(doc.ents[:2], tt.text)
 
 
 def test_calibrate_score_equals_interpolation(rules):
@@ -276,7 +278,7 @@ def test_lexeme_index_rows_and_positions(nlp, monkeypatch):
             words = {"was", "were"}
             assert tt.positions(words) == plain.positions(words) == [t.i for t in doc if t.lower_ in words]
             assert tt.alpha_cum() == plain.alpha_cum() == [0, *itertools.accumulate(int(t.is_alpha) for t in doc)]
-    monkeypatch.setattr(C, "TOKEN_FACTS_MAX", 12)  # the index starts over instead of growing
+    monkeypatch.setattr(S, "TOKEN_FACTS_MAX", 12)  # the index starts over instead of growing
     index = C.LexemeIndex(nlp.vocab)
     for doc in docs:
         tt = C.TokenTable(doc, index)
@@ -288,27 +290,6 @@ def test_body_sentence_refs_with_overlapping_boilerplate(nlp):
     doc.spans["boilerplate"] = [Span(doc, 4, 12, label="a"), Span(doc, 6, 8, label="b"), Span(doc, 16, 18, label="c")]
     tt = C.TokenTable(doc)
     assert [(s.start, s.end) for s in C.body_sentence_refs(doc, tt)] == [(s.start, s.end) for s in body_sentences(doc)]
-
-
-def test_quotes_over_equals_a_scan(nlp, rules):
-    text = 'He said “this is it” and ‘that’ and "more here" ok.\n“Open quote runs on'
-    doc = nlp(text)
-    an = C._Analyzer(doc, rules, min_score=0.5, split_clauses=True, max_tokens=200)
-    assert an.quotes
-    for a in range(len(text) + 1):
-        for b in range(a, len(text) + 1):
-            assert an.quotes_over(a, b) == any(q.start < b and q.end > a for q in an.quotes)
-
-
-def test_set_span_extension_writes_what_span_underscore_reads(nlp):
-    from pipeline.extensions import ensure_extensions
-
-    ensure_extensions()
-    doc = nlp("Moscow will not budge. Kyiv will.")
-    spans = [Span(doc, 0, 5), Span(doc, 5, 8), Span(doc, 0, 5)]
-    values = [{"a": 1}, {"b": 2}, {"c": 3}]
-    C.set_span_extension(doc, spans, "claim", values)
-    assert spans[1]._.claim is values[1] and spans[0]._.claim is values[2]  # the last write of a key wins
 
 
 def test_cue_row_checked_flag():
@@ -335,3 +316,10 @@ def test_cue_matcher_holds_the_patterns_of_tokenized_cues():
             assert patterns[key] == want, key
             checked += 1
     assert checked == len(patterns) > 100
+
+
+def test_fast_body_sentences_match_segment_body_sentences(nlp):
+    doc = nlp("Title line\n\nImage credit: someone.\n\nJapan will act. Russia will not.\n\nView profile")
+    tt = C.TokenTable(doc)
+    assert tt.text == doc.text
+    assert [(s.start, s.end) for s in C.body_sentence_refs(doc, tt)] == [(s.start, s.end) for s in body_sentences(doc)]

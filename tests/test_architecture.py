@@ -168,7 +168,6 @@ def test_named_boundaries(low, high):
     assert not crossing, crossing
 
 
-@pytest.mark.xfail(strict=False, reason="stage packages being split")
 def test_modules_and_functions_stay_small():
     too_long = []
     for name, path in modules().items():

@@ -206,6 +206,60 @@ def train_syntax_cmd(
     typer.echo(f"trained syntax model written to {path}")
 
 
+DEFAULT_COMMENTARY = Path("../shared/corpus/commentary")
+
+
+@train_app.command("claims")
+def train_claims_cmd(
+    commentary: Annotated[Path, typer.Option(help="Folder of the commentary the annotations point into (read by offsets + sha256).")] = DEFAULT_COMMENTARY,
+    out: Annotated[Path, typer.Option(help="Where to put the trained claim classifier.")] = Path("pipeline/models/claims"),
+    review: Annotated[Optional[list[Path]], typer.Option("--review", help="Run folder whose review.jsonl adds accepted / rejected / retyped claims (repeatable).")] = None,
+    all_experiments: Annotated[bool, typer.Option("--all/--shipped", help="Train every experiment of the dev table, or only the shipped one.")] = False,
+    max_steps: Annotated[Optional[int], typer.Option(min=1, help="Cap on training steps (default: the config's).")] = None,
+    work_dir: Annotated[Path, typer.Option(help="Scratch folder (converted data, checkpoints).")] = Path("build/claims"),
+    vectors: Annotated[Optional[Path], typer.Option(help="Static vectors for the --all experiment that uses them (en_core_web_md's model folder).")] = None,
+) -> None:
+    """Train the claim classifier on the annotated commentary (train split; dev for selection and calibration)."""
+    from .training.claims_annotation import AnnotationError
+    from .training.claims_model import EXPERIMENTS, SHIPPED_EXPERIMENT, train_claims
+    from .training.claims_review import ReviewDataError, review_examples
+
+    if not commentary.is_dir():
+        _fail(f"{commentary}: commentary folder not found (give --commentary)", 2)
+    try:
+        extra = review_examples(review, work_dir) if review else []
+        result = train_claims(commentary, out, work_dir=work_dir, experiments=EXPERIMENTS if all_experiments else (SHIPPED_EXPERIMENT,),
+                              extra_train=extra, max_steps=max_steps, vectors=vectors)
+    except (AnnotationError, ReviewDataError) as err:
+        _fail(str(err), 2)
+    for name, row in result["table"].items():
+        typer.echo(f"{name:62s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  type {row['type_accuracy']:.3f}")
+    typer.echo(f"review examples: {len(extra)}; shipped: {result['best']} (min_score {result['meta']['min_score']}) -> {out}")
+
+
+@train_app.command("evaluate-claims")
+def evaluate_claims_cmd(
+    split: Annotated[str, typer.Option(help="Annotated split to score: dev, or test (held out: read it once, at the end).")] = "dev",
+    commentary: Annotated[Path, typer.Option(help="Folder of the commentary the annotations point into.")] = DEFAULT_COMMENTARY,
+    model: Annotated[Path, typer.Option(help="Claim classifier folder.")] = Path("pipeline/models/claims"),
+    work_dir: Annotated[Path, typer.Option(help="Scratch folder (cached rule features).")] = Path("build/claims"),
+) -> None:
+    """Every-sentence baseline, the rules and the shipped classifier on an annotated split, plus the
+    calibration (reliability) table of the classifier's score."""
+    import json as _json
+
+    from .training.claims_annotation import SPLITS, AnnotationError
+    from .training.claims_model import evaluate_claims
+
+    if split not in SPLITS:
+        _fail(f"--split must be one of {', '.join(SPLITS)}", 2)
+    try:
+        result = evaluate_claims(commentary, model, split=split, work_dir=work_dir)
+    except AnnotationError as err:
+        _fail(str(err), 2)
+    typer.echo(_json.dumps(result, indent=2))
+
+
 @train_app.command("calibrate-claims")
 def calibrate_claims_cmd(
     predictions: Annotated[Path, typer.Argument(help="Predicted claim records (claims.jsonl of a run).")],

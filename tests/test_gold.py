@@ -20,7 +20,10 @@ FLOORS = {
     "entities": {"exact_label.f1": 0.95, "places_merged.f1": 0.95, "canonical_accuracy": 0.95},
     "dates": {"overlap.f1": 0.9, "value_accuracy": 0.9},
     "figures": {"overlap.f1": 0.95, "value_unit.f1": 0.93, "qualifier_accuracy": 0.93},
-    "claims": {"overlap.precision": 0.7, "overlap.f1": 0.78, "type_accuracy": 0.6, "hedged_accuracy": 0.82, "speaker_accuracy": 0.85},
+    # The claim rules were tuned on this gold (in-sample for them); the shipped classifier was trained
+    # on annotated commentary and is measured held out in the README. On this gold it trades type
+    # accuracy (rules 0.66 in-sample, classifier 0.60) for precision (0.89).
+    "claims": {"overlap.precision": 0.8, "overlap.f1": 0.78, "type_accuracy": 0.55, "hedged_accuracy": 0.82, "speaker_accuracy": 0.85},
 }
 
 

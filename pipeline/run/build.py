@@ -137,6 +137,10 @@ def config_hash(nlp: Language) -> str:
         if path.is_file() and path.suffix in (".tsv", ".jsonl", ".json", ".txt"):
             h.update(path.relative_to(RESOURCES_ROOT).as_posix().encode())
             h.update(path.read_bytes())
+    for _, pipe in nlp.pipeline:  # trained parts a stage loads itself (the claim classifier)
+        fingerprint = getattr(pipe, "model_fingerprint", None)
+        if callable(fingerprint):
+            h.update(fingerprint().encode())
     return h.hexdigest()[:16]
 
 

@@ -254,7 +254,7 @@ def prepare_sample(commentary: Path, task_dir: Path, *, seed: int = DEFAULT_SEED
     (with text, outside the project) into ``task_dir/<split>/batch-NN.md``. Returns sentences per split."""
     import spacy
 
-    from .. import registry  # noqa: F401  (the segmenter factory)
+    from .. import registry  # noqa: F401  (registers the segmenter factory)
 
     sizes = sizes or DEFAULT_SPLIT_SIZES
     nlp = spacy.blank("en")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -30,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .build import PipelineSpec, config_hash
 from .shards import ShardResult, ShardTask
-from .worker import INHERITED, run_shard, warm_up
+from .worker import INHERITED, die_with_parent, run_shard, warm_up
 
 ENGINES = ("local", "dask")
 # Imported once in the fork server: spaCy, the stages, and the code a shard runs.
@@ -105,7 +106,8 @@ def _pool(workers: int, start_method: str | None) -> ProcessPoolExecutor:
     if method == "forkserver":
         # Import spaCy and the stages once in the fork server; each worker forks from it.
         context.set_forkserver_preload([WORKER_MODULE] + (["distributed"] if _dask_imported() else []))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # workers exit when the run dies (kill -9 included) instead of living on, orphaned
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def _preload_forkserver_for_dask() -> None:

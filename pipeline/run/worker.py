@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 import threading
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -96,6 +98,45 @@ def run_shard(spec: PipelineSpec, task: ShardTask) -> ShardResult:
         raise
     result.failed_attempts = [p.read_text(encoding="utf-8") for p in earlier]
     return result
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Pool initializer: this worker exits when the run that started it dies (even by kill -9).
+
+    Linux: the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``; the parent is the
+    run, or the fork server, which exits with the run). Elsewhere, a thread polls the run's pid.
+    """
+    import signal
+
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # pragma: no cover
+            armed = False
+    if not _alive(parent_pid):  # the run died before the signal was armed
+        os._exit(1)
+    if not armed:  # pragma: no cover - other platforms
+        threading.Thread(target=_watch_parent, args=(parent_pid, os.getppid()), name="claims-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - exists, another user's (a reused pid)
+        return True
+    return True
+
+
+def _watch_parent(parent_pid: int, ppid: int) -> None:  # pragma: no cover - Linux uses PDEATHSIG
+    while os.getppid() == ppid and _alive(parent_pid):
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def warm_up(spec: PipelineSpec) -> dict:

@@ -143,6 +143,7 @@ class OutputSet:
         self._fd: int | None = None
         self._stage: Path | None = None
         self._created = False
+        self.finished_commit = False  # a dead run's commit was finished (rolled forward) at the start
 
     def __enter__(self) -> "OutputSet":
         try:
@@ -172,7 +173,7 @@ class OutputSet:
             raise RunLocked(f"another claims run{who} is writing to {self.out}/; wait for it to finish or use another --out") from None
 
     def __exit__(self, *exc) -> None:
-        if self._stage is not None:
+        if self._stage is not None and not (self.out / JOURNAL).exists():  # else the next run finishes the commit
             shutil.rmtree(self._stage, ignore_errors=True)
             self._stage = None
         if self._fd is None:
@@ -188,6 +189,8 @@ class OutputSet:
     def write_failure(self, err: OSError) -> str:
         """The one line for a failed write (the previous set is unchanged)."""
         where = f" ({Path(err.filename).name})" if err.filename else ""
+        if (self.out / JOURNAL).exists():  # after the commit point: the set is this run's once moved in
+            return f"cannot write to {self.out}/: {err.strerror or err}{where}; the run is committed, the next run finishes moving its files in"
         return f"cannot write to {self.out}/: {err.strerror or err}{where}; nothing changed there"
 
     # -- staging ------------------------------------------------------------------------------
@@ -252,6 +255,7 @@ class OutputSet:
         """At the start of a run (lock held): finish a dead run's commit, remove what dead runs left."""
         if (self.out / JOURNAL).exists():
             self._roll_forward()
+            self.finished_commit = True
         for path in self.out.glob(f"{STAGE_PREFIX}*"):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)

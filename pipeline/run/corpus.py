@@ -155,6 +155,8 @@ def _run_locked(inputs: Sequence[str | Path], outset: OutputSet, nlp: Language |
                 started: float, on_progress, on_error, on_note) -> RunResult:
     """:func:`run_corpus` once the output folder is locked: process, stage the set, commit it."""
     out = outset.out
+    if outset.finished_commit and on_note:
+        on_note(f"an interrupted run had committed its files in {out}/ without moving them all in: finished")
     nlp = _pipeline_here(nlp, settings)
     chash = config_hash(nlp) if nlp is not None else None
     pipeline_model = model_info(nlp) if nlp is not None else None

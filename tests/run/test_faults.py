@@ -98,7 +98,9 @@ def test_kill_at_any_point_then_rerun_is_byte_identical_to_a_clean_run(point, co
     again = run_a(articles, out, rules_nlp, on_note=notes.append)
     assert_only_the_set(out)  # ... and cleaned (or its commit finished) by the next run
     assert records(out) == records(clean_a)
-    assert notes == []  # the set was always one run's: A's, or B's after the roll-forward
+    # the set was always one run's: A's, or B's once its commit is finished
+    assert notes == ([f"an interrupted run had committed its files in {out}/ without moving them all in: finished"]
+                     if committed and point != "committed" else [])
     if committed:  # the other config's set became current: everything is done again
         assert sorted(again.processed) == ["arctic-shipping", "baltic-brief"] and again.reused == []
     else:  # A's set never changed: nothing to do
@@ -147,6 +149,24 @@ def test_full_disk_during_the_merge_is_one_line_and_keeps_the_previous_set(artic
     assert result.stderr.splitlines() == [
         f"error: cannot write to {out}/: No space left on device (injected by {FAULT_ENV}); nothing changed there"]
     assert snapshot(out) == before
+    assert_only_the_set(out)
+
+
+def test_a_write_failure_after_the_commit_point_is_finished_by_the_next_run(articles, clean_a, tmp_path, rules_nlp, monkeypatch):
+    out = tmp_path / "out"
+    shutil.copytree(clean_a, out)
+    monkeypatch.setenv(FAULT_ENV, "enospc@rename:entities.jsonl")
+    result = CliRunner().invoke(app, ["run", str(articles), "--out", str(out), "--config", str(RULES), *OTHER_CONFIG])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: cannot write to {out}/: No space left on device (injected by {FAULT_ENV}); "
+        "the run is committed, the next run finishes moving its files in"]
+    assert (out / JOURNAL).exists() and len(list(out.glob(".claims-run-*/set/claims.jsonl"))) == 1  # kept for the next run
+    monkeypatch.delenv(FAULT_ENV)
+    notes: list[str] = []
+    assert sorted(run_a(articles, out, rules_nlp, on_note=notes.append).processed) == ["arctic-shipping", "baltic-brief"]
+    assert notes == [f"an interrupted run had committed its files in {out}/ without moving them all in: finished"]
+    assert records(out) == records(clean_a)
     assert_only_the_set(out)
 
 

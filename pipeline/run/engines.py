@@ -14,7 +14,8 @@ processes: for a cheap rule pipeline that costs more than it saves (see docs/per
   processes. The inputs and OUT_DIR must be on a filesystem every worker sees at the same path.
 
 A shard whose task raises is retried (``retries`` times); a shard that still fails raises
-:class:`ShardFailure`: nothing is merged and the previous outputs stay untouched.
+:class:`ShardFailure`: nothing is merged and the previous outputs stay untouched. Local workers
+exit when the run dies, even by kill -9 (``worker.die_with_parent``).
 """
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ def run(
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786) for --engine dask; default: a LocalCluster of --workers processes.")] = None,
 ) -> None:
     """Annotate articles and write documents, sentences, entities, dates, figures and claims JSONL."""
-    from .run import InputFailure, PipelineConfigError, ShardFailure, run_corpus
+    from .run import InputFailure, NoReadableInput, OutputError, PipelineConfigError, ShardFailure, run_corpus
 
     overrides, nlp = _check_run_options(engine, scheduler, published, set_ or [], config, model, workers)
     progress = _progress_bar()
@@ -63,12 +63,13 @@ def run(
             scheduler=scheduler,
             on_progress=progress,
             on_error=lambda err: typer.echo(f"skipped: {err}" if err.skipped else f"warning: {err}", err=True),
+            on_note=lambda note: typer.echo(f"warning: {note}", err=True),
         )
     except PipelineConfigError as err:
         _fail(str(err), 2)
     except InputFailure as err:
         _fail(f"{err} (--strict)")
-    except ShardFailure as err:
+    except (ShardFailure, OutputError, NoReadableInput) as err:
         _fail(str(err))
     finally:
         if progress is not None:

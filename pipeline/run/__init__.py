@@ -5,6 +5,7 @@
 - ``shards``: batches and contiguous shards of the documents to process (``plan_shards``);
 - ``annotate``: every component over a batch of Docs, with per-stage timings;
 - ``doc_records``: the records of one annotated Doc (sentences, stage kinds, document);
+- ``commit``: the output set of a run folder: lock, staging, one-step commit, recovery, file hashes;
 - ``output``: writing and merging the record files;
 - ``shard``: processing one shard (read, annotate, write), anywhere;
 - ``worker`` and ``engines``: shards in worker processes, a local pool or a Dask cluster;
@@ -27,6 +28,7 @@ from .build import (
     model_info,
     parse_overrides,
 )
+from .commit import NoReadableInput, OutputError, RunLocked
 from .corpus import RunResult, run_corpus
 from .doc_records import detect_language, doc_records, document_record, sentence_records
 from .engines import ENGINES, ShardFailure
@@ -36,7 +38,7 @@ from .shards import MAX_BATCH_CHARS, WARM_UP_WORDS, ShardResult, ShardTask, make
 
 __all__ = [
     "CONFIG_DIR", "DEFAULT_CONFIG", "ENGINES", "MAX_BATCH_CHARS", "MODEL_CONFIG", "PROJECT_ROOT", "WARM_UP_WORDS",
-    "DocRef", "InputFailure", "PipelineConfigError", "PipelineSpec", "RunResult", "ShardFailure", "ShardResult", "ShardTask",
+    "DocRef", "InputFailure", "NoReadableInput", "OutputError", "PipelineConfigError", "RunLocked", "PipelineSpec", "RunResult", "ShardFailure", "ShardResult", "ShardTask",
     "StageTimer", "annotate", "build_nlp", "check_pipeline_config", "config_hash", "detect_language", "doc_records",
     "document_record", "load_pipeline_config", "make_batches", "make_doc", "model_info", "parse_overrides", "plan_shards",
     "process_shard", "run_corpus", "scan_inputs", "sentence_records", "shard_count",

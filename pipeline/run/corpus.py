@@ -4,15 +4,15 @@ A run is: scan the inputs (ids and text hashes only) -> decide what to reuse -> 
 documents to process into contiguous shards -> each shard is annotated by one pipeline (in this
 process, in a worker process, or on a Dask worker) and written to its own per-kind files, in
 doc_id order -> once EVERY shard has succeeded, the shards (concatenated in order) are merged
-with the kept records of earlier runs into the output files, each replaced atomically ->
-run.json last. Nothing proportional to the corpus is held in memory but per-document metadata.
+with the kept records of earlier runs into a staged set (record files, errors.jsonl, run.json with
+the sha256 of each) that becomes current in one commit (``commit.OutputSet``: the folder is locked
+for the run, and a dead run's leftovers are cleaned or its commit finished at the next start).
+Nothing proportional to the corpus is held in memory but per-document metadata.
 
 Plain functions, no typer and no printing: the CLI (``cli.py``) and the tests call these.
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,7 +29,8 @@ from .annotate import StageTimer
 from .build import DEFAULT_CONFIG, MODEL_CONFIG, PipelineConfigError, PipelineSpec, build_nlp, check_pipeline_config, config_hash, model_info
 from .engines import ENGINES, ShardFailure
 from .inputs import DocRef, scan_inputs
-from .output import ensure_dir, merge_outputs, previous_run, write_errors
+from .commit import NoReadableInput, OutputError, OutputSet, fault_point, is_write_error, trusted_previous
+from .output import merge_outputs, write_errors
 from .shard import ErrorLog, InputFailure, peak_rss_mb, process_shard
 from .shards import MAX_BATCH_CHARS, WARM_UP_WORDS, ShardResult, ShardTask, plan_shards, shard_count
 from .worker import injected_failures
@@ -108,12 +109,17 @@ def run_corpus(
     retries: int = 2,
     on_progress: Callable[[int, int], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Annotate every article under ``inputs`` and write the run's files into ``out_dir``.
 
     Unchanged inputs (same text sha256 and config hash as in the previous run in ``out_dir``) are
     reused unless ``force``; documents of earlier runs that are not among ``inputs`` are kept.
-    Every output file is replaced atomically; ``run.json`` is written last.
+    Only a previous set whose files match its run.json is trusted (else ``on_note`` says so and
+    nothing of it is kept). The whole set is staged and committed at once (``commit.OutputSet``);
+    :class:`~pipeline.run.commit.RunLocked` when another run holds ``out_dir``,
+    :class:`~pipeline.run.commit.OutputError` when it cannot be written (nothing changed there),
+    :class:`~pipeline.run.commit.NoReadableInput` when no input could be read (nothing written).
 
     Documents go through the pipeline in batches of at most ``batch_size`` documents and
     ``max_batch_chars`` characters, and their records are written as each batch finishes; once a
@@ -136,37 +142,65 @@ def run_corpus(
         config_path, overrides, model, normalize_published(published) if published else None, strict, batch_size, max_bytes,
         max_batch_chars, warm_up_words, workers, engine, scheduler, retries,
     )
-    out = Path(out_dir)
+    with OutputSet(Path(out_dir)) as outset:  # locked; what dead runs left is cleaned or finished
+        try:
+            return _run_locked(inputs, outset, nlp, settings, force, started, on_progress, on_error, on_note)
+        except OSError as err:
+            if is_write_error(err, outset.out):
+                raise OutputError(outset.write_failure(err)) from None
+            raise
+
+
+def _run_locked(inputs: Sequence[str | Path], outset: OutputSet, nlp: Language | None, settings: RunSettings, force: bool,
+                started: float, on_progress, on_error, on_note) -> RunResult:
+    """:func:`run_corpus` once the output folder is locked: process, stage the set, commit it."""
+    out = outset.out
+    if outset.finished_commit and on_note:
+        on_note(f"an interrupted run had committed its files in {out}/ without moving them all in: finished")
     nlp = _pipeline_here(nlp, settings)
     chash = config_hash(nlp) if nlp is not None else None
     pipeline_model = model_info(nlp) if nlp is not None else None
-    log = ErrorLog(strict, on_error)
+    log = ErrorLog(settings.strict, on_error)
     executor = None
     try:
         if settings.distributed:  # workers start and load the pipeline while this process scans the inputs
-            executor = engines.open_engine(settings.spec(chash), engine=engine, workers=workers, scheduler=scheduler,
-                                           retries=retries, nlp=nlp if engine == "local" else None)
+            executor = engines.open_engine(settings.spec(chash), engine=settings.engine, workers=settings.workers, scheduler=settings.scheduler,
+                                           retries=settings.retries, nlp=nlp if settings.engine == "local" else None)
         # Input problems are reported once the pipeline is known to build (as a serial run does).
         scan_errors: list[InputError] = []
-        refs = scan_inputs(inputs, max_bytes=max_bytes, report=scan_errors.append)
+        refs = scan_inputs(inputs, max_bytes=settings.max_bytes, report=scan_errors.append)
         if chash is None:
             chash, pipeline_model = _pipeline_facts(executor)
             executor.spec = settings.spec(chash)
         for err in scan_errors:
             log.report(err)
-        reuse = _reuse_plan(out, refs, chash, force)
-        results, merged = _process_and_merge(nlp, executor, settings, reuse, out, log, on_progress)
+        reuse = _reuse_plan(out, refs, chash, force, on_note)
+        results = _process(nlp, executor, settings, reuse, outset, log, on_progress)
     finally:
         if executor is not None:
             executor.close()
+    if not reuse.reused and not any(r.processed for r in results):
+        raise NoReadableInput(_nothing_read(inputs, out, log.errors))
+    merged = merge_outputs(out, reuse.keep_old, [Path(r.out_dir) for r in results], dest=outset.staged_set)
+    write_errors(outset.staged_set, log.errors)
     seconds = time.perf_counter() - started
     manifest = _manifest(settings, chash, pipeline_model, refs, reuse, results, merged, log.errors, seconds=seconds, executor=executor)
-    write_json(out / "run.json", manifest)
+    manifest["files"] = outset.file_hashes()
+    outset.commit(lambda path: write_json(path, manifest))
     counts: Counter[str] = Counter()
     for result in results:
         counts.update(result.counts)
     return RunResult(out, [d for r in results for d in r.processed], sorted(reuse.reused), log.errors, dict(counts),
                      sum(r.n_words for r in results), seconds, _stage_seconds(results), manifest)
+
+
+def _nothing_read(inputs: Sequence[str | Path], out: Path, errors: list[InputError]) -> str:
+    skipped = sum(1 for e in errors if e.skipped)
+    if not errors:
+        what = f"no articles (.txt, .md, .html, .jsonl) found in {', '.join(map(str, inputs))}"
+    else:
+        what = f"no readable input ({skipped} skipped)"
+    return f"{what}; nothing written to {out}/"
 
 
 def _pipeline_here(nlp: Language | None, settings: RunSettings) -> Language | None:
@@ -197,8 +231,11 @@ def _pipeline_facts(executor) -> tuple[str, dict]:
     return info["config_hash"], info["model"]
 
 
-def _reuse_plan(out: Path, refs: dict[str, DocRef], chash: str, force: bool) -> _Reuse:
-    previous = previous_run(out) if not force else {}
+def _reuse_plan(out: Path, refs: dict[str, DocRef], chash: str, force: bool, on_note: Callable[[str], None] | None) -> _Reuse:
+    """What to reuse from the set in ``out``: nothing unless its files match its run.json (``commit.trusted_previous``)."""
+    previous, distrust = trusted_previous(out) if not force else ({}, None)
+    if distrust and on_note:
+        on_note(f"the files in {out}/ are not one run's ({distrust}): nothing in them is reused; this run replaces them")
     prev_hashes = previous.get("documents", {}) if previous.get("config_hash") == chash else {}
     reused = {d for d, ref in refs.items() if prev_hashes.get(d) == ref.sha256}
     keep_old = set(previous.get("documents", {})) - set(refs) if not force else set()
@@ -206,28 +243,19 @@ def _reuse_plan(out: Path, refs: dict[str, DocRef], chash: str, force: bool) -> 
     return _Reuse(reused, keep_old, [refs[d] for d in sorted(refs) if d not in reused])
 
 
-def _process_and_merge(nlp, executor, settings: RunSettings, reuse: _Reuse, out: Path, log: ErrorLog,
-                       on_progress: Callable[[int, int], None] | None) -> tuple[list[ShardResult], dict]:
-    """Run every shard (in temporary folders under ``out``), then merge them into the output files."""
+def _process(nlp, executor, settings: RunSettings, reuse: _Reuse, outset: OutputSet, log: ErrorLog,
+             on_progress: Callable[[int, int], None] | None) -> list[ShardResult]:
+    """Run every shard, each into its own folder under the run's staging folder."""
     todo = reuse.todo
     n_shards = shard_count(todo, settings.workers) if settings.distributed else 1
-    tmp_dir = Path(tempfile.mkdtemp(prefix=".claims-run-", dir=ensure_dir(out))).resolve()
-    try:
-        tasks = [
-            settings.shard_task(i, shard, tmp_dir / f"shard-{i:05d}")
-            for i, shard in enumerate(plan_shards(todo, n_shards, batch_size=settings.batch_size, max_chars=settings.max_batch_chars))
-        ]
-        if executor is None:
-            progress = (lambda n: on_progress(n, len(todo))) if on_progress else None
-            results = [process_shard(nlp, task, on_error=log.report, on_progress=progress) for task in tasks]
-        else:
-            results = _run_on_engine(executor, tasks, log, on_progress, len(todo))
-        # Every shard succeeded: only now are the output files replaced.
-        merged = merge_outputs(out, reuse.keep_old, [Path(r.out_dir) for r in results])
-        write_errors(out, log.errors)
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
-    return results, merged
+    tasks = [
+        settings.shard_task(i, shard, outset.stage / f"shard-{i:05d}")
+        for i, shard in enumerate(plan_shards(todo, n_shards, batch_size=settings.batch_size, max_chars=settings.max_batch_chars))
+    ]
+    if executor is None:
+        progress = (lambda n: on_progress(n, len(todo))) if on_progress else None
+        return [process_shard(nlp, task, on_error=log.report, on_progress=progress) for task in tasks]
+    return _run_on_engine(executor, tasks, log, on_progress, len(todo))
 
 
 def _run_on_engine(executor, tasks: list[ShardTask], log: ErrorLog, on_progress, n_todo: int) -> list[ShardResult]:
@@ -246,6 +274,7 @@ def _run_on_engine(executor, tasks: list[ShardTask], log: ErrorLog, on_progress,
         if on_progress:
             on_progress(done, n_todo)
         results.append(result)
+        fault_point("shard-done")
     results.sort(key=lambda r: r.index)
     log.errors[n_scan_errors:] = [e for r in results for e in r.errors]
     return results

@@ -14,12 +14,14 @@ processes: for a cheap rule pipeline that costs more than it saves (see docs/per
   processes. The inputs and OUT_DIR must be on a filesystem every worker sees at the same path.
 
 A shard whose task raises is retried (``retries`` times); a shard that still fails raises
-:class:`ShardFailure`: nothing is merged and the previous outputs stay untouched.
+:class:`ShardFailure`: nothing is merged and the previous outputs stay untouched. Local workers
+exit when the run dies, even by kill -9 (``worker.die_with_parent``).
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -30,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .build import PipelineSpec, config_hash
 from .shards import ShardResult, ShardTask
-from .worker import INHERITED, run_shard, warm_up
+from .worker import INHERITED, die_with_parent, run_shard, warm_up
 
 ENGINES = ("local", "dask")
 # Imported once in the fork server: spaCy, the stages, and the code a shard runs.
@@ -105,7 +107,8 @@ def _pool(workers: int, start_method: str | None) -> ProcessPoolExecutor:
     if method == "forkserver":
         # Import spaCy and the stages once in the fork server; each worker forks from it.
         context.set_forkserver_preload([WORKER_MODULE] + (["distributed"] if _dask_imported() else []))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # workers exit when the run dies (kill -9 included) instead of living on, orphaned
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def _preload_forkserver_for_dask() -> None:

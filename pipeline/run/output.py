@@ -1,19 +1,23 @@
 """Writing and merging the record files of a run.
 
 Each shard writes ``<kind>.jsonl`` files of its own, in doc_id order; once every shard has
-succeeded, :func:`merge_outputs` writes each output file once, atomically: the shards' files
-concatenated in order, merged with the kept records of earlier runs when there are any.
+succeeded, :func:`merge_outputs` writes each output file once: the shards' files concatenated in
+order, merged with the kept records of earlier runs when there are any. A run writes them into its
+staged set (``commit.OutputSet``), which becomes current in one step; without a ``dest`` each file
+is replaced atomically in place.
 """
 from __future__ import annotations
 
 import heapq
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..contract import ERRORS_KIND, OUTPUT_KINDS
 from ..io import InputError, atomic_writer, dumps_record, read_jsonl, write_jsonl
 from ..records import encode_record
+from .commit import fault_point
 
 # JSON lines exactly as ``io.dumps_record`` writes them; one reusable encoder instead of building
 # one per record inside ``json.dumps`` (same bytes, ~20% less time per record). Should
@@ -29,8 +33,10 @@ def record_key(record: dict) -> tuple:
     return (record["doc_id"], record.get("start_char", -1), record.get("end_char", -1), record.get("id", ""))
 
 
-def merge_outputs(out: Path, keep_old: set[str], shard_dirs: Sequence[Path]) -> dict:
-    """Write every output file: kept old records + the shards' records, in doc_id order.
+def merge_outputs(out: Path, keep_old: set[str], shard_dirs: Sequence[Path], dest: Path | None = None) -> dict:
+    """Write every output file: kept old records (from ``out``) + the shards' records, in doc_id order.
+
+    The files go to ``dest`` (a run's staged set) or, without one, replace those in ``out``.
 
     Shards are contiguous slices of the sorted doc ids, so their files concatenated in order are
     sorted already and are copied as bytes (the merge is on the critical path of a parallel run).
@@ -47,7 +53,8 @@ def merge_outputs(out: Path, keep_old: set[str], shard_dirs: Sequence[Path]) -> 
         else:
             lines = None
         n = 0
-        with atomic_writer(out / f"{kind}.jsonl", binary=True) as fh:
+        fault_point(f"merge:{kind}")
+        with _output_file(out, dest, f"{kind}.jsonl") as fh:
             if lines is not None or kind == "documents":
                 for line in lines if lines is not None else _concat_binary_lines(shard_files):
                     fh.write(line)
@@ -61,6 +68,16 @@ def merge_outputs(out: Path, keep_old: set[str], shard_dirs: Sequence[Path]) -> 
                     n += _copy_counting_lines(path, fh)
         summary["counts"][kind] = n
     return summary
+
+
+@contextmanager
+def _output_file(out: Path, dest: Path | None, name: str):
+    if dest is None:
+        with atomic_writer(out / name, binary=True) as fh:
+            yield fh
+    else:
+        with (dest / name).open("wb") as fh:
+            yield fh
 
 
 def _concat_lines(paths: Sequence[Path]) -> Iterator[str]:
@@ -86,21 +103,5 @@ def _copy_counting_lines(path: Path, dest, chunk_size: int = 1 << 20) -> int:
 
 
 def write_errors(out: Path, errors: Sequence[InputError]) -> None:
-    """``errors.jsonl``: every input error of the run, by file and line."""
+    """``errors.jsonl`` in ``out`` (a run's staged set): every input error of the run, by file and line."""
     write_jsonl(out / f"{ERRORS_KIND}.jsonl", sorted((e.to_record() for e in errors), key=lambda r: (r["file"], r["line"] or 0, r["reason"])))
-
-
-def ensure_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def previous_run(out: Path) -> dict:
-    """The manifest (run.json) of the last run in ``out``; empty when there is none or it is unreadable."""
-    path = out / "run.json"
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}

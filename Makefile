@@ -31,7 +31,7 @@ test: setup $(MODEL_STAMP)  ## run the test suite (with the `model` tests on en_
 	$(BIN)/python -m pytest -q
 
 wheel-check: ## build the wheel, install it in a fresh venv, run `claims` from another folder (CI, ~1.5 min)
-	sh .ci/wheel-check.sh
+	bash .ci/wheel-check.sh
 
 model: setup  ## retrain the shipped syntax model from UD English-EWT (+ GUM)
 	$(BIN)/claims train syntax --data $(DATA) --out pipeline/models/syntax

@@ -18,7 +18,7 @@ fail() { echo "wheel-check: FAILED: $*" >&2; exit 1; }
 #    folder and nothing of a local .venv or outputs/ can end up in the wheel.
 mkdir -p "$WORK/src"
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf - | tar -xf - -C "$WORK/src"
+    git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$WORK/src"
 else
     tar --exclude=./.venv --exclude=./build --exclude=./outputs --exclude='*.egg-info' -cf - . | tar -xf - -C "$WORK/src"
 fi

@@ -309,3 +309,16 @@ def test_markdown_links_in_docs_resolve():
             if not re.match(r"[a-z]+:", target) and not (md.parent / target).exists():
                 broken.append(f"{md.name}: {target}")
     assert not broken, broken
+
+
+@pytest.mark.parametrize("metadata, page, expected", [
+    (["Research Team X"], ["The Kremlin"], ["Research Team X"]),  # the case: a guess never overrides
+    (["Erica D. Lonergan and Benjamin Jensen"], ["Benjamin Jensen"], ["Erica D. Lonergan and Benjamin Jensen"]),
+    (["Romina Bandura and Austin Hardman"], ["Romina Bandura", "Austin Hardman"], ["Romina Bandura", "Austin Hardman"]),
+    (["Joseph Majkut, et al."], ["Joseph Majkut", "Guillaume Ferlet", "William Reinsch"], ["Joseph Majkut", "Guillaume Ferlet", "William Reinsch"]),
+    ([], ["Anna Lindqvist"], ["Anna Lindqvist"]),
+])
+def test_authors_metadata_first(metadata, page, expected):
+    from pipeline.run.doc_records import authors_of
+
+    assert authors_of(metadata, page) == expected

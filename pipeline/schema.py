@@ -75,7 +75,7 @@ def validate_review(out_dir: str | Path, source_texts: dict[str, str] | None = N
     problems = [f"{REVIEW_FILE}:{n}: {reason}" for n, reason in log.bad_lines]
     lines = _decision_lines(Path(out_dir) / REVIEW_FILE)
     for decision in log.decisions:
-        where = f"{REVIEW_FILE}:{lines.get(decision.get('id'), '?')}"
+        where = f"{REVIEW_FILE}:{lines.get(decision.get('id')) or str(decision.get('id', '?')).removeprefix('line')}"
         kind = decision.get("kind")
         if kind not in REVIEWABLE_KINDS:
             problems.append(f"{where}: records of kind {kind!r} are not reviewable")

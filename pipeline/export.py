@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -292,14 +291,8 @@ def build_table(kind: str, records: list[dict], review=None, sentence_text: dict
 def _write_parquet(table: Table, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table.to_arrow(), tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path, binary=True) as fh:  # the same file mode as the CSV and JSONL tables
+        pq.write_table(table.to_arrow(), fh)
 
 
 def _write_csv(table: Table, path: Path) -> None:

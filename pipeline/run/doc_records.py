@@ -6,6 +6,7 @@ contract); sentence and document records are built here, from the segmenter's sp
 from __future__ import annotations
 
 import importlib
+import re
 from bisect import bisect_right
 from typing import NamedTuple
 
@@ -150,7 +151,7 @@ def document_record(doc: Doc, article: Article, records: dict[str, list[dict]], 
         "source": article.source,
         "source_line": article.source_line,
         "title": page["title"] or article.title,
-        "authors": page["authors"] or list(article.authors),
+        "authors": authors_of(list(article.authors), page["authors"]),
         "author_roles": page["author_roles"],
         "published": article.published,
         "published_from": article.published_from,
@@ -167,3 +168,20 @@ def document_record(doc: Doc, article: Article, records: dict[str, list[dict]], 
         "boilerplate": boilerplate,
         "entities": summary,
     }
+
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+
+
+def authors_of(metadata: list[str], page: list[str]) -> list[str]:
+    """The document's authors: metadata (a sidecar, a JSONL field, the HTML page's metadata) wins
+    over names read off the page. The page's names are used only when there is no metadata, or
+    when they spell out the very people the metadata names in one string ("A and B",
+    "A, et al."): every name in the metadata is among them, and they are more.
+    """
+    if not metadata:
+        return list(page)
+    named = [n for entry in metadata for n in _AUTHOR_SPLIT.split(entry) if n and n.lower().rstrip(".") not in ("et al", "others")]
+    if len(page) > len(metadata) and named and all(n in page for n in named):
+        return list(page)
+    return list(metadata)

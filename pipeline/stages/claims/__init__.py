@@ -9,8 +9,11 @@ Writes: ``doc.spans["claims"]``: one span per claim (the body sentence, or a cla
         ``span._.claim``: a dict of JSON primitives:
 
         type            prediction | evaluation | causal | recommendation | interpretation
-        score           calibrated probability that the span is a claim of that type (0-1)
-        raw_score       the uncalibrated logistic score (what ``min_score`` is compared with)
+        score           with the classifier (``use_model``): its dev-calibrated probability that the
+                        span is a claim, what ``min_score`` is compared with; rules only: the
+                        calibrated rule score
+        raw_score       the rules' uncalibrated logistic score (rules only: what ``min_score`` is
+                        compared with)
         hedged          bool; certainty: high | medium | low; negated: bool
         speaker         "author", or the named source ("Alexander Panov", "Levada Center", "unknown")
         speaker_span    [start_char, end_char] of the speaker phrase in the text, or None
@@ -41,6 +44,11 @@ How it decides (rules in ``pipeline/resources/claims/*.tsv``, see the README the
   5. ``features``/``evidence``: every candidate's decisions as plain values
      (:class:`ClaimFeatures`, see :func:`claim_features`), the claims that score at least
      ``min_score``, and the figures and dates that support them.
+
+With ``use_model`` (the default configs) :mod:`.model` runs the learned classifier
+(``pipeline/models/claims``) over every rule candidate, whatever its rule score: it reads the unit's
+text and marker words of the rules' findings (:mod:`.unit_features`) and decides claim / not and the
+type; the rules' cues, hedging, speaker and evidence are kept.
 
 ``analysis`` runs these per unit in text order; ``speed`` holds the token views and gates they
 read; ``component`` is the spaCy component, ``records`` the record builder.

@@ -101,8 +101,9 @@ def find_model_claims(doc, rules, model: ClaimModel, *, min_score: float, split_
     if not features:
         return []
     drafts = [claim_candidate(ctx, f, []) for f in features]
+    text = ctx.text  # (doc.text joins every token again at each access)
     by_sentence = features_by_sentence(
-        doc.text,
+        text,
         [(s.start_char, s.end_char) for s in _sentences(doc)],
         [(p.start_char, p.end_char) for p in doc.spans.get("paragraphs", [])],
         [(s.start_char, s.end_char, s.label_) for s in doc.spans.get("boilerplate", [])],
@@ -111,7 +112,7 @@ def find_model_claims(doc, rules, model: ClaimModel, *, min_score: float, split_
     units = []
     for f, draft in zip(features, drafts):
         sent = ctx.body[f.sent_index]
-        key = trimmed(doc.text, sent.start_char, sent.end_char)
+        key = trimmed(text, sent.start_char, sent.end_char)
         units.append((draft.span.text, by_sentence.get(key, UnitFeatures())))
     decisions = classify(model, units)
     kept = [(f, t, s) for f, (t, s) in zip(features, decisions) if s >= min_score]

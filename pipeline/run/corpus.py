@@ -100,6 +100,7 @@ def run_corpus(
     strict: bool = False,
     batch_size: int = 16,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
     max_batch_chars: int = MAX_BATCH_CHARS,
     warm_up_words: int = WARM_UP_WORDS,
     workers: int = 1,
@@ -148,7 +149,7 @@ def run_corpus(
                                            retries=retries, nlp=nlp if engine == "local" else None)
         # Input problems are reported once the pipeline is known to build (as a serial run does).
         scan_errors: list[InputError] = []
-        refs = scan_inputs(inputs, max_bytes=max_bytes, report=scan_errors.append)
+        refs = scan_inputs(inputs, max_bytes=max_bytes, encoding=encoding, report=scan_errors.append)
         if chash is None:
             chash, pipeline_model = _pipeline_facts(executor)
             executor.spec = settings.spec(chash)

@@ -49,7 +49,7 @@ def scan_inputs(
                 where = f"{first.source}:{first.line}" if first.line else first.source
                 doc_id = f"{doc_id}{path.suffix}" if not art.source_line else f"{doc_id}-{art.source_line}"
                 if doc_id in refs:
-                    report(InputError(source, f"duplicate document id {art.doc_id!r} (also {where}); skipped", line=art.source_line))
+                    report(InputError(source, f"duplicate document id {art.doc_id!r} (also {where}; {doc_id!r} taken too); skipped", line=art.source_line))
                     continue
                 report(InputError(source, f"duplicate document id {art.doc_id!r} (also {where}); renamed {doc_id!r}",
                                   line=art.source_line, skipped=False))

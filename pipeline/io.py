@@ -334,6 +334,8 @@ def _articles_from_jsonl(text: str, source: str, base_id: str, decoded: Decoded)
             body = row.get("text")
             if not isinstance(body, str) or not body.strip():
                 raise ValueError("missing or empty 'text'")
+            if "\x00" in body:  # as for a NUL byte in a file
+                raise ValueError(f"binary data ('text' holds a NUL character at character {body.index(chr(0))}), not text")
             meta = _clean_meta(row)
             doc_id = row.get("id")
             doc_id = str(doc_id) if doc_id not in (None, "") else f"{base_id}-{lineno}"

@@ -173,11 +173,13 @@ def test_folder_walk_is_recursive_sorted_and_skips_sidecars(tmp_path):
 def test_jsonl_splits_on_newline_only(tmp_path):
     """Before: U+2028 / U+0085 inside a string split the line in two and shifted every later source_line."""
     path = tmp_path / "feed.jsonl"
-    rows = [{"id": "a", "text": "First\u2028line and\u0085more."}, {"id": "b", "text": "Second\u2029article."}, {"id": "c", "text": "Third."}]
+    rows = [{"id": "a", "text": "First\u2028line and\u0085more."}, {"id": "b", "text": "Second\u2029article."},
+            {"id": "nul", "text": "Bin\u0000ary"}, {"id": "c", "text": "Third."}]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n", encoding="utf-8")
     items = load_all(path)
-    assert [(a.doc_id, a.text, a.source_line) for a in items] == [
-        ("a", "First\u2028line and\u0085more.", 1), ("b", "Second\u2029article.", 2), ("c", "Third.", 3),
+    assert [(a.doc_id, a.text, a.source_line) if isinstance(a, Article) else (a.line, a.reason) for a in items] == [
+        ("a", "First\u2028line and\u0085more.", 1), ("b", "Second\u2029article.", 2),
+        (3, "binary data ('text' holds a NUL character at character 3), not text"), ("c", "Third.", 4),
     ]
 
 

@@ -51,6 +51,7 @@ def run(
     strict: Annotated[bool, typer.Option(help="Stop at the first input error.")] = False,
     batch_size: Annotated[int, typer.Option(help="Documents per batch.")] = 16,
     max_mb: Annotated[float, typer.Option(help="Largest article file accepted, in MB.")] = 20.0,
+    encoding: Annotated[Optional[str], typer.Option(help="Read every input with this encoding (e.g. cp1252) instead of detecting it.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes, each with its own pipeline and shard of the inputs (or Dask LocalCluster workers).", min=1)] = 1,
     engine: Annotated[str, typer.Option(help="Where shards run: local (process pool) or dask (a Dask cluster).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786) for --engine dask; default: a LocalCluster of --workers processes.")] = None,
@@ -58,6 +59,13 @@ def run(
     """Annotate articles and write documents, sentences, entities, dates, figures and claims JSONL."""
     from .run import InputFailure, NoReadableInput, OutputError, PipelineConfigError, ShardFailure, run_corpus
 
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            _fail(f"unknown encoding {encoding!r} (--encoding)", 2)
     overrides, nlp = _check_run_options(engine, scheduler, published, set_ or [], config, model, workers)
     progress = _progress_bar()
     try:
@@ -73,6 +81,7 @@ def run(
             strict=strict,
             batch_size=batch_size,
             max_bytes=int(max_mb * 1024 * 1024),
+            encoding=encoding,
             workers=workers,
             engine=engine,
             scheduler=scheduler,

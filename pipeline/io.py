@@ -6,15 +6,19 @@ instead of an exception, so one bad article never stops a batch.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .decode import Decoded, DecodeError, decode
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 SIDECAR_SUFFIX = ".meta.json"
@@ -56,6 +60,7 @@ class Article:
     publisher: str | None = None
     authors: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    encoding_from: str = "valid-utf-8"  # how the encoding was decided: see pipeline.decode.Decoded.how
     source_line: int | None = None
 
     @property
@@ -80,48 +85,13 @@ def normalize_published(value: object) -> str | None:
     return "-".join(p for p in (year, month, day) if p)
 
 
-# --- decoding -----------------------------------------------------------------------------------
+# --- decoding (pipeline.decode) -------------------------------------------------------------------
 
 
-class DecodeError(ValueError):
-    pass
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Text and encoding name. UTF-8 (BOM stripped) first; other encodings only when detected.
-
-    Rejects binary data (NUL bytes or many control characters) and corrupted UTF-8: bytes that
-    hold valid multi-byte UTF-8 sequences next to invalid ones are a broken UTF-8 file, not a
-    legacy encoding, and guessing would silently garble names.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        encoding = "utf-8-sig"
-    else:
-        encoding = "utf-8"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as err:
-            raise DecodeError(f"invalid UTF-16 at byte {err.start}") from None
-    head = data[:8192]
-    if b"\x00" in head:
-        raise DecodeError("binary file (NUL bytes), not text")
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    if head and controls / len(head) > 0.05:
-        raise DecodeError("binary file (control characters), not text")
-    try:
-        return data.decode("utf-8"), encoding
-    except UnicodeDecodeError as err:
-        first_bad = err.start
-    if re.search(rb"[\xc2-\xf4][\x80-\xbf]+", data[:first_bad]):
-        raise DecodeError(f"invalid UTF-8 at byte {first_bad} (valid UTF-8 before it: corrupted or mixed encoding)")
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.chaos > 0.2:
-        raise DecodeError(f"invalid UTF-8 at byte {first_bad} and no other encoding fits")
-    return str(best), best.encoding
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Text and encoding name; :func:`pipeline.decode.decode` also says how the encoding was decided."""
+    decoded = decode(data, encoding)
+    return decoded.text, decoded.encoding
 
 
 # --- scanning inputs ----------------------------------------------------------------------------
@@ -140,29 +110,83 @@ class ArticleRef:
 def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str, str] | InputError]:
     """(path, source as given, doc_id base) for every supported file, or an InputError.
 
-    Folders are walked recursively in sorted order; the doc_id base is the path relative to the
-    folder given, without its suffix. ``*.meta.json`` sidecars and hidden files are not inputs.
+    Folders are walked recursively in sorted order (links to folders followed); the doc_id base is
+    the path relative to the folder given, without its suffix. ``*.meta.json`` sidecars, hidden
+    files, a folder's README / LICENSE and files of other types are not inputs. Every other path
+    that is not read is an InputError saying why: missing, a broken link or a link loop, not a
+    regular file, or a file already given by another path (duplicate path).
     """
+    seen: dict[tuple[int, int], str] = {}  # (device, inode) of every file yielded -> its source
     for given in inputs:
         given_str = str(given)
         root = Path(given)
-        if not root.exists():
-            yield InputError(given_str, "no such file or directory")
+        problem = _path_problem(root)
+        if problem:
+            yield InputError(given_str, problem)
+        elif root.is_dir():
+            yield from _walk(root, given_str, seen, root, frozenset())
+        elif root.suffix.lower() not in SUPPORTED_SUFFIXES:
+            yield InputError(given_str, f"unsupported file type {root.suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+        else:
+            yield _file_item(root, given_str, root.stem, seen)
+
+
+def _path_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read at all (missing, broken link, link loop), else None."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"broken symbolic link (to {os.readlink(path)}, which does not exist)"
+        return "no such file or directory"
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"unreadable: {err.strerror or err}"
+    return None
+
+
+def _file_item(path: Path, source: str, doc_id: str, seen: dict[tuple[int, int], str]) -> tuple[Path, str, str] | InputError:
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+        return InputError(source, f"not a regular file ({kind})")
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return InputError(source, f"duplicate path: the same file as {seen[key]}")
+    seen[key] = source
+    return path, source, doc_id
+
+
+def _walk(root: Path, given: str, seen: dict, folder: Path, ancestors: frozenset) -> Iterator[tuple[Path, str, str] | InputError]:
+    """The files under ``folder`` in sorted order, depth first (as ``sorted(root.rglob("*"))``)."""
+    st = folder.stat()
+    ancestors = ancestors | {(st.st_dev, st.st_ino)}
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as err:
+        yield InputError(str(Path(given) / folder.relative_to(root)), f"unreadable folder: {err.strerror or err}")
+        return
+    for name in names:
+        if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
             continue
-        if root.is_file():
-            if root.suffix.lower() not in SUPPORTED_SUFFIXES:
-                yield InputError(given_str, f"unsupported file type {root.suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+        path = folder / name
+        rel = path.relative_to(root)
+        source = str(Path(given) / rel)
+        problem = _path_problem(path)
+        if problem:
+            yield InputError(source, problem)
+        elif path.is_dir():
+            sub = path.stat()
+            if (sub.st_dev, sub.st_ino) in ancestors:
+                yield InputError(source, "symbolic link loop (a link to a folder that contains it)")
                 continue
-            yield root, given_str, root.stem
-            continue
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts) or path.name.endswith(SIDECAR_SUFFIX):
-                continue
-            if path.stem.upper() in _NOT_ARTICLES:
-                continue  # a folder's README / LICENSE documents the folder; it is not an article
-            if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
-                yield path, str(Path(given_str) / rel), rel.with_suffix("").as_posix()
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                yield InputError(source, "a folder, not a file: its files are read as a folder's", skipped=False)
+            yield from _walk(root, given, seen, path, ancestors)
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES and path.stem.upper() not in _NOT_ARTICLES:
+            # a folder's README / LICENSE documents the folder; it is not an article
+            yield _file_item(path, source, rel.with_suffix("").as_posix(), seen)
 
 
 def read_sidecar(path: Path) -> tuple[dict, InputError | None]:
@@ -207,16 +231,34 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
+def _one_line(err: BaseException) -> str:
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    return f"{type(err).__name__}: {lines[0]}" if lines else type(err).__name__
+
+
 def load_articles(
-    path: Path, source: str, doc_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path, source: str, doc_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None
 ) -> Iterator[Article | InputError]:
-    """The article(s) in one file, or InputErrors (a .jsonl yields one per line)."""
+    """The article(s) in one file, or InputErrors (a .jsonl yields one per line).
+
+    ``encoding`` forces a codec (``--encoding``). Never raises for one file: any exception while
+    reading it (an optional extractor that fails to import included) is one InputError for it.
+    """
+    try:
+        yield from _load_articles(path, source, doc_id, max_bytes, encoding)
+    except Exception as err:  # a reader's failure is this file's, not the batch's
+        yield InputError(source, f"reader failed: {_one_line(err)}")
+
+
+def _load_articles(path: Path, source: str, doc_id: str, max_bytes: int, encoding: str | None) -> Iterator[Article | InputError]:
+    suffix = path.suffix.lower()
     try:
         data = _read_bytes(path, max_bytes)
         if not data.strip():
             yield InputError(source, "empty file")
             return
-        text, encoding = decode_bytes(data)
+        declared = _html_charset(data) if suffix in (".html", ".htm") else None
+        decoded = decode(data, encoding, declared=declared)
     except PermissionError:
         yield InputError(source, "unreadable: permission denied")
         return
@@ -229,9 +271,9 @@ def load_articles(
     except DecodeError as err:
         yield InputError(source, str(err))
         return
-    suffix = path.suffix.lower()
+    text = decoded.text
     if suffix == ".jsonl":
-        yield from _articles_from_jsonl(text, source, doc_id, encoding)
+        yield from _articles_from_jsonl(text, source, doc_id, decoded)
         return
     meta, sidecar_error = read_sidecar(path)
     if sidecar_error:
@@ -249,10 +291,19 @@ def load_articles(
     if not text.strip():
         yield InputError(source, "empty file (whitespace only)")
         return
-    yield _article(doc_id, source, text, meta, published_from=published_from, encoding=encoding)
+    yield _article(doc_id, source, text, meta, published_from=published_from, decoded=decoded)
 
 
-def _article(doc_id: str, source: str, text: str, meta: dict, *, published_from: str, encoding: str,
+_HTML_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _html_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a ``<meta>`` tag of its first 4 kB, if any."""
+    match = _HTML_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _article(doc_id: str, source: str, text: str, meta: dict, *, published_from: str, decoded: Decoded,
              source_line: int | None = None) -> Article:
     """An Article from cleaned metadata; ``published_from`` names where a publication date came from."""
     return Article(
@@ -265,13 +316,15 @@ def _article(doc_id: str, source: str, text: str, meta: dict, *, published_from:
         url=meta.get("url"),
         publisher=meta.get("publisher"),
         authors=meta.get("authors", []),
-        encoding=encoding,
+        encoding=decoded.encoding,
+        encoding_from=decoded.how,
         source_line=source_line,
     )
 
 
-def _articles_from_jsonl(text: str, source: str, base_id: str, encoding: str) -> Iterator[Article | InputError]:
-    for lineno, line in enumerate(text.splitlines(), 1):
+def _articles_from_jsonl(text: str, source: str, base_id: str, decoded: Decoded) -> Iterator[Article | InputError]:
+    # Lines end at "\n" only: U+2028, U+0085 and the like are ordinary characters inside JSON strings.
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -281,6 +334,8 @@ def _articles_from_jsonl(text: str, source: str, base_id: str, encoding: str) ->
             body = row.get("text")
             if not isinstance(body, str) or not body.strip():
                 raise ValueError("missing or empty 'text'")
+            if "\x00" in body:  # as for a NUL byte in a file
+                raise ValueError(f"binary data ('text' holds a NUL character at character {body.index(chr(0))}), not text")
             meta = _clean_meta(row)
             doc_id = row.get("id")
             doc_id = str(doc_id) if doc_id not in (None, "") else f"{base_id}-{lineno}"
@@ -288,7 +343,7 @@ def _articles_from_jsonl(text: str, source: str, base_id: str, encoding: str) ->
             reason = f"invalid JSON: {err.msg}" if isinstance(err, json.JSONDecodeError) else str(err)
             yield InputError(source, reason, line=lineno)
             continue
-        yield _article(doc_id, source, body, meta, published_from="jsonl", encoding=encoding, source_line=lineno)
+        yield _article(doc_id, source, body, meta, published_from="jsonl", decoded=decoded, source_line=lineno)
 
 
 def extract_html(html: str) -> tuple[str, dict] | None:
@@ -301,7 +356,9 @@ def extract_html(html: str) -> tuple[str, dict] | None:
         return None
     meta: dict = {}
     try:
-        found = trafilatura.extract_metadata(html)
+        # extensive=False: dates from the page's metadata (meta tags, JSON-LD, <time>, date-marked
+        # elements, the URL), never a year found in its body text
+        found = trafilatura.extract_metadata(html, extensive=False)
     except Exception:  # metadata is a bonus; a page whose metadata breaks the parser still has text
         found = None
     if found is not None:

@@ -165,3 +165,110 @@ def test_folder_walk_is_recursive_sorted_and_skips_sidecars(tmp_path):
     (tmp_path / ".hidden.txt").write_text("h", encoding="utf-8")
     found = [(doc_id, source.rsplit("/", 2)[-2:]) for _, source, doc_id in iter_input_files([tmp_path])]
     assert [d for d, _ in found] == ["a", "b/z"]
+
+
+# --- issue 16: every input accounted for, metadata only from metadata ----------------------------
+
+
+def test_jsonl_splits_on_newline_only(tmp_path):
+    """Before: U+2028 / U+0085 inside a string split the line in two and shifted every later source_line."""
+    path = tmp_path / "feed.jsonl"
+    rows = [{"id": "a", "text": "First\u2028line and\u0085more."}, {"id": "b", "text": "Second\u2029article."},
+            {"id": "nul", "text": "Bin\u0000ary"}, {"id": "c", "text": "Third."}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n", encoding="utf-8")
+    items = load_all(path)
+    assert [(a.doc_id, a.text, a.source_line) if isinstance(a, Article) else (a.line, a.reason) for a in items] == [
+        ("a", "First\u2028line and\u0085more.", 1), ("b", "Second\u2029article.", 2),
+        (3, "binary data ('text' holds a NUL character at character 3), not text"), ("c", "Third.", 4),
+    ]
+
+
+def _reasons(items):
+    return [(i.file.rsplit("/", 1)[-1], i.reason, i.skipped) if isinstance(i, InputError) else i[2] for i in items]
+
+
+def test_every_path_not_read_is_reported(tmp_path):
+    """Before: a folder named x.txt, a broken link, a link loop, a FIFO and a duplicate path were silent."""
+    import os
+
+    root = tmp_path / "in"
+    (root / "x.txt").mkdir(parents=True)
+    (root / "x.txt" / "inner.md").write_text("Inner article.", encoding="utf-8")
+    (root / "a.txt").write_text("An article.", encoding="utf-8")
+    (root / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    (root / "loop").symlink_to(root)
+    (root / "self.txt").symlink_to(root / "self.txt")
+    (root / "same.txt").symlink_to(root / "a.txt")
+    os.mkfifo(root / "pipe.txt")
+    (root / "README.md").write_text("About this folder.", encoding="utf-8")
+    (root / "photo.png").write_bytes(b"\x89PNG")
+    items = list(iter_input_files([root, root / "a.txt"]))
+    assert _reasons(items) == [
+        "a",
+        ("broken.txt", f"broken symbolic link (to {tmp_path / 'missing.txt'}, which does not exist)", True),
+        ("loop", "symbolic link loop (a link to a folder that contains it)", True),
+        ("pipe.txt", "not a regular file (a FIFO)", True),
+        ("same.txt", f"duplicate path: the same file as {root / 'a.txt'}", True),
+        ("self.txt", "symbolic link loop", True),
+        ("x.txt", "a folder, not a file: its files are read as a folder's", False),
+        "x.txt/inner",
+        ("a.txt", f"duplicate path: the same file as {root / 'a.txt'}", True),
+    ]
+
+
+def test_linked_folder_is_followed(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.txt").write_text("B.", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "more").symlink_to(tmp_path / "elsewhere")
+    assert _reasons(iter_input_files([tmp_path / "in"])) == ["more/b"]
+
+
+def test_reader_exception_is_one_error_for_that_file(tmp_path, monkeypatch):
+    """Before: an ImportError from trafilatura (lxml_html_clean missing) stopped the whole batch."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Text</p></body></html>", encoding="utf-8")
+
+    def missing(_html):
+        raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\nInstall lxml[html_clean]")
+
+    monkeypatch.setattr("pipeline.io.extract_html", missing)
+    assert [(e.file, e.reason) for e in load_all(page)] == [
+        (str(page), "reader failed: ImportError: lxml.html.clean module is now a separate project lxml_html_clean."),
+    ]
+
+
+def test_html_date_only_from_page_metadata(tmp_path):
+    """Before: "March 2022" in a paragraph became published 2022-01-01."""
+    body = "".join(f"<p>Paragraph {i}: Japan and Russia met in Moscow in March 2022 to discuss the islands.</p>" for i in range(6))
+    bare = tmp_path / "bare.html"
+    bare.write_text(f"<html><head><title>Talks</title></head><body><article>{body}</article></body></html>", encoding="utf-8")
+    dated = tmp_path / "dated.html"
+    dated.write_text(f'<html><head><meta property="article:published_time" content="2023-05-04T08:00:00Z"><title>Talks</title></head>'
+                     f"<body><article>{body}</article></body></html>", encoding="utf-8")
+    [art] = load_all(bare)
+    assert (art.published, art.published_from) == (None, None)
+    [art] = load_all(dated)
+    assert (art.published, art.published_from) == ("2023-05-04", "html")
+
+
+def test_html_declared_charset_and_article_encoding_fields(tmp_path):
+    body = "".join(f"<p>Paragraph {i}: François met the Zürich delegation at the Café Odeon to talk.</p>" for i in range(4))
+    page = tmp_path / "legacy.html"
+    page.write_bytes(f'<html><head><meta charset="windows-1252"><title>T</title></head><body><article>{body}</article></body></html>'.encode("cp1252"))
+    [art] = load_all(page)
+    assert "François met the Zürich delegation at the Café Odeon" in art.text
+    assert (art.encoding, art.encoding_from) == ("cp1252", "declared")
+    txt = tmp_path / "latin.txt"
+    txt.write_bytes("Café in Zürich.".encode("latin-1"))
+    [art] = load_all(txt)
+    assert (art.text, art.encoding, art.encoding_from) == ("Café in Zürich.", "iso-8859-1", "detected")
+    [art] = load_all(txt, encoding="cp1252")
+    assert (art.encoding, art.encoding_from) == ("cp1252", "option")
+
+
+def test_corrupted_utf8_file_is_rejected_with_offset(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(b"Fran\xe7ois met in " + "Zürich".encode())
+    [err] = load_all(path)
+    assert err.reason.startswith("invalid UTF-8 at byte 4 (valid UTF-8 at byte 17")

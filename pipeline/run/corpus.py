@@ -66,6 +66,7 @@ class RunSettings:
     engine: str = "local"
     scheduler: str | None = None
     retries: int = 2
+    encoding: str | None = None  # --encoding: every input decoded with it
 
     @property
     def distributed(self) -> bool:
@@ -101,6 +102,7 @@ def run_corpus(
     strict: bool = False,
     batch_size: int = 16,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
     max_batch_chars: int = MAX_BATCH_CHARS,
     warm_up_words: int = WARM_UP_WORDS,
     workers: int = 1,
@@ -140,7 +142,7 @@ def run_corpus(
     started = time.perf_counter()
     settings = RunSettings(
         config_path, overrides, model, normalize_published(published) if published else None, strict, batch_size, max_bytes,
-        max_batch_chars, warm_up_words, workers, engine, scheduler, retries,
+        max_batch_chars, warm_up_words, workers, engine, scheduler, retries, encoding,
     )
     with OutputSet(Path(out_dir)) as outset:  # locked; what dead runs left is cleaned or finished
         try:
@@ -168,7 +170,7 @@ def _run_locked(inputs: Sequence[str | Path], outset: OutputSet, nlp: Language |
                                            retries=settings.retries, nlp=nlp if settings.engine == "local" else None)
         # Input problems are reported once the pipeline is known to build (as a serial run does).
         scan_errors: list[InputError] = []
-        refs = scan_inputs(inputs, max_bytes=settings.max_bytes, report=scan_errors.append)
+        refs = scan_inputs(inputs, max_bytes=settings.max_bytes, encoding=settings.encoding, report=scan_errors.append)
         if chash is None:
             chash, pipeline_model = _pipeline_facts(executor)
             executor.spec = settings.spec(chash)

@@ -374,9 +374,27 @@ def train_claims(commentary: Path, out: Path = DEFAULT_OUTPUT, *, work_dir: Path
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(model_dir, out)
+    label_model_card(out, best_name)
     write_json(out / "claims_meta.json", meta)
     write_json(out / "dev_table.json", table)
     return {"best": best_name, "table": table, "meta": meta}
+
+
+MODEL_NAME = "claims_claim_classifier"
+MODEL_VERSION = "0.1.0"
+
+
+def label_model_card(model_dir: Path, experiment: str) -> None:
+    """Name, version, licence and provenance in the shipped classifier's spaCy ``meta.json``."""
+    path = model_dir / "meta.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.update({
+        "name": MODEL_NAME, "version": MODEL_VERSION, "license": "MIT",
+        "description": f"Claim / not-claim and claim type of one sentence or clause ({experiment}); trained by "
+                       "`claims train claims` on the annotated commentary corpus in pipeline/training/annotations/claims "
+                       "(offsets into ../shared/corpus/commentary, which is not redistributed).",
+    })
+    path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
 def evaluate_claims(commentary: Path, model_dir: Path = DEFAULT_OUTPUT, *, split: str = "test",

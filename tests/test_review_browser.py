@@ -187,3 +187,15 @@ def test_report_renders_untrusted_text_as_text(tmp_path, browser):
     assert pg.locator("img").count() == 0 and pg.locator("script").count() == 0
     assert dialogs == []
     pg.close()
+
+
+def test_claims_can_be_ordered_most_uncertain_first(app, page):
+    srv, out = app
+    claims = [json.loads(line) for line in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
+    order = sorted(range(len(claims)), key=lambda i: (abs(claims[i]["score"] - 0.5), i))
+    assert order[:2] != [0, 1], "the fixture run must order differently by uncertainty than by text"
+    page.goto(srv.url + "#kind=claims&order=uncertain")
+    wait_current(page, claims[order[0]]["id"])
+    page.keyboard.press("j")  # next: the next most uncertain claim, wherever it stands
+    wait_current(page, claims[order[1]]["id"])
+    assert page.locator("#f-order").input_value() == "uncertain"

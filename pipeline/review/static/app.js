@@ -59,12 +59,12 @@
   // --- URL hash: where we are survives a reload -----------------------------------------------
   function readHash() {
     const p = new URLSearchParams(location.hash.slice(1));
-    return { kind: p.get('kind'), doc: p.get('doc') || '', type: p.get('type') || '', status: p.get('status') || '', score: p.get('score') || '', id: p.get('id') };
+    return { kind: p.get('kind'), doc: p.get('doc') || '', type: p.get('type') || '', status: p.get('status') || '', score: p.get('score') || '', order: p.get('order') || '', id: p.get('id') };
   }
   function writeHash() {
     const p = new URLSearchParams();
     p.set('kind', S.kind);
-    for (const [key, id] of [['doc', 'f-doc'], ['type', 'f-type'], ['status', 'f-status'], ['score', 'f-score']]) {
+    for (const [key, id] of [['doc', 'f-doc'], ['type', 'f-type'], ['status', 'f-status'], ['score', 'f-score'], ['order', 'f-order']]) {
       if ($(id).value) p.set(key, $(id).value);
     }
     const item = S.queue[S.pos];
@@ -96,6 +96,7 @@
     setSelect(docSel, h.doc);
     $('f-status').value = h.status;
     $('f-score').value = h.score;
+    $('f-order').value = h.order === 'uncertain' ? 'uncertain' : '';
     await setKind(KINDS.includes(h.kind) ? h.kind : KINDS[0], h.id, h.type);
   }
 
@@ -142,9 +143,17 @@
     return true;
   }
 
+  // Scores near 0.5 first (the classifier's least certain decisions teach it most when reviewed,
+  // `claims train claims --review`); records without a score last; text order breaks ties.
+  function byUncertainty(items) {
+    const unc = (item) => (item.score === null || item.score === undefined ? Infinity : Math.abs(item.score - 0.5));
+    return items.map((item, i) => [item, i]).sort((a, b) => (unc(a[0]) - unc(b[0])) || (a[1] - b[1])).map((x) => x[0]);
+  }
+
   async function applyFilters(preferId) {
     const current = preferId || (S.queue[S.pos] || {}).id;
     S.queue = S.queueAll.filter(matches);
+    if ($('f-order').value === 'uncertain') S.queue = byUncertainty(S.queue);
     let pos = S.queue.findIndex((i) => i.id === current);
     if (pos < 0 && S.doc) pos = S.queue.findIndex((i) => i.doc_id === S.doc.document.doc_id);
     if (pos < 0) pos = 0;
@@ -575,7 +584,7 @@
     $('help-button').addEventListener('click', () => toggleHelp());
     $('help-close').addEventListener('click', () => toggleHelp(false));
     $('edit').addEventListener('submit', (ev) => { ev.preventDefault(); enqueue(saveEdit); });
-    for (const id of ['f-doc', 'f-type', 'f-status', 'f-score']) {
+    for (const id of ['f-doc', 'f-type', 'f-status', 'f-score', 'f-order']) {
       $(id).addEventListener('change', (ev) => {
         if (ev.target.tagName === 'SELECT') ev.target.blur();
         enqueue(() => applyFilters());

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..stages.claims.model import calibrated
+from ..stages.claims.component import RULES_MIN_SCORE
+from ..stages.claims.model import best_type, calibrated
 from ..stages.claims.unit_features import UnitFeatures, features_by_sentence, trimmed, unit_text
 from .claims_annotation import CLAIM_TYPES, Example, load_examples
 
@@ -63,7 +64,7 @@ def prepare_examples(examples: Sequence[Example], nlp) -> list[Prepared]:
         by_text[ex.record["file"]].append(ex)
     files = sorted(by_text)
     texts = [by_text[f][0].text for f in files]
-    min_score = 0.5
+    min_score = RULES_MIN_SCORE  # the rules' own threshold: the 'today's rules' baseline
     out: list[Prepared] = []
     for file, doc in zip(files, nlp.pipe(texts, batch_size=4)):
         feats = {trimmed(doc.text, a, b): f for (a, b), f in rule_features_by_sentence(doc).items()}
@@ -113,10 +114,6 @@ def write_docbin(prepared: Sequence[Prepared], variant: str, path: Path) -> int:
 
 def claim_probability(cats: dict[str, float]) -> float:
     return 1.0 - cats.get(NONE_LABEL, 0.0)
-
-
-def best_type(cats: dict[str, float]) -> tuple[str, float]:
-    return max(((t, cats.get(t, 0.0)) for t in CLAIM_TYPES), key=lambda kv: (kv[1], kv[0]))
 
 
 def fit_platt(raw: Sequence[float], correct: Sequence[bool], iterations: int = 200) -> tuple[float, float]:
@@ -224,7 +221,7 @@ def model_predictions(model_nlp, prepared: Sequence[Prepared], variant: str, *,
         score = calibrated(raw, platt) if platt else raw
         # as at run time: the classifier decides over the rules' candidates only
         claim = score >= threshold and p.features.rule_type is not None
-        preds.append(Prediction(claim, best_type(doc.cats)[0] if claim else None, p.features.hedged, p.features.speaker))
+        preds.append(Prediction(claim, best_type(doc.cats) if claim else None, p.features.hedged, p.features.speaker))
         scores.append(score)
     return preds, scores
 

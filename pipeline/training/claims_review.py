@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .claims_annotation import CLAIM_TYPES, Example
-from .claims_model import Prepared, UnitFeatures, _nearest, rule_features_by_sentence, trimmed
+from .claims_model import Prepared, _nearest, rule_features_by_sentence, trimmed
 
 REVIEW_WEIGHT = 3
 
@@ -88,7 +88,7 @@ def review_examples(review_dirs: Sequence[Path], work_dir: Path, *, nlp=None,
             feats = {trimmed(text, a, b): f for (a, b), f in rule_features_by_sentence(nlp(text)).items()}
             for record, label in by_doc[doc_id]:
                 key = (record["start_char"], record["end_char"])
-                features = feats.get(key) or _nearest(feats, key) or UnitFeatures()
+                features = feats.get(key) or _nearest(feats, key)
                 gold = {"sid": record["id"], "claim": label != "none", "type": None if label == "none" else label,
                         "hedged": record.get("hedged", False), "speaker": "author", "speaker_start": None,
                         "speaker_end": None, "start_char": key[0], "end_char": key[1], "file": docs[doc_id]["source"]}

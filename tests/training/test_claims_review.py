@@ -77,5 +77,5 @@ def test_retraining_with_review_changes_predictions_on_those_sentences(reviewed_
 
     was, now = before(query[rejected["text"]]).cats, after(query[rejected["text"]]).cats
     assert claim_probability(was) > 0.5 > claim_probability(now)
-    assert best_type(before(query[retyped["text"]]).cats)[0] == "recommendation"
-    assert best_type(after(query[retyped["text"]]).cats)[0] == "causal"
+    assert best_type(before(query[retyped["text"]]).cats) == "recommendation"
+    assert best_type(after(query[retyped["text"]]).cats) == "causal"

@@ -19,7 +19,7 @@ from .spans_annotation import ENTITY_LABELS, KIND_KEYS
 KINDS = tuple(KIND_KEYS.values())  # entities, figures, dates
 ALL, ANY = "ALL", "ALL (any label)"
 _TIME_UNITS = {"year", "month", "week", "day", "decade", "century", "hour", "minute"}
-_UNIT_ALIASES = {"times": "multiplier", "people": "person", "persons": "person", "ranks": "rank"}
+_UNIT_ALIASES = {"people": "person", "persons": "person"}
 
 
 # ---------------------------------------------------------------- labels of predicted records
@@ -28,8 +28,8 @@ def figure_label(record: dict) -> str:
     """A figure record's kind in the guide's terms (percent, money, count, quantity, ordinal, year,
     fraction, multiplier): the pipeline's ``range`` and ``other`` are read from the unit."""
     kind, unit = record.get("kind"), record.get("unit")
-    if unit in ("fraction",) or unit in ("times", "multiplier"):
-        return "fraction" if unit == "fraction" else "multiplier"
+    if unit in ("fraction", "multiplier"):
+        return unit
     if kind not in ("range", "other"):
         return kind or "other"
     if unit in ("percent", "percentage_point", "basis_point"):

@@ -178,13 +178,13 @@ def test_evaluate_figures_and_dates_values():
 def test_prediction_labels_in_the_guides_terms():
     assert figure_label({"kind": "range", "unit": "percent"}) == "percent"
     assert figure_label({"kind": "range", "unit": "USD"}) == "money"
-    assert figure_label({"kind": "other", "unit": "times"}) == "multiplier"
+    assert figure_label({"kind": "other", "unit": "multiplier"}) == "multiplier"
     assert figure_label({"kind": "other", "unit": None, "value": 2031}) == "year"
     assert figure_label({"kind": "quantity", "unit": "year"}) == "quantity"
     assert date_label({"type": "time", "relative": False}) == "date"
     assert date_label({"type": "date", "relative": True}) == "relative"
     assert normalize_unit("Brigades") == normalize_unit("brigade") == "brigade"
-    assert normalize_unit("countries") == "country" and normalize_unit("times") == "multiplier"
+    assert normalize_unit("countries") == "country" and normalize_unit("people") == "person"
     assert same_date_value(["P2Y", "P4Y"], ["P2Y", "P4Y"]) and same_date_value("P2DE", "P20Y")
 
 

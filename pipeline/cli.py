@@ -347,6 +347,9 @@ def review(
     except OSError as err:
         _fail(f"cannot listen on 127.0.0.1:{port}: {err.strerror or err}", 2)
     typer.echo(f"reviewing {out_dir} at {server.url} as {server.app.reviewer}; decisions go to {out_dir / 'review.jsonl'} (Ctrl+C stops)")
+    import gc
+
+    gc.freeze()  # the run's records live as long as the server: the collector need not walk them on every request
     if browser:
         import webbrowser
 

@@ -199,3 +199,106 @@ def test_claims_can_be_ordered_most_uncertain_first(app, page):
     page.keyboard.press("j")  # next: the next most uncertain claim, wherever it stands
     wait_current(page, claims[order[1]]["id"])
     assert page.locator("#f-order").input_value() == "uncertain"
+
+
+# --- the queue: next pending, search, order, facets, keyboard, long articles ----------------------
+
+
+def test_the_page_opens_on_the_next_pending_record(app, page):
+    srv, out = app
+    from pipeline.review.decisions import append_decision, make_decision
+
+    claims = [json.loads(line) for line in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
+    for c in claims[:2]:  # the first two are decided already (by someone else, earlier)
+        append_decision(out, make_decision(c["id"], "claims", "accept", reviewer="bob", doc_id=c["doc_id"]))
+    page.goto(srv.url)
+    wait_current(page, claims[2]["id"])
+    assert statuses(page)[:3] == ["accepted", "accepted", "pending"]
+    expect(page.locator("#queue-pending")).to_have_text("6 pending")
+    page.keyboard.press("a")  # the next pending one comes next; n jumps over decided ones
+    wait_current(page, claims[3]["id"])
+    page.keyboard.press("k")
+    page.keyboard.press("k")
+    wait_current(page, claims[1]["id"])
+    page.keyboard.press("n")
+    wait_current(page, claims[3]["id"])
+
+
+def test_search_order_and_facets_from_the_keyboard(app, page):
+    srv, out = app
+    beijing = record(out, "claims", "Beijing is likely to keep investing in Arctic ports because it wants leverage over future trade lanes.")
+    western = record(out, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    nato = record(out, "claims", "NATO will probably expand its patrols in the Baltic Sea before 2026, said Ingrid Holm of the Baltic Security Centre.")
+    page.goto(srv.url)
+    page.wait_for_selector("#list li.current")
+    page.keyboard.press("/")
+    page.keyboard.type("arctic PORTS")  # case-insensitive, in the record's text
+    expect(page.locator("#queue-info")).to_have_text("1 of 1 in queue")
+    wait_current(page, beijing["id"])
+    page.keyboard.press("Enter")  # back to the queue: keys decide again
+    page.keyboard.press("c")
+    expect(page.locator("#queue-info")).to_have_text("4 of 8 in queue")
+    page.keyboard.press("/")
+    page.keyboard.type("ingrid holm")  # search also looks at the speaker
+    wait_current(page, nato["id"])
+    page.keyboard.press("Escape")
+    page.keyboard.press("c")
+    page.keyboard.press("o")  # document order -> highest score first
+    expect(page.locator("#f-order")).to_have_value("score")
+    page.keyboard.press("k")
+    page.keyboard.press("k")
+    page.keyboard.press("k")
+    wait_current(page, western["id"])  # the highest score (0.91) is first in this order
+    expect(page.locator("#queue-info")).to_have_text("1 of 8 in queue")
+
+    page.goto(srv.url + "#kind=claims&f_hedged=true")  # facets: hedged claims only, from the URL
+    page.reload()
+    page.wait_for_selector("#list li.current")
+    expect(page.locator("#queue-info")).to_contain_text(" of 2 in queue")
+    page.goto(srv.url + "#kind=claims&f_speaker=~none")  # the author's own claims
+    page.reload()
+    page.wait_for_selector("#list li.current")
+    expect(page.locator("#queue-info")).to_contain_text(" of 4 in queue")
+    page.keyboard.press("f")  # the filters from the keyboard: focus, arrows change, Esc returns
+    assert page.evaluate("document.activeElement.id") == "f-doc"
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#f-doc")).to_have_value("arctic-ports")
+    expect(page.locator("#queue-info")).to_contain_text(" of 3 in queue")  # the author's claims in that document
+    page.keyboard.press("Escape")
+    page.keyboard.press("p")
+    expect(page.locator("#f-status")).to_have_value("pending")
+    assert "status=pending" in page.url and "doc=arctic-ports" in page.url
+
+
+def test_a_long_article_stays_fast_and_the_counters_stay_in_view(tmp_path, browser):
+    """Issue 19: a 70k-word article with ~16.7k highlighted records; every key press under 100 ms."""
+    from .review_long import make_long_run
+    from .review_speed import measure_page
+
+    out, counts = make_long_run(tmp_path, 70_000)
+    assert counts["words"] >= 70_000 and sum(counts[k] for k in ("entities", "dates", "figures", "claims")) > 16_000
+    srv = start_in_thread(out, reviewer="ann")
+    pg = browser.new_page(viewport={"width": 1360, "height": 860})
+    try:
+        result = measure_page(pg, srv.url + "#kind=claims", presses=5)
+        print("ms per key press:", result)
+        for key in ("j", "k", "a", "x", "u"):
+            assert result[key]["median_frame_ms"] < 100, (key, result[key])
+        text = (tmp_path / "articles" / "long-article.txt").read_text(encoding="utf-8")
+        assert pg.evaluate("document.getElementById('text').textContent.length") == len(text)
+        painted = pg.evaluate("document.querySelectorAll('#text .blk > span').length")
+        assert 0 < painted < 3000, painted  # only the blocks near the screen carry their highlights
+        last = json.loads((out / "claims.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+        pg.goto(srv.url + f"#kind=claims&id={last['id']}")
+        pg.reload()
+        pg.wait_for_selector(f'#list li.current[data-id="{last["id"]}"]')
+        pg.wait_for_selector("#text .cur")
+        assert pg.evaluate("window.scrollY") > 10_000
+        top = pg.evaluate("document.getElementById('progress').getBoundingClientRect().top")
+        assert 0 <= top < 50  # the header with the counters is still on screen
+        assert pg.locator("#list li[data-id]").count() <= 150  # the list draws a window, not 2,684 rows
+        expect(pg.locator("#list-title")).to_contain_text(f"{counts['claims']:,} claims in this document")
+    finally:
+        pg.close()
+        srv.shutdown()
+        srv.server_close()

@@ -234,3 +234,44 @@ def test_decisions_stay_attached_across_reruns_and_orphans_are_reported(tmp_path
     assert [(o["record_id"], o["kind"], o["doc_id"], o["status"]) for o in summary.orphans] == [(claim["id"], "claims", "arctic-ports", "rejected")]
     assert summary.states[kept["id"]].status == "accepted"
     assert ARCTIC[claim["start_char"]:claim["end_char"]] == claim["text"]
+
+
+# --- the incremental cache the server keeps -------------------------------------------------------
+
+
+def test_cache_reads_only_appended_lines_and_matches_a_full_replay(tmp_path):
+    from pipeline.review.cache import ReviewCache
+
+    cache = ReviewCache(tmp_path)
+    assert cache.refresh() == set() and cache.states == {}
+    a1, r2 = dec("c1", "accept"), dec("c2", "reject")
+    append_decision(tmp_path, a1)
+    append_decision(tmp_path, r2)
+    assert cache.refresh() == {"c1", "c2"}
+    assert cache.refresh() == set()  # nothing new: nothing read, nothing replayed
+    version = cache.version
+    append_decision(tmp_path, dec("c2", "undo", target=r2["id"]))
+    append_decision(tmp_path, dec("c3", "edit", edits={"type": "prediction"}, reviewer="bob"))
+    assert cache.refresh() == {"c2", "c3"} and cache.version != version
+    full = replay(read_decisions(tmp_path).decisions)
+    assert {k: v.to_dict() for k, v in cache.states.items()} == {k: v.to_dict() for k, v in full.items()}
+    assert set(cache.states) == {"c1", "c3"} and cache.states["c3"].status == "edited"
+    assert cache.last_effective("ann")["id"] == a1["id"] and cache.last_effective("bob")["record_id"] == "c3"
+    assert not cache.is_effective(r2["id"]) and cache.is_effective(a1["id"])
+
+
+def test_cache_waits_for_a_complete_line_and_starts_over_after_a_rewrite(tmp_path):
+    from pipeline.review.cache import ReviewCache
+
+    cache = ReviewCache(tmp_path)
+    append_decision(tmp_path, dec("c1", "accept"))
+    line = json.dumps(dec("c2", "reject"))
+    with review_path(tmp_path).open("a", encoding="utf-8") as fh:
+        fh.write(line[:20])  # a writer in the middle of its line
+    assert cache.refresh() == {"c1"}
+    with review_path(tmp_path).open("a", encoding="utf-8") as fh:
+        fh.write(line[20:] + "\n")
+    assert cache.refresh() == {"c2"} and cache.states["c2"].status == "rejected" and not cache.log.bad_lines
+    review_path(tmp_path).write_text(json.dumps(dec("c9", "accept")) + "\n", encoding="utf-8")  # replaced, shorter
+    assert cache.refresh() >= {"c1", "c2", "c9"}
+    assert set(cache.states) == {"c9"} and len(cache.log.decisions) == 1

@@ -69,11 +69,23 @@ def file_hashes(folder):
 def test_binds_loopback_and_serves_its_assets_with_security_headers(server):
     assert server.server_address[0] == "127.0.0.1"
     status, headers, body = request(server, "GET", "/")
-    assert status == 200 and b'<script src="/static/app.js"' in body
+    assert status == 200 and b'<script type="module" src="/static/app.js"' in body
     assert "script-src 'self'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
-    for path, ctype in (("/static/app.js", "text/javascript"), ("/static/app.css", "text/css")):
+    modules = ("app", "util", "textview", "queue", "edit")
+    for path, ctype in [*((f"/static/{m}.js", "text/javascript") for m in modules), ("/static/app.css", "text/css")]:
         status, headers, body = request(server, "GET", path)
         assert status == 200 and headers["Content-Type"].startswith(ctype) and body
+
+
+def test_every_module_the_page_imports_is_served():
+    from pipeline.review.server import STATIC_DIR, STATIC_FILES
+
+    served = {name for name, _ in STATIC_FILES.values()}
+    imported = set()
+    for js in STATIC_DIR.glob("*.js"):
+        imported |= set(re.findall(r"from '\./([\w-]+\.js)'", js.read_text(encoding="utf-8")))
+    assert imported and imported <= served
+    assert {p.name for p in STATIC_DIR.iterdir()} == served  # and nothing in static/ is left unserved
 
 
 @pytest.mark.parametrize(
@@ -142,6 +154,12 @@ def test_run_queue_and_document(server, run_dir):
     assert [(i["doc_id"], i["label"], i["score"], i["status"]) for i in queue[:2]] == [
         ("arctic-ports", "prediction", 0.82, "pending"), ("arctic-ports", "prediction", 0.74, "pending")]
     assert len(get_json(server, "/api/queue?kind=figures")["items"]) == 5
+    # what the page searches and filters on: the text and the kind's facets (contract.RecordKind.facets)
+    holm = next(i for i in queue if i["facets"]["speaker"] == "Ingrid Holm")
+    assert holm["text"].startswith("NATO will probably expand") and holm["facets"] == {
+        "speaker": "Ingrid Holm", "hedged": True, "certainty": "medium", "negated": False}
+    russia = next(i for i in get_json(server, "/api/queue?kind=entities")["items"] if i["text"] == "Russia")
+    assert russia["facets"] == {"canonical": "Russia", "kb_id": "Q159", "source": "gazetteer"} and russia["label"] == "GPE"
     assert request(server, "GET", "/api/queue?kind=sentences")[0] == 400
 
     doc = get_json(server, "/api/doc?id=escapes")
@@ -185,7 +203,17 @@ def test_decisions_append_and_merge_without_touching_record_files(server, run_di
 
     queue = {i["id"]: i for i in get_json(server, "/api/queue?kind=claims")["items"]}
     assert queue[c1["id"]]["status"] == "accepted"
+    assert (queue[c2["id"]]["text"], queue[c2["id"]]["facets"]["hedged"]) == (c2["text"][:-1], True)  # edits applied
     assert (queue[c2["id"]]["status"], queue[c2["id"]]["label"]) == ("edited", "prediction")
+
+
+def test_review_version_changes_only_with_a_decision(server, run_dir):
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    first = get_json(server, "/api/run")["review_version"]
+    assert get_json(server, "/api/run")["review_version"] == first  # the page reloads nothing on focus
+    post(server, {"record_id": c1["id"], "decision": "accept"})
+    second = get_json(server, "/api/run")
+    assert second["review_version"] != first and second["n_decisions"] == 1
 
 
 def test_an_edit_that_changes_nothing_is_refused(server, run_dir):

@@ -33,22 +33,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..contract import BY_NAME, REVIEWABLE_KINDS, EditableField, allowed_values
+from ..contract import REVIEWABLE_KINDS
+from .validation import MAX_TEXT_FIELD, SPAN_FIELDS, DecisionError, validate_edits  # noqa: F401  (re-exported)
 
 REVIEW_FILE = "review.jsonl"
 DECISIONS = ("accept", "reject", "skip", "edit", "undo")
 # accepted / rejected / edited / skipped / pending; datasets fold "skipped" into "pending".
 STATUSES = ("pending", "accepted", "rejected", "edited", "skipped")
 _STATUS_OF = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "edit": "edited"}
-
-# The fields a reviewer may change are the contract's (``contract.RecordKind.editable``); the span
-# boundaries are editable for every kind; ``text`` is never sent, it follows the offsets.
-SPAN_FIELDS = ("start_char", "end_char")
-MAX_TEXT_FIELD = 500
-
-
-class DecisionError(ValueError):
-    """A decision that cannot be recorded (unknown decision, bad edit, unknown record)."""
 
 
 def now_iso() -> str:
@@ -62,76 +54,6 @@ def new_decision_id() -> str:
 
 def review_path(out_dir: str | Path) -> Path:
     return Path(out_dir) / REVIEW_FILE
-
-
-# --- validation ---------------------------------------------------------------------------------
-
-
-def validate_edits(kind: str, edits: Mapping, *, text: str | None = None, record: Mapping | None = None) -> dict:
-    """Checked copy of ``edits`` for a record of ``kind``; adds ``text`` when the span moves.
-
-    ``text`` is the document text (needed to check and apply new span boundaries); ``record`` the
-    current record (its other boundary is kept when only one boundary changes).
-    """
-    if not isinstance(edits, Mapping) or not edits:
-        raise DecisionError("an edit needs at least one changed field")
-    contract_kind = BY_NAME.get(kind)
-    if contract_kind is None or not contract_kind.reviewable:
-        raise DecisionError(f"records of kind {kind!r} are not reviewable")
-    clean: dict = {}
-    for key, value in edits.items():
-        if key in SPAN_FIELDS:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise DecisionError(f"{key} must be a non-negative integer")
-            clean[key] = value
-            continue
-        spec = contract_kind.editable_field(key)
-        if spec is None:
-            editable = ", ".join((*(f.name for f in contract_kind.editable), *SPAN_FIELDS))
-            raise DecisionError(f"field {key!r} of {kind} is not editable (editable: {editable})")
-        clean[key] = _checked_value(kind, spec, value)
-    if any(k in clean for k in SPAN_FIELDS):
-        clean.update(_checked_span(clean, text, record))
-    return clean
-
-
-def _checked_value(kind: str, spec: EditableField, value: object) -> object:
-    """``value`` for the field ``spec`` with its JSON type and allowed values checked (strings stripped)."""
-    key, types = spec.name, spec.types
-    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-        raise DecisionError(f"{key} must be {_type_names(types)}")
-    if isinstance(value, str):
-        value = value.strip()
-        if len(value) > MAX_TEXT_FIELD:
-            raise DecisionError(f"{key} is longer than {MAX_TEXT_FIELD} characters")
-        if not value and spec.nullable:
-            return None
-        if not value:
-            raise DecisionError(f"{key} must not be empty")
-        allowed = allowed_values(kind, key)
-        if allowed and value not in allowed:
-            raise DecisionError(f"{key} must be one of {', '.join(map(str, allowed))}, not {value!r}")
-    return value
-
-
-def _checked_span(clean: Mapping, text: str | None, record: Mapping | None) -> dict:
-    """New span boundaries (one may come from ``record``) checked against the text, with the new ``text``."""
-    start = clean.get("start_char", (record or {}).get("start_char"))
-    end = clean.get("end_char", (record or {}).get("end_char"))
-    if start is None or end is None:
-        raise DecisionError("span edits need both boundaries")
-    if text is None:
-        raise DecisionError("the document text is not available, span boundaries cannot be edited")
-    if not 0 <= start < end <= len(text):
-        raise DecisionError(f"span {start}-{end} is outside the document (0-{len(text)}) or empty")
-    if not text[start:end].strip():
-        raise DecisionError("the new span is only whitespace")
-    return {"start_char": start, "end_char": end, "text": text[start:end]}
-
-
-def _type_names(types: tuple[type, ...]) -> str:
-    names = {str: "a string", bool: "true or false", int: "a number", float: "a number", type(None): "null"}
-    return " or ".join(dict.fromkeys(names[t] for t in types))
 
 
 def make_decision(
@@ -173,8 +95,18 @@ def make_decision(
 
 def append_decision(out_dir: str | Path, decision: Mapping) -> dict:
     """Append one decision line durably; safe against concurrent writers (threads or processes)."""
+    append_decisions(out_dir, [decision])
+    return dict(decision)
+
+
+def append_decisions(out_dir: str | Path, decisions: Iterable[Mapping]) -> int:
+    """Append decision lines in one locked write and one fsync (a bulk decision is all or nothing
+    for other readers: they see none of its lines or all of them). Returns how many."""
     path = review_path(out_dir)
-    line = (json.dumps(dict(decision), ensure_ascii=False, separators=(", ", ": ")) + "\n").encode("utf-8")
+    lines = [json.dumps(dict(d), ensure_ascii=False, separators=(", ", ": ")) + "\n" for d in decisions]
+    if not lines:
+        return 0
+    data = "".join(lines).encode("utf-8")
     created = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
@@ -183,8 +115,8 @@ def append_decision(out_dir: str | Path, decision: Mapping) -> dict:
             size = os.fstat(fd).st_size
             if size and _last_byte(path, size) != b"\n":
                 # A writer died mid-line: start on a fresh line so this decision stays readable.
-                line = b"\n" + line
-            _write_all(fd, line)
+                data = b"\n" + data
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -192,7 +124,7 @@ def append_decision(out_dir: str | Path, decision: Mapping) -> dict:
         os.close(fd)
     if created:
         _fsync_dir(path.parent)
-    return dict(decision)
+    return len(lines)
 
 
 def _last_byte(path: Path, size: int) -> bytes:
@@ -235,28 +167,40 @@ def read_decisions(out_dir: str | Path) -> DecisionLog:
     path = review_path(out_dir)
     if not path.exists():
         return log
+    data = read_shared(path)
+    for n, raw in enumerate(data.split(b"\n"), 1):
+        parse_line(raw, n, log)
+    return log
+
+
+def read_shared(path: Path, offset: int = 0) -> bytes:
+    """The file's bytes from ``offset`` on, read under a shared lock (no half-written line)."""
     with path.open("rb") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
         try:
-            data = fh.read()
+            fh.seek(offset)
+            return fh.read()
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    for n, raw in enumerate(data.split(b"\n"), 1):
-        if not raw.strip():
-            continue
-        try:
-            item = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            log.bad_lines.append((n, f"not JSON ({err.__class__.__name__})"))
-            continue
-        if not isinstance(item, dict) or item.get("decision") not in DECISIONS or not isinstance(item.get("reviewer"), str):
-            log.bad_lines.append((n, "not a decision record"))
-            continue
-        item.setdefault("id", f"line{n}")
-        item.setdefault("edits", {})
-        item.setdefault("target", None)
-        log.decisions.append(item)
-    return log
+
+
+def parse_line(raw: bytes, n: int, log: DecisionLog) -> dict | None:
+    """Add line ``n`` to ``log`` (as a decision or as an unreadable line); returns the decision."""
+    if not raw.strip():
+        return None
+    try:
+        item = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        log.bad_lines.append((n, f"not JSON ({err.__class__.__name__})"))
+        return None
+    if not isinstance(item, dict) or item.get("decision") not in DECISIONS or not isinstance(item.get("reviewer"), str):
+        log.bad_lines.append((n, "not a decision record"))
+        return None
+    item.setdefault("id", f"line{n}")
+    item.setdefault("edits", {})
+    item.setdefault("target", None)
+    log.decisions.append(item)
+    return item
 
 
 # --- replay -------------------------------------------------------------------------------------
@@ -315,16 +259,30 @@ def effective_decisions(decisions: Iterable[Mapping]) -> list[dict]:
     return [d for d in kept if d["id"] in alive]
 
 
-def replay(decisions: Iterable[Mapping]) -> dict[str, ReviewState]:
-    """record_id -> ReviewState from decisions in file order (latest effective decision wins)."""
-    states: dict[str, ReviewState] = {}
-    for d in effective_decisions(decisions):
+def group_by_record(decisions: Iterable[Mapping], owner: dict[str, str] | None = None,
+                    groups: dict[str, list[dict]] | None = None) -> dict[str, list[dict]]:
+    """Decision lines per record id, in file order; an undo goes with the record of the decision it
+    targets. ``owner`` (decision id -> record id) and ``groups`` are updated in place when given, so
+    lines appended later can be grouped without reading the earlier ones again."""
+    owner = {} if owner is None else owner
+    groups = {} if groups is None else groups
+    for d in decisions:
         rid = d.get("record_id")
-        if not rid:
-            continue
-        state = states.get(rid)
+        if d.get("decision") == "undo":
+            rid = owner.get(d.get("target") or "", rid)
+        elif rid:
+            owner[d["id"]] = rid
+        if rid:
+            groups.setdefault(rid, []).append(dict(d))
+    return groups
+
+
+def replay_record(record_id: str, lines: Iterable[Mapping]) -> ReviewState | None:
+    """The state of one record from its decision lines in file order (None: nothing in effect)."""
+    state = None
+    for d in effective_decisions(lines):
         if state is None:
-            state = states[rid] = ReviewState(record_id=rid, kind=d.get("kind", ""), doc_id=d.get("doc_id"))
+            state = ReviewState(record_id=record_id, kind=d.get("kind", ""), doc_id=d.get("doc_id"))
         if d["decision"] == "edit":
             state.edits.update(d.get("edits") or {})
         status = _STATUS_OF[d["decision"]]
@@ -337,6 +295,16 @@ def replay(decisions: Iterable[Mapping]) -> dict[str, ReviewState]:
         state.n_decisions += 1
         if d.get("reviewer") not in state.reviewers:
             state.reviewers.append(d.get("reviewer"))
+    return state
+
+
+def replay(decisions: Iterable[Mapping]) -> dict[str, ReviewState]:
+    """record_id -> ReviewState from decisions in file order (latest effective decision wins)."""
+    states: dict[str, ReviewState] = {}
+    for rid, lines in group_by_record(decisions).items():
+        state = replay_record(rid, lines)
+        if state is not None:
+            states[rid] = state
     return states
 
 

@@ -1,0 +1,191 @@
+"""The review server's JSON API over a run folder, free of HTTP (directly testable).
+
+Record files are only read (:mod:`.rundata`); decisions are appended to ``OUT_DIR/review.jsonl``
+(:mod:`.decisions`) and replayed incrementally (:mod:`.cache`), so several tabs or several servers
+on the same folder see each other's decisions and a key press costs the same on the first record
+as on the fifty-thousandth.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from pathlib import Path
+
+from .. import contract
+from ..contract import REVIEWABLE_KINDS
+from .cache import ReviewCache
+from .decisions import (
+    STATUSES,
+    DecisionError,
+    append_decision,
+    apply_review,
+    find_orphans,
+    make_decision,
+    status_counts,
+    validate_edits,
+)
+from .rundata import RunData
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def default_reviewer() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return os.environ.get("USER") or "reviewer"
+
+
+def queue_item(kind: str, record: dict) -> dict:
+    """The compact form of a record the page's queue filters, sorts and lists (review applied)."""
+    spec = contract.kind(kind)
+    return {
+        "id": record["id"],
+        "doc_id": record["doc_id"],
+        "start_char": record["start_char"],
+        "text": record["text"],
+        "label": record.get(spec.label_field),
+        "score": record.get(spec.score_field) if spec.score_field else None,
+        "status": record["review"]["status"],
+        "facets": {f: record.get(f) for f in spec.facets},
+    }
+
+
+class ReviewApp:
+    """The JSON API over a run folder."""
+
+    def __init__(self, out_dir: str | Path, reviewer: str | None = None) -> None:
+        self.data = RunData(out_dir)
+        self.out_dir = self.data.out_dir
+        self.reviewer = (reviewer or default_reviewer()).strip()
+        if not self.reviewer:
+            raise ValueError("reviewer name must not be empty")
+        self.review = ReviewCache(self.out_dir)
+        self._write_lock = threading.Lock()
+
+    def review_state(self):
+        """(decisions, states, unreadable lines) with every appended line read."""
+        self.review.refresh()
+        return self.review.log.decisions, self.review.states, self.review.log.bad_lines
+
+    def _applied(self, record: dict, states) -> dict:
+        return apply_review(record, states.get(record["id"]))
+
+    def api_run(self) -> dict:
+        self.data.refresh()
+        decisions, states, bad = self.review_state()
+        run = self.data.run
+        orphans = find_orphans(states, decisions, set(self.data.by_id))
+        docs = []
+        for d in self.data.documents:
+            counts = {k: len(self.data.by_doc[k].get(d["doc_id"], [])) for k in REVIEWABLE_KINDS}
+            docs.append({"doc_id": d["doc_id"], "title": d.get("title"), "published": d.get("published"), "counts": counts})
+        return {
+            "out_dir": str(self.out_dir),
+            "reviewer": self.reviewer,
+            "pipeline_version": run.get("pipeline_version"),
+            "config_hash": run.get("config_hash"),
+            "documents": docs,
+            "statuses": list(STATUSES),
+            "status_counts": status_counts(states, self.data.records),
+            "n_decisions": len(decisions),
+            "review_version": self.review.version,
+            "orphans": len(orphans),
+            "unreadable_review_lines": [{"line": n, "reason": r} for n, r in bad],
+        }
+
+    def api_queue(self, kind: str) -> dict:
+        if kind not in REVIEWABLE_KINDS:
+            raise ApiError(400, f"unknown kind {kind!r}")
+        self.data.refresh()
+        _, states, _ = self.review_state()
+        return {"kind": kind, "items": [queue_item(kind, self._applied(r, states)) for r in self.data.records[kind]]}
+
+    def api_doc(self, doc_id: str) -> dict:
+        self.data.refresh()
+        doc = self.data.doc_by_id.get(doc_id)
+        if doc is None:
+            raise ApiError(404, f"no document {doc_id!r} in this run")
+        _, states, _ = self.review_state()
+        text = self.data.text_of(doc_id)
+        return {
+            "document": {k: doc.get(k) for k in ("doc_id", "title", "authors", "published", "url", "publisher", "source", "source_line", "n_words")},
+            "text": text.text,
+            "text_origin": text.origin,
+            "warning": text.warning,
+            "boilerplate": [{"start_char": b["start_char"], "end_char": b["end_char"], "kind": b["kind"]} for b in doc.get("boilerplate", [])],
+            "records": {kind: [self._applied(r, states) for r in self.data.by_doc[kind].get(doc_id, [])] for kind in REVIEWABLE_KINDS},
+        }
+
+    def api_orphans(self) -> dict:
+        self.data.refresh()
+        decisions, states, _ = self.review_state()
+        return {"orphans": find_orphans(states, decisions, set(self.data.by_id))}
+
+    def api_decide(self, payload: object) -> dict:
+        if not isinstance(payload, dict):
+            raise ApiError(400, "expected a JSON object")
+        unknown = set(payload) - {"record_id", "kind", "decision", "edits", "target"}
+        if unknown:
+            raise ApiError(400, f"unknown field(s): {', '.join(sorted(unknown))}")
+        self.data.refresh()
+        decision = payload.get("decision")
+        record_id, kind, target = payload.get("record_id"), payload.get("kind"), payload.get("target")
+        if decision == "undo":
+            return self._undo(record_id, target)
+        if not isinstance(record_id, str) or record_id not in self.data.by_id:
+            raise ApiError(404, f"no record {record_id!r} in this run")
+        rec_kind, record = self.data.by_id[record_id]
+        if kind not in (None, rec_kind):
+            raise ApiError(400, f"record {record_id} is a {rec_kind[:-1]} record, not {kind}")
+        _, states, _ = self.review_state()
+        edits = None
+        try:
+            if decision == "edit":
+                current = self._applied(record, states)
+                text = self.data.text_of(record["doc_id"]).text
+                edits = validate_edits(rec_kind, payload.get("edits") or {}, text=text, record=current)
+                edits = {k: v for k, v in edits.items() if current.get(k) != v}
+                if not edits:
+                    raise DecisionError("nothing changed")
+            elif payload.get("edits"):
+                raise DecisionError(f"a {decision} decision carries no edits")
+            line = make_decision(record_id, rec_kind, decision, reviewer=self.reviewer, doc_id=record["doc_id"], edits=edits)
+        except DecisionError as err:
+            raise ApiError(400, str(err)) from None
+        append_decision(self.out_dir, line)
+        _, states, _ = self.review_state()
+        return {"decision": line, "kind": rec_kind, "record": self._applied(record, states)}
+
+    def _undo(self, record_id, target) -> dict:
+        self.review_state()
+        cache = self.review
+        if target is not None:
+            victim = cache.decision(target) if isinstance(target, str) else None
+            if victim is None or victim.get("decision") == "undo":
+                raise ApiError(404, f"no decision {target!r} to undo")
+            if not cache.is_effective(target):
+                raise ApiError(409, f"decision {target!r} is already undone")
+        elif record_id is not None:
+            victim = next((d for d in reversed(cache.effective(record_id)) if d.get("reviewer") == self.reviewer), None)
+            if victim is None:
+                raise ApiError(404, f"no decision of {self.reviewer} on {record_id!r} to undo")
+        else:
+            victim = cache.last_effective(self.reviewer)
+            if victim is None:
+                raise ApiError(404, f"nothing to undo: {self.reviewer} has no decision in effect")
+        line = make_decision(
+            victim.get("record_id"), victim.get("kind") or REVIEWABLE_KINDS[0], "undo", reviewer=self.reviewer,
+            doc_id=victim.get("doc_id"), target=victim["id"],
+        )
+        append_decision(self.out_dir, line)
+        _, states, _ = self.review_state()
+        found = self.data.by_id.get(victim.get("record_id") or "")
+        record = self._applied(found[1], states) if found else None
+        return {"decision": line, "kind": victim.get("kind"), "record": record, "undone": victim}

@@ -122,38 +122,58 @@ def _claim_fields(sentence: str, start: int, ctype: str, slots: list, rng: rando
             "speaker": speaker, "cues": cues}
 
 
-def make_long_run(root: Path, n_words: int = 70_000, doc_id: str = "long-article", seed: int = 0) -> tuple[Path, dict[str, int]]:
-    """A run folder with one generated article of about ``n_words`` words; returns it and the record counts."""
-    text, spans, sents = long_article(n_words, seed)
+def make_long_run(root: Path, n_words: int = 70_000, doc_id: str = "long-article", seed: int = 0, n_docs: int = 1) -> tuple[Path, dict[str, int]]:
+    """A run folder with ``n_docs`` generated articles of about ``n_words`` words each (the first is
+    ``doc_id``, the others ``doc_id-2``...); returns it and the record counts."""
     articles, out = root / "articles", root / "run"
     articles.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
+    merged: dict[str, list[dict]] = {k: [] for k in ("documents", "sentences", *DEFAULTS)}
+    inputs, words = [], 0
+    for k in range(n_docs):
+        did = doc_id if k == 0 else f"{doc_id}-{k + 1}"
+        text, records = _document(articles, did, n_words, seed + k)
+        for kind, items in records.items():
+            merged[kind] += items
+        inputs.append({"doc_id": did, "source": records["documents"][0]["source"], "line": None, "sha256": sha256_text(text)})
+        words += len(text.split())
+    counts = {k: len(v) for k, v in merged.items() if k != "documents"}
+    for kind, items in merged.items():
+        write_jsonl(out / f"{kind}.jsonl", items)
+    write_jsonl(out / "errors.jsonl", [])
+    write_json(out / "run.json", {"pipeline_version": "0.1.0", "config_hash": "0123456789abcdef", "inputs": inputs, "counts": counts, "errors": []})
+    return out, {**counts, "words": words}
+
+
+def _document(articles: Path, doc_id: str, n_words: int, seed: int) -> tuple[str, dict[str, list[dict]]]:
+    """One generated article written to ``articles/<doc_id>.txt`` and its records of every kind."""
+    from bisect import bisect_right
+
+    text, spans, sents = long_article(n_words, seed)
     source = articles / f"{doc_id}.txt"
     source.write_text(text, encoding="utf-8")
     sent_ids = assign_ids("sentences", doc_id, [(s, e, text[s:e]) for s, e, _ in sents])
     starts = [s for s, _, _ in sents]
+
+    def sentence_of(start: int) -> str:
+        s, e, _ = sents[bisect_right(starts, start) - 1]
+        return sent_ids[(s, e)]
+
     records: dict[str, list[dict]] = {"sentences": [
         {"id": sent_ids[(s, e)], "doc_id": doc_id, "paragraph": p, "start_char": s, "end_char": e, "text": text[s:e], "boilerplate": None}
         for s, e, p in sents]}
-    from bisect import bisect_right
-
     for kind, items in spans.items():
         ids = assign_ids(kind, doc_id, [(s, e, text[s:e]) for s, e, _ in items])
         records[kind] = [
             {"id": ids[(s, e)], "doc_id": doc_id, "start_char": s, "end_char": e, "text": text[s:e], **DEFAULTS[kind], **fields,
-             "sentence_id": sent_ids[(sents[bisect_right(starts, s) - 1][0], sents[bisect_right(starts, s) - 1][1])]}
+             "sentence_id": sentence_of(s)}
             for s, e, fields in sorted(items, key=lambda x: (x[0], x[1]))
         ]
     counts = {k: len(v) for k, v in records.items()}
     records["documents"] = [{
-        "doc_id": doc_id, "source": str(source), "source_line": None, "title": "A Long Generated Commentary", "authors": [],
+        "doc_id": doc_id, "source": str(source), "source_line": None, "title": f"A Long Generated Commentary ({doc_id})", "authors": [],
         "author_roles": [], "published": "2025-01-01", "published_from": "sidecar", "url": None, "publisher": "Test Institute",
         "language": "en", "encoding": "utf-8", "sha256": sha256_text(text), "n_chars": len(text), "n_words": len(text.split()),
         "n_sentences": len(sents), "counts": counts, "dates_unresolved": 0, "boilerplate": [], "entities": [],
     }]
-    for kind, items in records.items():
-        write_jsonl(out / f"{kind}.jsonl", items)
-    write_jsonl(out / "errors.jsonl", [])
-    write_json(out / "run.json", {"pipeline_version": "0.1.0", "config_hash": "0123456789abcdef", "inputs": [
-        {"doc_id": doc_id, "source": str(source), "line": None, "sha256": sha256_text(text)}], "counts": counts, "errors": []})
-    return out, {**counts, "words": len(text.split())}
+    return text, records

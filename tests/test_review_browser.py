@@ -302,3 +302,78 @@ def test_a_long_article_stays_fast_and_the_counters_stay_in_view(tmp_path, brows
         pg.close()
         srv.shutdown()
         srv.server_close()
+
+
+# --- bulk decisions -----------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def two_docs(tmp_path):
+    from .review_long import make_long_run
+
+    out, _ = make_long_run(tmp_path, 1500, n_docs=2)
+    srv = start_in_thread(out, reviewer="ann")
+    yield srv, out
+    srv.shutdown()
+    srv.server_close()
+
+
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_bulk_accept_of_one_entity_marks_every_mention_and_undo_takes_it_back(two_docs, page):
+    srv, out = two_docs
+    entities = jsonl(out / "entities.jsonl")
+    first = entities[0]
+    mentions = [e["id"] for e in entities if e["canonical"] == first["canonical"]]
+    in_doc = [e["id"] for e in entities if e["canonical"] == first["canonical"] and e["doc_id"] == first["doc_id"]]
+    assert len(mentions) > len(in_doc) > 1
+    page.goto(srv.url + "#kind=entities")
+    wait_current(page, first["id"])
+    page.keyboard.press("b")
+    page.wait_for_selector("#bulk:not([hidden])")
+    rows = page.locator("#bulk-list li")
+    expect(rows.nth(1)).to_contain_text(f"with canonical “{first['canonical']}” in this document")
+    assert [rows.nth(i).get_attribute("data-n") for i in range(3)] == [str(len(entities)), str(len(in_doc)), str(len(mentions))]
+    page.keyboard.press("3")  # ... in the whole run
+    page.keyboard.press("a")
+    page.wait_for_selector("#bulk", state="hidden")
+    page.wait_for_selector(f'#list li[data-id="{first["id"]}"][data-status="accepted"]')
+    log = decisions(out)
+    assert sorted(d["record_id"] for d in log) == sorted(mentions)  # one line per mention, in both documents
+    assert {d["decision"] for d in log} == {"accept"} and len({d["batch"] for d in log}) == 1
+    page.wait_for_selector("#list li.current[data-status='pending']")  # the queue moved on to a pending one
+    accepted = page.eval_on_selector_all("#list li[data-status='accepted']", "els => els.map(e => e.dataset.id)")
+    assert sorted(accepted) == sorted(i for i in in_doc if page.locator(f'#list li[data-id="{i}"]').count())
+
+    page.keyboard.press("u")  # undo: the whole bulk action
+    page.wait_for_selector(f'#list li[data-id="{first["id"]}"][data-status="pending"]')
+    undo = decisions(out)[len(mentions):]
+    assert len(undo) == len(mentions) and {d["decision"] for d in undo} == {"undo"} and {d["batch"] for d in undo} == {log[0]["batch"]}
+    assert page.locator("#list li[data-status='accepted']").count() == 0
+
+
+def test_bulk_reject_of_every_pending_claim_matching_the_filters(two_docs, page):
+    srv, out = two_docs
+    claims = jsonl(out / "claims.jsonl")
+    hedged = [c["id"] for c in claims if c["hedged"]]
+    decided = hedged[0]
+    page.goto(srv.url + f"#kind=claims&id={decided}")
+    wait_current(page, decided)
+    page.keyboard.press("a")  # a hedged claim decided before the bulk action: left as it is
+    page.wait_for_selector(f'#list li[data-id="{decided}"][data-status="accepted"]')
+    page.goto(srv.url + "#kind=claims&f_hedged=true")
+    page.reload()
+    page.wait_for_selector("#list li.current")
+    page.keyboard.press("b")
+    expect(page.locator("#bulk-list li").first).to_contain_text("every pending claim matching the filters")
+    page.keyboard.press("1")
+    page.keyboard.press("x")
+    page.wait_for_selector("#bulk", state="hidden")
+    page.wait_for_function(f"document.querySelector('#progress').textContent.includes('{len(hedged) - 1} rejected')")
+    rejected = [d["record_id"] for d in decisions(out) if d["decision"] == "reject"]
+    assert sorted(rejected) == sorted(h for h in hedged if h != decided)
+    assert page.locator("#text .k-claims.st-rejected").count() > 0  # the marks in the text follow
+    queue = json.loads(page.evaluate("fetch('/api/queue?kind=claims').then(r => r.text())"))["items"]
+    assert {i["status"] for i in queue if i["id"] not in hedged and i["id"] != decided} == {"pending"}

@@ -342,3 +342,55 @@ def test_cli_review_serves_until_stopped(run_dir):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# --- bulk decisions -----------------------------------------------------------------------------
+
+
+def bulk(srv, body):
+    status, _, data = request(srv, "POST", "/api/bulk", body)
+    return status, json.loads(data)
+
+
+def test_bulk_accept_decides_each_undecided_record_once_and_undo_takes_back_the_batch(server, run_dir):
+    entities = get_json(server, "/api/queue?kind=entities")["items"]
+    gpe = [i["id"] for i in entities if i["label"] == "GPE"]
+    assert len(gpe) == 5  # Moscow, Russia, Oslo, Beijing, Kyiv
+    russia = record(run_dir, "entities", "Russia")
+    post(server, {"record_id": russia["id"], "decision": "reject"})  # decided before: left alone
+    before = len(read_decisions(run_dir).decisions)
+
+    status, out = bulk(server, {"kind": "entities", "decision": "accept", "record_ids": gpe})
+    assert status == 200 and (out["n"], out["already_decided"], out["decision"]) == (4, 1, "accept")
+    assert out["batch"].startswith("b_") and {i["status"] for i in out["items"]} == {"accepted"}
+    assert all(i["review"]["reviewer"] == "ann" for i in out["items"])
+    lines = read_decisions(run_dir).decisions[before:]
+    assert [(d["record_id"], d["decision"], d["batch"]) for d in lines] == [(i, "accept", out["batch"]) for i in gpe if i != russia["id"]]
+    queue = {i["id"]: i["status"] for i in get_json(server, "/api/queue?kind=entities")["items"]}
+    assert [queue[i] for i in gpe] == ["rejected" if i == russia["id"] else "accepted" for i in gpe]
+
+    status, undone = post(server, {"decision": "undo"})  # a bare undo takes back the whole bulk action
+    assert status == 200 and undone["undone_batch"] == out["batch"] and undone["n"] == 4
+    assert {i["status"] for i in undone["items"]} == {"pending"}
+    undo_lines = read_decisions(run_dir).decisions[before + 4:]
+    assert [(d["decision"], d["target"], d["batch"]) for d in undo_lines] == [("undo", d["id"], out["batch"]) for d in lines]
+    queue = {i["id"]: i["status"] for i in get_json(server, "/api/queue?kind=entities")["items"]}
+    assert [queue[i] for i in gpe] == ["rejected" if i == russia["id"] else "pending" for i in gpe]
+    assert post(server, {"decision": "undo", "batch": out["batch"]})[0] == 404  # nothing of it left in effect
+    status, again = post(server, {"decision": "undo"})  # the next undo is the single reject before it
+    assert status == 200 and again["record"]["id"] == russia["id"] and again["record"]["review"]["status"] == "pending"
+
+
+def test_bulk_refuses_bad_requests_without_writing(server, run_dir):
+    claims = [i["id"] for i in get_json(server, "/api/queue?kind=claims")["items"]]
+    fig = record(run_dir, "figures", "36 million tonnes")
+    assert bulk(server, {"kind": "claims", "decision": "edit", "record_ids": claims})[0] == 400
+    assert bulk(server, {"kind": "claims", "decision": "accept", "record_ids": claims + ["clm_0000000000000000"]})[0] == 404
+    assert bulk(server, {"kind": "claims", "decision": "accept", "record_ids": claims + [fig["id"]]})[0] == 400
+    assert bulk(server, {"kind": "claims", "decision": "accept", "record_ids": []})[0] == 400
+    assert bulk(server, {"kind": "sentences", "decision": "accept", "record_ids": claims})[0] == 400
+    assert post(server, {"record_id": claims[0], "decision": "accept", "batch": "b_1"})[0] == 400
+    assert not (run_dir / "review.jsonl").exists()
+    # a bulk body may be far larger than a single decision's (record ids of a whole batch)
+    status, out = bulk(server, {"kind": "claims", "decision": "reject", "record_ids": claims * 3000})
+    assert status == 200 and out["n"] == len(claims) and len(read_decisions(run_dir).decisions) == len(claims)

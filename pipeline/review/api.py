@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import threading
 from pathlib import Path
 
 from .. import contract
@@ -19,13 +18,20 @@ from .decisions import (
     STATUSES,
     DecisionError,
     append_decision,
+    append_decisions,
     apply_review,
     find_orphans,
     make_decision,
+    new_batch_id,
     status_counts,
     validate_edits,
 )
 from .rundata import RunData
+
+
+BULK_DECISIONS = ("accept", "reject")
+MAX_BULK = 200_000
+UNDECIDED = ("pending", "skipped")
 
 
 class ApiError(Exception):
@@ -42,10 +48,11 @@ def default_reviewer() -> str:
         return os.environ.get("USER") or "reviewer"
 
 
-def queue_item(kind: str, record: dict) -> dict:
-    """The compact form of a record the page's queue filters, sorts and lists (review applied)."""
+def queue_item(kind: str, record: dict, with_review: bool = False) -> dict:
+    """The compact form of a record the page's queue filters, sorts and lists (review applied);
+    ``with_review`` adds the record's review summary (bulk answers, which update the page's records)."""
     spec = contract.kind(kind)
-    return {
+    item = {
         "id": record["id"],
         "doc_id": record["doc_id"],
         "start_char": record["start_char"],
@@ -53,8 +60,11 @@ def queue_item(kind: str, record: dict) -> dict:
         "label": record.get(spec.label_field),
         "score": record.get(spec.score_field) if spec.score_field else None,
         "status": record["review"]["status"],
-        "facets": {f: record.get(f) for f in spec.facets},
+        "facets": {f: record.get(f) for f in dict.fromkeys((*spec.facets, *spec.group_fields))},
     }
+    if with_review:
+        item["review"] = record["review"]
+    return item
 
 
 class ReviewApp:
@@ -67,7 +77,6 @@ class ReviewApp:
         if not self.reviewer:
             raise ValueError("reviewer name must not be empty")
         self.review = ReviewCache(self.out_dir)
-        self._write_lock = threading.Lock()
 
     def review_state(self):
         """(decisions, states, unreadable lines) with every appended line read."""
@@ -131,12 +140,16 @@ class ReviewApp:
     def api_decide(self, payload: object) -> dict:
         if not isinstance(payload, dict):
             raise ApiError(400, "expected a JSON object")
-        unknown = set(payload) - {"record_id", "kind", "decision", "edits", "target"}
+        unknown = set(payload) - {"record_id", "kind", "decision", "edits", "target", "batch"}
         if unknown:
             raise ApiError(400, f"unknown field(s): {', '.join(sorted(unknown))}")
         self.data.refresh()
         decision = payload.get("decision")
         record_id, kind, target = payload.get("record_id"), payload.get("kind"), payload.get("target")
+        if decision == "undo" and payload.get("batch") is not None:
+            return self._undo_batch(payload["batch"])
+        if payload.get("batch") is not None:
+            raise ApiError(400, "only an undo names a batch (bulk decisions go to /api/bulk)")
         if decision == "undo":
             return self._undo(record_id, target)
         if not isinstance(record_id, str) or record_id not in self.data.by_id:
@@ -180,6 +193,8 @@ class ReviewApp:
             victim = cache.last_effective(self.reviewer)
             if victim is None:
                 raise ApiError(404, f"nothing to undo: {self.reviewer} has no decision in effect")
+            if victim.get("batch"):  # the latest action was a bulk one: undo all of it
+                return self._undo_batch(victim["batch"])
         line = make_decision(
             victim.get("record_id"), victim.get("kind") or REVIEWABLE_KINDS[0], "undo", reviewer=self.reviewer,
             doc_id=victim.get("doc_id"), target=victim["id"],
@@ -189,3 +204,61 @@ class ReviewApp:
         found = self.data.by_id.get(victim.get("record_id") or "")
         record = self._applied(found[1], states) if found else None
         return {"decision": line, "kind": victim.get("kind"), "record": record, "undone": victim}
+
+    # --- bulk decisions ---------------------------------------------------------------------------
+
+    def api_bulk(self, payload: object) -> dict:
+        """Accept or reject many records of one kind at once: one line per record, one batch id.
+
+        Only records still undecided (pending or skipped) are decided; the others keep their
+        decisions and are counted in ``already_decided``.
+        """
+        if not isinstance(payload, dict):
+            raise ApiError(400, "expected a JSON object")
+        unknown = set(payload) - {"kind", "decision", "record_ids"}
+        if unknown:
+            raise ApiError(400, f"unknown field(s): {', '.join(sorted(unknown))}")
+        kind, decision, ids = payload.get("kind"), payload.get("decision"), payload.get("record_ids")
+        if kind not in REVIEWABLE_KINDS:
+            raise ApiError(400, f"unknown kind {kind!r}")
+        if decision not in BULK_DECISIONS:
+            raise ApiError(400, f"a bulk decision is one of {', '.join(BULK_DECISIONS)}, not {decision!r}")
+        if not isinstance(ids, list) or not ids or len(ids) > MAX_BULK or not all(isinstance(i, str) for i in ids):
+            raise ApiError(400, f"record_ids must be a list of 1 to {MAX_BULK} record ids")
+        self.data.refresh()
+        _, states, _ = self.review_state()
+        records = []
+        for rid in dict.fromkeys(ids):
+            found = self.data.by_id.get(rid)
+            if found is None:
+                raise ApiError(404, f"no record {rid!r} in this run")
+            if found[0] != kind:
+                raise ApiError(400, f"record {rid} is a {found[0][:-1]} record, not {kind}")
+            records.append(found[1])
+        todo = [r for r in records if (states.get(r["id"]).status if r["id"] in states else "pending") in UNDECIDED]
+        batch = new_batch_id()
+        lines = [make_decision(r["id"], kind, decision, reviewer=self.reviewer, doc_id=r["doc_id"], batch=batch) for r in todo]
+        append_decisions(self.out_dir, lines)
+        _, states, _ = self.review_state()
+        return {"batch": batch if lines else None, "kind": kind, "decision": decision, "n": len(lines),
+                "already_decided": len(records) - len(todo), "items": [queue_item(kind, self._applied(r, states), True) for r in todo]}
+
+    def _undo_batch(self, batch: object) -> dict:
+        """Undo every decision of a bulk action still in effect (one undo line each, same batch id)."""
+        if not isinstance(batch, str):
+            raise ApiError(400, "batch must be a batch id")
+        self.review_state()
+        victims = self.review.batch_effective(batch)
+        if not victims:
+            raise ApiError(404, f"no decision of batch {batch!r} is in effect")
+        lines = [make_decision(v["record_id"], v.get("kind") or REVIEWABLE_KINDS[0], "undo", reviewer=self.reviewer,
+                               doc_id=v.get("doc_id"), target=v["id"], batch=batch) for v in victims]
+        append_decisions(self.out_dir, lines)
+        _, states, _ = self.review_state()
+        items = []
+        for v in victims:
+            found = self.data.by_id.get(v["record_id"])
+            if found:
+                items.append(queue_item(found[0], self._applied(found[1], states), True))
+        return {"undone_batch": batch, "kind": victims[0].get("kind"), "decision": victims[0].get("decision"), "n": len(victims),
+                "items": items, "undone": victims[-1]}

@@ -110,6 +110,12 @@ class ReviewCache:
         rid = self._owner.get(decision_id)
         return bool(rid) and any(d["id"] == decision_id for d in self.effective(rid))
 
+    def batch_effective(self, batch: str) -> list[dict]:
+        """The decisions of a bulk action still in effect (undo lines excluded)."""
+        rids = dict.fromkeys(d["record_id"] for d in self.log.decisions if d.get("batch") == batch and d.get("decision") != "undo"
+                             and d.get("record_id"))
+        return [d for rid in rids for d in self.effective(rid) if d.get("batch") == batch]
+
     def last_effective(self, reviewer: str) -> dict | None:
         """The reviewer's latest decision still in effect (what a bare undo cancels)."""
         checked: dict[str, set[str]] = {}

@@ -8,7 +8,9 @@ One line per decision::
 ``decision`` is ``accept`` | ``reject`` | ``skip`` | ``edit`` | ``undo``. ``edits`` (for ``edit``)
 maps field -> new value (``start_char``/``end_char`` change the span; ``text`` follows them).
 ``undo`` cancels the decision whose ``id`` is ``target`` (or, without a target, the reviewer's
-latest still-effective decision on ``record_id``).
+latest still-effective decision on ``record_id``). A bulk action (accept or reject many records at
+once) writes one line per record, all with the same ``"batch": "b_…"``; undoing it writes one undo
+line per record with that batch id too.
 
 The file is the only state: extraction files are never modified, and every reader replays the
 whole file. Appends take an exclusive ``flock`` on the file, write one complete line with a single
@@ -65,8 +67,10 @@ def make_decision(
     doc_id: str | None = None,
     edits: Mapping | None = None,
     target: str | None = None,
+    batch: str | None = None,
 ) -> dict:
-    """A decision line (not yet written). ``edits`` must already be validated."""
+    """A decision line (not yet written). ``edits`` must already be validated. ``batch`` names the
+    bulk action the line belongs to (one line per record, all with the same batch id)."""
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if kind not in REVIEWABLE_KINDS:
@@ -77,7 +81,7 @@ def make_decision(
         raise DecisionError(f"a {decision} decision carries no edits")
     if not isinstance(reviewer, str) or not reviewer.strip() or len(reviewer) > 100:
         raise DecisionError("reviewer must be a non-empty name (at most 100 characters)")
-    return {
+    line = {
         "id": new_decision_id(),
         "record_id": record_id,
         "kind": kind,
@@ -88,6 +92,13 @@ def make_decision(
         "reviewer": reviewer.strip(),
         "time": now_iso(),
     }
+    if batch is not None:
+        line["batch"] = batch
+    return line
+
+
+def new_batch_id() -> str:
+    return "b_" + uuid.uuid4().hex[:16]
 
 
 # --- writing and reading ------------------------------------------------------------------------

@@ -14,6 +14,9 @@ API (all JSON)::
     GET  /api/doc?id=DOC_ID       the document text, boilerplate and all its records with review merged
     GET  /api/orphans             decisions whose record no longer exists in the run
     POST /api/decisions           {"record_id", "kind", "decision", "edits"?, "target"?} -> the new state
+                                  ({"decision": "undo", "batch"} undoes a whole bulk action)
+    POST /api/bulk                {"kind", "decision": accept|reject, "record_ids"} -> one line per
+                                  undecided record, all with one batch id
 
 The document text is re-read from its source (``documents.jsonl`` ``source`` and ``source_line``)
 and checked against the recorded ``sha256``; when the source is gone or changed, the text is
@@ -45,9 +48,12 @@ STATIC_FILES = {
     "/static/textview.js": ("textview.js", "text/javascript; charset=utf-8"),
     "/static/queue.js": ("queue.js", "text/javascript; charset=utf-8"),
     "/static/edit.js": ("edit.js", "text/javascript; charset=utf-8"),
+    "/static/bulk.js": ("bulk.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
 }
 MAX_BODY = 64 * 1024
+MAX_BULK_BODY = 16 * 1024 * 1024  # a bulk decision lists its record ids (about 25 bytes each)
+POST_ROUTES = {"/api/decisions": ("api_decide", MAX_BODY), "/api/bulk": ("api_bulk", MAX_BULK_BODY)}
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -159,8 +165,9 @@ class Handler(BaseHTTPRequestHandler):
         path = self._path()
         if path is None:
             return
-        if path != "/api/decisions":
+        if path not in POST_ROUTES:
             return self._error(404, "not found")
+        method, max_body = POST_ROUTES[path]
         if not self._same_origin():
             return self._error(403, "cross-origin request refused")
         if not (self.headers.get("Content-Type") or "").startswith("application/json"):
@@ -169,14 +176,14 @@ class Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or "0")
         except ValueError:
             return self._error(400, "bad Content-Length")
-        if length <= 0 or length > MAX_BODY:
-            return self._error(413 if length > MAX_BODY else 400, "body missing or too large")
+        if length <= 0 or length > max_body:
+            return self._error(413 if length > max_body else 400, "body missing or too large")
         try:
             payload = json.loads(self.rfile.read(length).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             return self._error(400, "body is not JSON")
         try:
-            return self._json(200, self.app.api_decide(payload))
+            return self._json(200, getattr(self.app, method)(payload))
         except ApiError as err:
             return self._error(err.status, err.message)
         except Exception as err:

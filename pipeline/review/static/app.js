@@ -7,6 +7,7 @@ import { $, el, clear, toast, api, enqueue, snippet, badge, fmt } from './util.j
 import { TextView } from './textview.js';
 import { ORDERS, ORDER_NAMES, matcher, sortQueue, nextPending, renderFacets } from './queue.js';
 import { Editor } from './edit.js';
+import { Bulk } from './bulk.js';
 
 let KINDS = [];
 const C = { byName: {}, baseFields: new Set(), idRe: /^$/ };
@@ -19,6 +20,14 @@ const S = {
 };
 const view = new TextView($('text'), (recs) => pickFromText(recs));
 const editor = new Editor({ contract: C.byName, text: () => S.doc.text, save: (edits) => decide('edit', edits) });
+const bulk = new Bulk({
+  state: () => ({
+    kind: S.kind, singular: singular(S.kind), groupFields: C.byName[S.kind].group_fields || [], queue: S.queue, queueAll: S.queueAll,
+    current: S.queue[S.pos], filtered: S.queue.length !== S.queueAll.length,
+  }),
+  apply: (res) => applyBulk(res),
+});
+const undecided = (item) => item && (item.status === 'pending' || item.status === 'skipped');
 
 // --- URL hash: where we are survives a reload -------------------------------------------------
 function readHash() {
@@ -289,7 +298,7 @@ function renderDetail() {
   }
   if (review.reviewer) table.append(el('tr', null, el('td', null, 'reviewed'), el('td', null, `${review.reviewer}, ${review.time || ''}`)));
   box.append(table);
-  box.append(el('p', { class: 'hint' }, 'a accept · x reject · space skip · e edit · u undo · j/k next/prev · n next pending · / search · ? help'));
+  box.append(el('p', { class: 'hint' }, 'a accept · x reject · space skip · e edit · u undo · b bulk · j/k next/prev · n next pending · / search · ? help'));
 }
 
 // --- decisions --------------------------------------------------------------------------------
@@ -308,16 +317,44 @@ function applyRecord(kind, rec) {
   const item = S.queueAll.find((i) => i.id === rec.id);
   if (item) {
     Object.assign(item, { status: rec.review.status, label: rec[labelField] ?? null, score: score ? (rec[score] ?? null) : null, start_char: rec.start_char, text: rec.text });
-    for (const f of C.byName[kind].facets || []) item.facets[f] = rec[f] ?? null;
+    for (const f of Object.keys(item.facets)) item.facets[f] = rec[f] ?? null;
     delete item._search;
   }
   const li = S.list.nodes.get(rec.id);
   if (li) { li.dataset.status = rec.review.status; li.replaceChild(badge(rec.review.status), li.firstChild); }
+  recount(kind);
+}
+
+function recount(kind) {
   const counts = (S.run.status_counts || {})[kind];
-  if (counts) {
-    for (const k of Object.keys(counts)) counts[k] = 0;
-    for (const i of S.queueAll) counts[i.status] = (counts[i.status] || 0) + 1;
+  if (!counts || kind !== S.kind) return;
+  for (const k of Object.keys(counts)) counts[k] = 0;
+  for (const i of S.queueAll) counts[i.status] = (counts[i.status] || 0) + 1;
+}
+
+// Many records changed at once (a bulk decision or its undo): queue items, records, marks, list.
+function applyItems(kind, items) {
+  if (kind !== S.kind) return;
+  const byId = new Map(items.map((i) => [i.id, i]));
+  for (const item of S.queueAll) {
+    const upd = byId.get(item.id);
+    if (upd) { item.status = upd.status; delete item._search; }
   }
+  const inDoc = [];
+  for (const upd of items) {
+    const rec = S.recById.get(upd.id);
+    if (rec && upd.review) { rec.review = upd.review; inDoc.push(upd.id); }
+  }
+  view.refresh(inDoc);
+  recount(kind);
+  S.list.key = null; // rebuild the list rows with their new statuses
+}
+
+async function applyBulk(res) {
+  applyItems(res.kind, res.items);
+  if (res.batch) S.undo.push({ batch: res.batch, kind: res.kind, n: res.n });
+  if (!undecided(S.queue[S.pos])) await advance();
+  else renderSide();
 }
 
 async function decide(decision, edits) {
@@ -342,10 +379,20 @@ async function advance() {
 
 async function undo() {
   const last = S.undo.pop();
-  const body = last ? { decision: 'undo', target: last.id, record_id: last.record_id, kind: last.kind } : { decision: 'undo' };
+  let body = { decision: 'undo' };
+  if (last && last.batch) body = { decision: 'undo', batch: last.batch };
+  else if (last) body = { decision: 'undo', target: last.id, record_id: last.record_id, kind: last.kind };
   let res;
   try { res = await api('/api/decisions', body); } catch (err) { toast('undo: ' + err.message, true); return; }
   const kind = res.kind;
+  if (res.undone_batch) {
+    if (kind !== S.kind) await setKind(kind);
+    applyItems(kind, res.items);
+    const first = S.queue.findIndex((i) => i.id === (res.items[0] || {}).id);
+    if (first >= 0) await go(first); else renderSide();
+    toast(`undid the bulk ${res.decision} of ${fmt(res.n)} ${kind}`);
+    return;
+  }
   if (res.record) {
     if (kind !== S.kind) await setKind(kind, res.record.id);
     applyRecord(kind, res.record);
@@ -438,6 +485,7 @@ const ACTIONS = {
   o: () => cycleOrder(),
   p: () => togglePending(),
   c: () => clearFilters(),
+  b: () => bulk.show(),
 };
 
 function onKey(ev) {
@@ -449,6 +497,11 @@ function onKey(ev) {
   }
   if (editor.active) {
     if (editor.key(ev) === 'save') enqueue(() => editor.save());
+    return;
+  }
+  if (bulk.open) {
+    const action = bulk.key(ev);
+    if (action) enqueue(action);
     return;
   }
   if (isTyping(ev.target)) {

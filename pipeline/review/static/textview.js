@@ -122,6 +122,14 @@ export class TextView {
     if (this.cur) this.mark(this.cur, false);
   }
 
+  // Records whose review status changed (a bulk decision): repaint their painted blocks, once each.
+  refresh(ids) {
+    if (!this.doc) return;
+    const blocks = new Set();
+    for (const id of ids) for (const i of this.recBlocks.get(id) || []) blocks.add(i);
+    for (const i of blocks) if (this.blocks[i].done) this.paint(i, true);
+  }
+
   paint(i, force) {
     const b = this.blocks[i];
     if (!b || (b.done && !force)) return;

@@ -336,9 +336,20 @@ def review(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (default: a free one).", min=0, max=65535)] = 0,
     reviewer: Annotated[Optional[str], typer.Option(help="Name recorded with each decision (default: your login name).")] = None,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the page in the default browser.")] = True,
+    agreement: Annotated[bool, typer.Option("--agreement", help="Print the reviewers' agreement (percent, Cohen's kappa per kind and field) and the conflicts, then exit.")] = False,
 ) -> None:
     """Review a run in the browser: accept, reject, skip, undo and edit records with the keyboard."""
     from .review.server import RunFolderError, make_server
+
+    if agreement:
+        from .review.agreement import format_agreement
+        from .review.api import ReviewApp
+
+        try:
+            typer.echo(format_agreement(ReviewApp(out_dir, reviewer or "-").api_agreement()))
+        except RunFolderError as err:
+            _fail(str(err), 2)
+        return
 
     try:
         server = make_server(out_dir, port=port, reviewer=reviewer)

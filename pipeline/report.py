@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .contract import REVIEWABLE_KINDS, STAGE_KINDS, kind as contract_kind
 from .io import atomic_writer, read_jsonl
+from .review.agreement import agreement
 from .review.decisions import apply_review, load_review, now_iso
 
 KINDS = tuple(STAGE_KINDS)  # the stages' record kinds, in file order
@@ -21,7 +22,7 @@ TYPE_FIELD = {name: contract_kind(name).label_field for name in KINDS}
 MAX_FIGURES = 300
 MAX_CLAIMS = 100
 TOP_ENTITIES = 30
-STATUSES = ("accepted", "edited", "rejected", "skipped", "pending")
+STATUSES = ("accepted", "edited", "rejected", "conflict", "skipped", "pending")
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;margin:0;background:#f6f8fa}
@@ -36,7 +37,7 @@ th{background:#f0f3f6}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 .cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.6rem 1rem;min-width:8rem}
 .card b{display:block;font-size:1.4rem}.card span{color:#57606a;font-size:.85rem}
 .note{color:#57606a;font-size:.85rem}.warn{background:#fff4e5;border:1px solid #f0b46c;border-radius:6px;padding:.5rem .8rem}
-.st-accepted,.st-rejected,.st-edited,.st-pending,.st-skipped{white-space:nowrap}
+.st-accepted,.st-rejected,.st-edited,.st-pending,.st-skipped,.st-conflict{white-space:nowrap}.st-conflict{color:#bc4c00}
 .st-accepted{color:#1a7f37}.st-rejected{color:#cf222e}.st-edited{color:#0969da}.st-pending,.st-skipped{color:#57606a}
 """
 
@@ -197,6 +198,7 @@ def _review_section(recs: dict, review) -> list[str]:
     parts.append(table(["kind", *STATUSES, "total"], rows, set(range(1, len(STATUSES) + 2))))
     if review.reviewers:
         parts.append(f'<p class="note">reviewers: {esc(", ".join(review.reviewers))}</p>')
+    parts += _team_section(recs, review)
     if review.orphans:
         parts.append(f'<p class="warn">{len(review.orphans)} reviewed record(s) no longer exist in this run; their decisions are kept in '
                      "review.jsonl and re-attach if the records return.</p>")
@@ -206,6 +208,28 @@ def _review_section(recs: dict, review) -> list[str]:
                            {4}))
     if review.bad_lines:
         parts.append(f'<p class="warn">unreadable lines in review.jsonl: {esc(", ".join(str(n) for n, _ in review.bad_lines))}</p>')
+    return parts
+
+
+def _team_section(recs: dict, review) -> list[str]:
+    """Each reviewer's progress and, once two reviewers decided the same records, their agreement."""
+    result = agreement(review.states, {kind: recs[kind] for kind in REVIEWABLE_KINDS})
+    if not result["reviewers"]:
+        return []
+    kinds = list(result["kinds"])
+    progress = table(["reviewer", *kinds], [[name, *[result["kinds"][k]["decided_by"][name] for k in kinds]] for name in result["reviewers"]],
+                     set(range(1, len(kinds) + 1)))
+    rows = []
+    for kind, info in result["kinds"].items():
+        for p in info["pairs"]:
+            v = p["verdict"]
+            rows.append([kind, f"{p['a']} / {p['b']}", p["n"], None if v["agreement"] is None else f"{v['agreement'] * 100:.0f}%",
+                         v["kappa"], info["conflicts"], info["adjudicated"]])
+    parts = ["<h3>Decided by each reviewer</h3>", progress]
+    if rows:
+        parts += ["<h3>Agreement between reviewers</h3>",
+                  table(["kind", "pair", "both decided", "accept/reject agreement", "Cohen's kappa", "conflicts", "adjudicated"], rows, {2, 3, 4, 5, 6}),
+                  '<p class="note">per field: <code>claims review OUT_DIR --agreement</code></p>']
     return parts
 
 

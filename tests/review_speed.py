@@ -55,7 +55,7 @@ def measure_page(page, url: str, presses: int = 15, keys=KEYS, timeout_ms: int =
     t0 = time.perf_counter()
     page.goto(url)
     page.wait_for_selector("#detail .rid", timeout=timeout_ms)
-    page.wait_for_function("document.querySelectorAll('#text span').length > 0", timeout=timeout_ms)
+    page.wait_for_selector("#text span", timeout=timeout_ms)
     load_ms = (time.perf_counter() - t0) * 1000
     # The first presses come once the page is idle (a reviewer reads the first record before deciding).
     page.evaluate("() => new Promise((r) => requestIdleCallback(() => r(), {timeout: 3000}))")

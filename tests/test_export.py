@@ -33,7 +33,8 @@ def reviewed(tmp_path_factory):
     """A run with decisions of every sort, including an orphan."""
     out = make_run(tmp_path_factory.mktemp("export"))
     decide(out, C_ACCEPT, "reject")
-    decide(out, C_ACCEPT, "accept", reviewer="bob")  # the latest decision wins
+    decide(out, C_ACCEPT, "accept", reviewer="bob")  # a conflict between ann and bob ...
+    decide(out, C_ACCEPT, "accept", reviewer="carol", adjudicate=True)  # ... settled by carol
     decide(out, C_REJECT, "reject")
     edit = record(out, "claims", C_EDIT)
     decide(out, C_EDIT, "edit", edits={"type": "prediction", "hedged": True, "end_char": edit["end_char"] - 1, "text": C_EDIT[:-1]})
@@ -41,6 +42,8 @@ def reviewed(tmp_path_factory):
     append_decision(out, make_decision(undone["record_id"], "claims", "undo", reviewer="ann", target=undone["id"]))
     decide(out, C_SKIP, "skip")
     decide(out, "36 million tonnes", "edit", kind="figures", edits={"value": 36.5})
+    decide(out, "80 million tonnes", "accept", kind="figures")
+    decide(out, "80 million tonnes", "reject", kind="figures", reviewer="bob")  # a conflict nobody settled
     decide(out, "Kyiv", "accept", kind="entities")
     append_decision(out, make_decision("clm_ffffffffffffffff", "claims", "accept", reviewer="ann", doc_id="gone-doc"))
     return out
@@ -67,7 +70,12 @@ def test_parquet_tables_are_typed_and_carry_the_review(reviewed, tmp_path):
         [("start_char", pa.int64()), ("end_char", pa.int64()), ("text", pa.string()), ("role", pa.string())])
 
     status = claims["review_status"].to_dict()
-    assert status[C_ACCEPT] == "accepted" and claims.loc[C_ACCEPT, "reviewed_by"] == "bob"
+    assert status[C_ACCEPT] == "accepted" and claims.loc[C_ACCEPT, "reviewed_by"] == "carol"
+    # each reviewer's own decision in their own columns; the adjudicator who settled it
+    assert tuple(claims.loc[C_ACCEPT, ["status_by_ann", "status_by_bob", "adjudicated_by"]]) == ("rejected", "accepted", "carol")
+    assert claims.loc[C_EDIT[:-1], "status_by_bob"] == "pending" and claims.loc[C_EDIT[:-1], "status_by_ann"] == "edited"
+    assert json.loads(claims.loc[C_EDIT[:-1], "edits_by_ann"])["type"] == "prediction" and pd.isna(claims.loc[C_EDIT[:-1], "edits_by_bob"])
+    assert "status_by_carol" not in claims.columns  # carol only settled
     assert status[C_REJECT] == "rejected"
     assert status[C_UNDONE] == "pending" and pd.isna(claims.loc[C_UNDONE, "reviewed_at"])
     assert status[C_SKIP] == "pending"  # a skip is not a decision about the record
@@ -86,6 +94,9 @@ def test_parquet_tables_are_typed_and_carry_the_review(reviewed, tmp_path):
     assert figures["value"].dtype == "float64"
     assert figures.loc["36 million tonnes", "value"] == 36.5 and figures.loc["36 million tonnes", "review_status"] == "edited"
     assert figures.loc["about \u20ac25 million", "value"] == 25_000_000.0
+    conflict = figures.loc["80 million tonnes"]
+    assert (conflict["review_status"], conflict["status_by_ann"], conflict["status_by_bob"]) == ("conflict", "accepted", "rejected")
+    assert pd.isna(conflict["reviewed_by"]) and pd.isna(conflict["adjudicated_by"])
 
     docs = pd.read_parquet(tmp_path / "ds" / "documents.parquet")
     assert list(docs["doc_id"]) == ["arctic-ports", "baltic-cables", "escapes"]
@@ -124,21 +135,27 @@ def test_accepted_only(reviewed, tmp_path):
     claims = pd.read_parquet(tmp_path / "ds" / "claims.parquet")
     assert sorted(claims["review_status"]) == ["accepted", "edited"]
     assert result.rows["entities"] == 1 and result.rows["documents"] == 3
-    assert result.status_counts["claims"] == {"accepted": 1, "rejected": 1, "edited": 1, "pending": 5}
+    assert result.status_counts["claims"] == {"accepted": 1, "rejected": 1, "edited": 1, "conflict": 0, "pending": 5}
+    assert "80 million tonnes" not in set(pd.read_parquet(tmp_path / "ds" / "figures.parquet")["text"])  # a conflict is not accepted
 
 
 def test_dataset_card(reviewed, tmp_path):
     export_run(reviewed, tmp_path / "ds", "parquet")
     card = json.loads((tmp_path / "ds" / "dataset_card.json").read_text(encoding="utf-8"))
     assert (card["pipeline_version"], card["config_hash"], card["format"], card["n_inputs"]) == ("0.1.0", "0123456789abcdef", "parquet", 3)
-    assert card["tables"]["claims"]["status_counts"] == {"accepted": 1, "rejected": 1, "edited": 1, "pending": 5}
-    assert card["tables"]["figures"]["status_counts"] == {"accepted": 0, "rejected": 0, "edited": 1, "pending": 4}
+    assert card["tables"]["claims"]["status_counts"] == {"accepted": 1, "rejected": 1, "edited": 1, "conflict": 0, "pending": 5}
+    assert card["tables"]["figures"]["status_counts"] == {"accepted": 0, "rejected": 0, "edited": 1, "conflict": 1, "pending": 3}
+    assert card["tables"]["claims"]["columns"]["status_by_ann"] == "string" and card["tables"]["claims"]["columns"]["edits_by_bob"] == "json (string)"
+    pair = card["review"]["agreement"]["kinds"]["figures"]["pairs"][0]
+    assert (pair["a"], pair["b"], pair["n"], pair["verdict"]["agreement"]) == ("ann", "bob", 1, 0.0)
+    assert card["review"]["agreement"]["kinds"]["claims"]["adjudicated"] == 1
     assert card["tables"]["claims"]["columns"]["about"] == "list<string>"
-    assert card["review"]["reviewers"] == ["ann", "bob"]
+    assert card["review"]["reviewers"] == ["ann", "bob", "carol"]
     assert [(o["record_id"], o["doc_id"], o["status"]) for o in card["review"]["orphan_decisions"]] == [("clm_ffffffffffffffff", "gone-doc", "accepted")]
     assert {i["doc_id"] for i in card["inputs"]} == {"arctic-ports", "baltic-cables", "escapes"}
     md = (tmp_path / "ds" / "dataset_card.md").read_text(encoding="utf-8")
-    assert "| claims | claims.parquet | 8 | 1 | 1 | 1 | 5 |" in md
+    assert "| claims | claims.parquet | 8 | 1 | 1 | 1 | 0 | 5 |" in md
+    assert "| figures | ann / bob | 1 | 0% | 0.00 | 1 | 0 |" in md
     assert "clm_ffffffffffffffff" in md and "0123456789abcdef" in md
 
 

@@ -80,7 +80,8 @@ def test_counts_per_kind_and_type(page):
     assert ["money", "1"] in rows and ["percent", "1"] in rows  # figures by kind
     # claims by type, with the reviewer's edit applied (recommendation -> prediction)
     assert ["prediction", "5"] in rows and ["evaluation", "2"] in rows and ["interpretation", "1"] in rows
-    assert ["claims", "0", "1", "0", "0", "7", "8"] in rows  # review: accepted edited rejected skipped pending total
+    assert ["claims", "0", "1", "0", "0", "0", "7", "8"] in rows  # review: accepted edited rejected conflict skipped pending total
+    assert ["ann", "1", "0", "0", "0"] in rows  # decided by each reviewer: claims, figures, dates, entities
 
 
 def test_entities_figures_certainty_and_errors(page):
@@ -112,3 +113,19 @@ def test_empty_run(tmp_path):
     parser = Collector()
     parser.feed(build_report(out))
     assert ["none"] in parser.rows
+
+
+def test_reviewers_progress_and_agreement(tmp_path):
+    out = make_run(tmp_path)
+    texts = ("Western governments should not mistake this slowdown for a retreat.",
+             "Sabotage of undersea cables costs little and achieves a lot.")
+    for text, (ann, bob) in zip(texts, (("accept", "reject"), ("accept", "accept"))):
+        claim = record(out, "claims", text)
+        for name, decision in (("ann", ann), ("bob", bob)):
+            append_decision(out, make_decision(claim["id"], "claims", decision, reviewer=name, doc_id=claim["doc_id"]))
+    parser = Collector()
+    parser.feed(build_report(out))
+    assert ["ann", "2", "0", "0", "0"] in parser.rows and ["bob", "2", "0", "0", "0"] in parser.rows
+    # (accept, reject) and (accept, accept): 50%, chance 1/2, kappa 0; one conflict left
+    assert ["claims", "ann / bob", "2", "50%", "0", "1", "0"] in parser.rows
+    assert ["claims", "1", "0", "0", "1", "0", "6", "8"] in parser.rows  # one accepted by both, one conflict

@@ -377,3 +377,72 @@ def test_bulk_reject_of_every_pending_claim_matching_the_filters(two_docs, page)
     assert page.locator("#text .k-claims.st-rejected").count() > 0  # the marks in the text follow
     queue = json.loads(page.evaluate("fetch('/api/queue?kind=claims').then(r => r.text())"))["items"]
     assert {i["status"] for i in queue if i["id"] not in hedged and i["id"] != decided} == {"pending"}
+
+
+# --- a team: conflicts, adjudication, agreement, per-reviewer views ------------------------------
+
+
+def test_two_reviewers_conflict_show_up_and_are_settled(tmp_path, browser):
+    from pipeline.review.api import ReviewApp
+
+    out = make_run(tmp_path)
+    claims = jsonl(out / "claims.jsonl")
+    c0, c1, c2 = claims[:3]
+    ann, bob = ReviewApp(out, reviewer="ann"), ReviewApp(out, reviewer="bob")
+    for who, rec, body in ((ann, c0, {"decision": "accept"}), (bob, c0, {"decision": "reject"}),
+                           (ann, c1, {"decision": "edit", "edits": {"type": "evaluation"}}), (bob, c1, {"decision": "accept"}),
+                           (ann, c2, {"decision": "accept"}), (bob, c2, {"decision": "accept"})):
+        who.api_decide({"record_id": rec["id"], "view": who.reviewer, **body})  # each in their own view
+    srv = start_in_thread(out, reviewer="carol")
+    context = browser.new_context(viewport={"width": 1360, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(srv.url + "#kind=claims")
+        page.wait_for_selector("#list li.current")
+        expect(page.locator("#progress")).to_contain_text("2 conflicts")
+        page.keyboard.press("t")  # the team: agreement and conflicts
+        page.wait_for_selector("#team:not([hidden])")
+        expect(page.locator("#team-body")).to_contain_text("Reviewers: ann, bob")
+        row = page.locator('table.agreement[data-kind="claims"] tr').nth(1)
+        # verdicts (acc, rej) (acc, acc) (acc, acc): 67%, kappa 0; type over the two both accepted:
+        # (evaluation, prediction) (recommendation, recommendation): 50%, chance 1/4, kappa 1/3
+        expect(row).to_contain_text("ann / bob")
+        expect(row.locator("td").nth(2)).to_have_text("67% · κ 0.00 · n 3")
+        expect(row.locator("td").nth(3)).to_have_text("50% · κ 0.33 · n 2")
+        page.keyboard.press("c")  # show the conflicts
+        page.wait_for_selector("#team", state="hidden")
+        expect(page.locator("#f-status")).to_have_value("conflict")
+        expect(page.locator("#queue-info")).to_have_text("1 of 2 in queue")
+        wait_current(page, c0["id"])
+        expect(page.locator("#detail .reviewers.conflict")).to_contain_text("Reviewers disagree")
+        expect(page.locator('#detail .reviewers tr[data-reviewer="ann"]')).to_contain_text("accepted")
+        expect(page.locator('#detail .reviewers tr[data-reviewer="bob"]')).to_contain_text("rejected")
+        if os.environ.get("CLAIMS_SCREENSHOT"):
+            page.screenshot(path=str(SCREENSHOT.with_name("review-team.png")))
+
+        page.keyboard.press("x")  # carol settles the first conflict: rejected
+        wait_current(page, c1["id"])
+        page.keyboard.press("Shift+Digit1")  # the second: take ann's version (the first reviewer listed)
+        page.wait_for_selector(f'#list li[data-id="{c1["id"]}"][data-status="edited"]')
+        settle = decisions(out)[-2:]
+        assert [(d["record_id"], d["decision"], d["reviewer"], d.get("adjudicate"), d["edits"]) for d in settle] == [
+            (c0["id"], "reject", "carol", True, {}), (c1["id"], "edit", "carol", True, {"type": "evaluation"})]
+        expect(page.locator("#progress")).not_to_contain_text("conflicts")
+        expect(page.locator("#detail .reviewers")).to_contain_text("settled by carol")
+
+        page.keyboard.press("c")  # every status again, then the reviewers' own views
+        page.keyboard.press("v")
+        expect(page.locator("#f-view")).to_have_value("carol")
+        expect(page.locator("#progress")).to_contain_text("0 / 8 reviewed")  # carol decided none herself
+        page.keyboard.press("v")
+        expect(page.locator("#f-view")).to_have_value("ann")
+        expect(page.locator("#progress")).to_contain_text("3 / 8 reviewed")
+        assert "view=ann" in page.url
+        assert not errors, errors
+    finally:
+        context.close()
+        srv.shutdown()
+        srv.server_close()

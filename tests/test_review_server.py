@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from pipeline.review.decisions import read_decisions
-from pipeline.review.server import HOST, ReviewApp, RunFolderError, start_in_thread
+from pipeline.review.server import HOST, ApiError, ReviewApp, RunFolderError, start_in_thread
 
 from .review_run import ESCAPES, make_run, record
 
@@ -139,7 +139,7 @@ def test_run_queue_and_document(server, run_dir):
     run = get_json(server, "/api/run")
     assert run["reviewer"] == "ann" and run["config_hash"] == "0123456789abcdef"
     assert [d["doc_id"] for d in run["documents"]] == ["arctic-ports", "baltic-cables", "escapes"]
-    assert run["status_counts"]["claims"] == {"pending": 8, "accepted": 0, "rejected": 0, "edited": 0, "skipped": 0}
+    assert run["status_counts"]["claims"] == {"pending": 8, "accepted": 0, "rejected": 0, "edited": 0, "skipped": 0, "conflict": 0}
     contract = get_json(server, "/api/contract")  # what the page knows of record kinds, from pipeline/contract.py
     assert contract["review_order"] == ["claims", "figures", "dates", "entities"]
     claims = next(k for k in contract["kinds"] if k["name"] == "claims")
@@ -257,9 +257,10 @@ def test_two_reviewers_on_two_servers_at_once(run_dir):
         assert not errors
         log = read_decisions(run_dir)
         assert not log.bad_lines and len(log.decisions) == 4 * len(ids)
-        # each server sees the other's decisions (the file is the only state)
+        # each server sees the other's decisions (the file is the only state): ann accepted what bob
+        # rejected, so every record is a conflict, not whichever decision came last
         seen = {i["status"] for i in get_json(servers[1], "/api/queue?kind=entities")["items"]}
-        assert seen <= {"accepted", "rejected"} and seen
+        assert seen == {"conflict"}
     finally:
         for srv in servers:
             srv.shutdown()
@@ -394,3 +395,75 @@ def test_bulk_refuses_bad_requests_without_writing(server, run_dir):
     # a bulk body may be far larger than a single decision's (record ids of a whole batch)
     status, out = bulk(server, {"kind": "claims", "decision": "reject", "record_ids": claims * 3000})
     assert status == 200 and out["n"] == len(claims) and len(read_decisions(run_dir).decisions) == len(claims)
+
+
+# --- teams --------------------------------------------------------------------------------------
+
+
+def test_two_reviewers_conflict_per_reviewer_views_and_an_adjudication(run_dir):
+    ann, bob, carol = (ReviewApp(run_dir, reviewer=name) for name in ("ann", "bob", "carol"))
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    ann.api_decide({"record_id": c1["id"], "decision": "accept", "view": "ann"})
+    bob.api_decide({"record_id": c1["id"], "decision": "reject", "view": "bob"})
+    ann.api_decide({"record_id": c2["id"], "decision": "edit", "edits": {"type": "evaluation"}, "view": "ann"})
+    out = bob.api_decide({"record_id": c2["id"], "decision": "edit", "edits": {"type": "evaluation"}, "view": "bob"})
+    assert out["record"]["review"]["status"] == "edited" and out["record"]["review"]["team_status"] == "edited"  # they agree
+
+    team = {i["id"]: i["status"] for i in carol.api_queue("claims")["items"]}
+    assert (team[c1["id"]], team[c2["id"]]) == ("conflict", "edited")
+    mine = {i["id"]: i["status"] for i in carol.api_queue("claims", "bob")["items"]}  # bob's own view
+    assert (mine[c1["id"]], mine[c2["id"]]) == ("rejected", "edited")
+    assert carol.api_run()["reviewers"] == ["ann", "bob", "carol"]
+    assert carol.api_run()["status_counts"]["claims"]["conflict"] == 1
+    doc = carol.api_doc("arctic-ports")
+    rec = next(r for r in doc["records"]["claims"] if r["id"] == c1["id"])
+    assert {n: r["status"] for n, r in rec["review"]["by_reviewer"].items()} == {"ann": "accepted", "bob": "rejected"}
+    with pytest.raises(ApiError, match="unknown view"):
+        carol.api_queue("claims", "mallory")
+
+    result = carol.api_agreement()["kinds"]["claims"]
+    assert result["conflicts"] == 1 and result["decided_by"] == {"ann": 2, "bob": 2}
+    assert result["pairs"][0]["verdict"] == {"n": 2, "agreement": 0.5, "kappa": 0.0}
+
+    settled = carol.api_decide({"record_id": c1["id"], "decision": "reject", "adjudicate": True})
+    assert settled["decision"]["adjudicate"] is True
+    assert settled["record"]["review"]["status"] == "rejected" and settled["record"]["review"]["adjudicated_by"] == "carol"
+    assert carol.api_agreement()["kinds"]["claims"]["conflicts"] == 0
+    undone = carol.api_decide({"decision": "undo"})  # back to the conflict
+    assert undone["record"]["review"]["status"] == "conflict"
+    with pytest.raises(ApiError, match="adjudicate"):
+        carol.api_decide({"record_id": c1["id"], "decision": "skip", "adjudicate": True})
+
+
+def test_accepting_what_the_team_view_shows_takes_on_the_teams_edits(run_dir):
+    ann, bob = ReviewApp(run_dir, reviewer="ann"), ReviewApp(run_dir, reviewer="bob")
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    ann.api_decide({"record_id": c2["id"], "decision": "edit", "edits": {"type": "evaluation"}})
+    out = bob.api_decide({"record_id": c2["id"], "decision": "accept"})  # bob accepts the evaluation he sees
+    assert out["decision"]["decision"] == "edit" and out["decision"]["edits"] == {"type": "evaluation"}
+    assert out["record"]["review"]["status"] == "edited" and out["record"]["type"] == "evaluation"
+    # in his own view bob would have seen the original: an accept there is an accept as is, and conflicts
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    ann.api_decide({"record_id": c1["id"], "decision": "edit", "edits": {"hedged": True}})
+    own = bob.api_decide({"record_id": c1["id"], "decision": "accept", "view": "bob"})
+    assert own["decision"]["edits"] == {} and own["record"]["review"]["team_status"] == "conflict"
+
+
+def test_cli_review_agreement(run_dir):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    for name, decisions_ in (("ann", ("accept", "reject")), ("bob", ("accept", "accept"))):
+        app_ = ReviewApp(run_dir, reviewer=name)
+        for rec, decision in zip((c1, c2), decisions_):
+            app_.api_decide({"record_id": rec["id"], "decision": decision, "view": name})
+    result = CliRunner().invoke(app, ["review", str(run_dir), "--agreement"])
+    assert result.exit_code == 0, result.output
+    assert "reviewers: ann, bob" in result.output
+    assert "claims: 8 records; decided by ann 2, bob 2; 1 conflicts to settle, 0 settled by an adjudicator" in result.output
+    assert "ann / bob: 2 decided by both; accept/reject 50% (κ 0.00, n=2)" in result.output
+    assert "entities: 13 records; decided by ann 0, bob 0" in result.output

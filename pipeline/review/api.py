@@ -13,8 +13,10 @@ from pathlib import Path
 
 from .. import contract
 from ..contract import REVIEWABLE_KINDS
+from .agreement import agreement
 from .cache import ReviewCache
 from .decisions import (
+    DECIDED,
     STATUSES,
     DecisionError,
     append_decision,
@@ -24,6 +26,7 @@ from .decisions import (
     make_decision,
     new_batch_id,
     status_counts,
+    team_summary,
     validate_edits,
 )
 from .rundata import RunData
@@ -32,6 +35,7 @@ from .rundata import RunData
 BULK_DECISIONS = ("accept", "reject")
 MAX_BULK = 200_000
 UNDECIDED = ("pending", "skipped")
+TEAM = ""  # the view of the merged review; any other view is one reviewer's own decisions
 
 
 class ApiError(Exception):
@@ -83,8 +87,27 @@ class ReviewApp:
         self.review.refresh()
         return self.review.log.decisions, self.review.states, self.review.log.bad_lines
 
-    def _applied(self, record: dict, states) -> dict:
-        return apply_review(record, states.get(record["id"]))
+    def _applied(self, record: dict, states, view: str = TEAM) -> dict:
+        """The record with the review applied as ``view`` sees it (the team's merged review, or one
+        reviewer's own decisions); each reviewer's outcome is attached either way."""
+        merged = states.get(record["id"])
+        if view == TEAM or merged is None:
+            return apply_review(record, merged)
+        out = apply_review(record, merged.for_reviewer(view))
+        out["review"].update(team_summary(merged))
+        return out
+
+    def reviewers(self) -> list[str]:
+        """Everyone with a decision in the log, and this server's reviewer."""
+        self.review_state()
+        return sorted({d["reviewer"] for d in self.review.log.decisions} | {self.reviewer})
+
+    def _view(self, view: object) -> str:
+        if view in (None, TEAM):
+            return TEAM
+        if not isinstance(view, str) or view not in self.reviewers():
+            raise ApiError(400, f"unknown view {view!r}: the team (empty) or a reviewer's name")
+        return view
 
     def api_run(self) -> dict:
         self.data.refresh()
@@ -103,20 +126,23 @@ class ReviewApp:
             "documents": docs,
             "statuses": list(STATUSES),
             "status_counts": status_counts(states, self.data.records),
+            "reviewers": self.reviewers(),
             "n_decisions": len(decisions),
             "review_version": self.review.version,
             "orphans": len(orphans),
             "unreadable_review_lines": [{"line": n, "reason": r} for n, r in bad],
         }
 
-    def api_queue(self, kind: str) -> dict:
+    def api_queue(self, kind: str, view: str | None = None) -> dict:
         if kind not in REVIEWABLE_KINDS:
             raise ApiError(400, f"unknown kind {kind!r}")
+        view = self._view(view)
         self.data.refresh()
         _, states, _ = self.review_state()
-        return {"kind": kind, "items": [queue_item(kind, self._applied(r, states)) for r in self.data.records[kind]]}
+        return {"kind": kind, "view": view, "items": [queue_item(kind, self._applied(r, states, view)) for r in self.data.records[kind]]}
 
-    def api_doc(self, doc_id: str) -> dict:
+    def api_doc(self, doc_id: str, view: str | None = None) -> dict:
+        view = self._view(view)
         self.data.refresh()
         doc = self.data.doc_by_id.get(doc_id)
         if doc is None:
@@ -129,8 +155,14 @@ class ReviewApp:
             "text_origin": text.origin,
             "warning": text.warning,
             "boilerplate": [{"start_char": b["start_char"], "end_char": b["end_char"], "kind": b["kind"]} for b in doc.get("boilerplate", [])],
-            "records": {kind: [self._applied(r, states) for r in self.data.by_doc[kind].get(doc_id, [])] for kind in REVIEWABLE_KINDS},
+            "records": {kind: [self._applied(r, states, view) for r in self.data.by_doc[kind].get(doc_id, [])] for kind in REVIEWABLE_KINDS},
         }
+
+    def api_agreement(self) -> dict:
+        """Reviewers' agreement per kind and field, conflicts to settle, each reviewer's progress."""
+        self.data.refresh()
+        _, states, _ = self.review_state()
+        return agreement(states, self.data.records)
 
     def api_orphans(self) -> dict:
         self.data.refresh()
@@ -140,43 +172,66 @@ class ReviewApp:
     def api_decide(self, payload: object) -> dict:
         if not isinstance(payload, dict):
             raise ApiError(400, "expected a JSON object")
-        unknown = set(payload) - {"record_id", "kind", "decision", "edits", "target", "batch"}
+        unknown = set(payload) - {"record_id", "kind", "decision", "edits", "target", "batch", "view", "adjudicate"}
         if unknown:
             raise ApiError(400, f"unknown field(s): {', '.join(sorted(unknown))}")
         self.data.refresh()
-        decision = payload.get("decision")
+        decision, view, adjudicate = payload.get("decision"), self._view(payload.get("view")), payload.get("adjudicate", False)
         record_id, kind, target = payload.get("record_id"), payload.get("kind"), payload.get("target")
+        if not isinstance(adjudicate, bool) or (adjudicate and decision not in ("accept", "reject", "edit")):
+            raise ApiError(400, "adjudicate is true or false, and only an accept, reject or edit settles a record")
         if decision == "undo" and payload.get("batch") is not None:
-            return self._undo_batch(payload["batch"])
+            return self._undo_batch(payload["batch"], view)
         if payload.get("batch") is not None:
             raise ApiError(400, "only an undo names a batch (bulk decisions go to /api/bulk)")
         if decision == "undo":
-            return self._undo(record_id, target)
+            return self._undo(record_id, target, view)
         if not isinstance(record_id, str) or record_id not in self.data.by_id:
             raise ApiError(404, f"no record {record_id!r} in this run")
         rec_kind, record = self.data.by_id[record_id]
         if kind not in (None, rec_kind):
             raise ApiError(400, f"record {record_id} is a {rec_kind[:-1]} record, not {kind}")
         _, states, _ = self.review_state()
-        edits = None
         try:
-            if decision == "edit":
-                current = self._applied(record, states)
-                text = self.data.text_of(record["doc_id"]).text
-                edits = validate_edits(rec_kind, payload.get("edits") or {}, text=text, record=current)
-                edits = {k: v for k, v in edits.items() if current.get(k) != v}
-                if not edits:
-                    raise DecisionError("nothing changed")
-            elif payload.get("edits"):
-                raise DecisionError(f"a {decision} decision carries no edits")
-            line = make_decision(record_id, rec_kind, decision, reviewer=self.reviewer, doc_id=record["doc_id"], edits=edits)
+            decision, edits = self._what_is_decided(rec_kind, record, states, decision, payload.get("edits"), view, adjudicate)
+            line = make_decision(record_id, rec_kind, decision, reviewer=self.reviewer, doc_id=record["doc_id"], edits=edits,
+                                 adjudicate=adjudicate)
         except DecisionError as err:
             raise ApiError(400, str(err)) from None
         append_decision(self.out_dir, line)
         _, states, _ = self.review_state()
-        return {"decision": line, "kind": rec_kind, "record": self._applied(record, states)}
+        return {"decision": line, "kind": rec_kind, "record": self._applied(record, states, view)}
 
-    def _undo(self, record_id, target) -> dict:
+    def _what_is_decided(self, kind: str, record: dict, states, decision, sent, view: str, adjudicate: bool) -> tuple[str, dict | None]:
+        """The decision and edits to write: what the reviewer saw, decided.
+
+        A reviewer decides on the version they see. In their own view, or once they have a decision
+        of their own, that is their own version (original values plus their edits); an adjudicator
+        works on the record as it stands. A reviewer who decides in the team view a record they have
+        not decided yet sees the team's version: accepting it, or editing it further, takes on the
+        team's edits (written as an ``edit`` with those values), so agreeing with what is shown is
+        never counted as a disagreement.
+        """
+        merged = states.get(record["id"])
+        own = merged.for_reviewer(self.reviewer) if merged else None
+        adopt = not adjudicate and view == TEAM and (own is None or own.status not in DECIDED) and merged is not None
+        current = self._applied(record, states, TEAM if (adjudicate or adopt) else self.reviewer)
+        seen = current["review"]["edits"] if adopt else {}
+        if decision == "edit":
+            text = self.data.text_of(record["doc_id"]).text
+            changes = validate_edits(kind, sent or {}, text=text, record=current)
+            changes = {k: v for k, v in changes.items() if current.get(k) != v}
+            if not changes:
+                raise DecisionError("nothing changed")
+            edits = {k: v for k, v in {**seen, **changes}.items() if record.get(k) != v}
+            return ("edit", edits) if edits else ("accept", None)
+        if sent:
+            raise DecisionError(f"a {decision} decision carries no edits")
+        if decision == "accept" and seen:
+            return "edit", dict(seen)
+        return decision, None
+
+    def _undo(self, record_id, target, view: str = TEAM) -> dict:
         self.review_state()
         cache = self.review
         if target is not None:
@@ -194,7 +249,7 @@ class ReviewApp:
             if victim is None:
                 raise ApiError(404, f"nothing to undo: {self.reviewer} has no decision in effect")
             if victim.get("batch"):  # the latest action was a bulk one: undo all of it
-                return self._undo_batch(victim["batch"])
+                return self._undo_batch(victim["batch"], view)
         line = make_decision(
             victim.get("record_id"), victim.get("kind") or REVIEWABLE_KINDS[0], "undo", reviewer=self.reviewer,
             doc_id=victim.get("doc_id"), target=victim["id"],
@@ -202,7 +257,7 @@ class ReviewApp:
         append_decision(self.out_dir, line)
         _, states, _ = self.review_state()
         found = self.data.by_id.get(victim.get("record_id") or "")
-        record = self._applied(found[1], states) if found else None
+        record = self._applied(found[1], states, view) if found else None
         return {"decision": line, "kind": victim.get("kind"), "record": record, "undone": victim}
 
     # --- bulk decisions ---------------------------------------------------------------------------
@@ -215,10 +270,11 @@ class ReviewApp:
         """
         if not isinstance(payload, dict):
             raise ApiError(400, "expected a JSON object")
-        unknown = set(payload) - {"kind", "decision", "record_ids"}
+        unknown = set(payload) - {"kind", "decision", "record_ids", "view"}
         if unknown:
             raise ApiError(400, f"unknown field(s): {', '.join(sorted(unknown))}")
         kind, decision, ids = payload.get("kind"), payload.get("decision"), payload.get("record_ids")
+        view = self._view(payload.get("view"))
         if kind not in REVIEWABLE_KINDS:
             raise ApiError(400, f"unknown kind {kind!r}")
         if decision not in BULK_DECISIONS:
@@ -235,15 +291,15 @@ class ReviewApp:
             if found[0] != kind:
                 raise ApiError(400, f"record {rid} is a {found[0][:-1]} record, not {kind}")
             records.append(found[1])
-        todo = [r for r in records if (states.get(r["id"]).status if r["id"] in states else "pending") in UNDECIDED]
+        todo = [r for r in records if self._applied(r, states, view)["review"]["status"] in UNDECIDED]
         batch = new_batch_id()
         lines = [make_decision(r["id"], kind, decision, reviewer=self.reviewer, doc_id=r["doc_id"], batch=batch) for r in todo]
         append_decisions(self.out_dir, lines)
         _, states, _ = self.review_state()
         return {"batch": batch if lines else None, "kind": kind, "decision": decision, "n": len(lines),
-                "already_decided": len(records) - len(todo), "items": [queue_item(kind, self._applied(r, states), True) for r in todo]}
+                "already_decided": len(records) - len(todo), "items": [queue_item(kind, self._applied(r, states, view), True) for r in todo]}
 
-    def _undo_batch(self, batch: object) -> dict:
+    def _undo_batch(self, batch: object, view: str = TEAM) -> dict:
         """Undo every decision of a bulk action still in effect (one undo line each, same batch id)."""
         if not isinstance(batch, str):
             raise ApiError(400, "batch must be a batch id")
@@ -259,6 +315,6 @@ class ReviewApp:
         for v in victims:
             found = self.data.by_id.get(v["record_id"])
             if found:
-                items.append(queue_item(found[0], self._applied(found[1], states), True))
+                items.append(queue_item(found[0], self._applied(found[1], states, view), True))
         return {"undone_batch": batch, "kind": victims[0].get("kind"), "decision": victims[0].get("decision"), "n": len(victims),
                 "items": items, "undone": victims[-1]}

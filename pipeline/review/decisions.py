@@ -18,9 +18,12 @@ whole file. Appends take an exclusive ``flock`` on the file, write one complete 
 servers or two processes on the same folder lose nothing and never interleave lines.
 
 Replay (:func:`replay`): per record, the effective decisions are the ones not undone, in file
-order. Edits accumulate over the effective ``edit`` decisions; the status is the latest effective
-decision (``accept`` with earlier edits -> ``edited``; ``skip`` -> ``skipped``, exported as
-pending). Decisions whose record no longer exists in the run are *orphans*: they are kept in the
+order. Each reviewer's own outcome is replayed apart: edits accumulate over the reviewer's
+effective ``edit`` decisions; the status is the reviewer's latest effective decision (``accept``
+with earlier edits -> ``edited``; ``skip`` -> ``skipped``, exported as pending). The record's status
+is the reviewers' common outcome, ``conflict`` when they disagree (a reject against an accept, or
+different edited values), and an ``"adjudicate": true`` decision (an adjudicator settling the
+record) wins over all of them. Decisions whose record no longer exists in the run are *orphans*: they are kept in the
 file, reported by the server, the report and the dataset card, and re-attach if the record
 returns (ids are stable across re-runs).
 """
@@ -40,8 +43,10 @@ from .validation import MAX_TEXT_FIELD, SPAN_FIELDS, DecisionError, validate_edi
 
 REVIEW_FILE = "review.jsonl"
 DECISIONS = ("accept", "reject", "skip", "edit", "undo")
-# accepted / rejected / edited / skipped / pending; datasets fold "skipped" into "pending".
-STATUSES = ("pending", "accepted", "rejected", "edited", "skipped")
+# accepted / rejected / edited / skipped / pending, and conflict (reviewers disagree, nobody settled
+# it yet); datasets fold "skipped" into "pending".
+STATUSES = ("pending", "accepted", "rejected", "edited", "skipped", "conflict")
+DECIDED = ("accepted", "rejected", "edited")
 _STATUS_OF = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "edit": "edited"}
 
 
@@ -68,9 +73,11 @@ def make_decision(
     edits: Mapping | None = None,
     target: str | None = None,
     batch: str | None = None,
+    adjudicate: bool = False,
 ) -> dict:
     """A decision line (not yet written). ``edits`` must already be validated. ``batch`` names the
-    bulk action the line belongs to (one line per record, all with the same batch id)."""
+    bulk action the line belongs to (one line per record, all with the same batch id);
+    ``adjudicate`` marks a decision that settles the record whatever its reviewers decided."""
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if kind not in REVIEWABLE_KINDS:
@@ -94,6 +101,8 @@ def make_decision(
     }
     if batch is not None:
         line["batch"] = batch
+    if adjudicate:
+        line["adjudicate"] = True
     return line
 
 
@@ -219,7 +228,8 @@ def parse_line(raw: bytes, n: int, log: DecisionLog) -> dict | None:
 
 @dataclass
 class ReviewState:
-    """The merged outcome of every effective decision on one record."""
+    """The outcome of every effective decision on one record: merged over the reviewers (the
+    record's state) or one reviewer's own (an entry of ``by_reviewer``)."""
 
     record_id: str
     kind: str
@@ -231,6 +241,8 @@ class ReviewState:
     decision_id: str | None = None  # the latest effective decision
     n_decisions: int = 0  # effective ones
     reviewers: list[str] = field(default_factory=list)
+    by_reviewer: dict[str, ReviewState] = field(default_factory=dict)  # each reviewer's own outcome
+    adjudicated_by: str | None = None  # who settled the record (an adjudication wins over the reviewers)
 
     def to_dict(self) -> dict:
         return {
@@ -243,7 +255,22 @@ class ReviewState:
             "decision_id": self.decision_id,
             "n_decisions": self.n_decisions,
             "reviewers": list(self.reviewers),
+            "by_reviewer": {name: track.status for name, track in self.by_reviewer.items()},
+            "adjudicated_by": self.adjudicated_by,
         }
+
+    def outcome(self) -> tuple | None:
+        """What a reviewer decided, comparable between reviewers: the verdict and the edited values
+        (None while undecided). Accepting as is and accepting with a changed type differ."""
+        if self.status == "rejected":
+            return ("rejected",)
+        if self.status in ("accepted", "edited"):
+            return ("accepted", json.dumps(self.edits, sort_keys=True, ensure_ascii=False))
+        return None
+
+    def for_reviewer(self, name: str) -> ReviewState | None:
+        """The state as one reviewer left it (None: that reviewer decided nothing on the record)."""
+        return self.by_reviewer.get(name)
 
 
 def effective_decisions(decisions: Iterable[Mapping]) -> list[dict]:
@@ -289,24 +316,65 @@ def group_by_record(decisions: Iterable[Mapping], owner: dict[str, str] | None =
 
 
 def replay_record(record_id: str, lines: Iterable[Mapping]) -> ReviewState | None:
-    """The state of one record from its decision lines in file order (None: nothing in effect)."""
-    state = None
+    """The state of one record from its decision lines in file order (None: nothing in effect).
+
+    Each reviewer's decisions make that reviewer's own outcome (latest wins, edits add up); an
+    ``adjudicate`` decision is kept apart. The record's state is then the adjudication when there is
+    one, else the reviewers' common outcome, else ``conflict``: reviewers who disagree are never
+    settled by whoever spoke last.
+    """
+    tracks: dict[str, ReviewState] = {}
+    adjudication: ReviewState | None = None
+    merged = None
     for d in effective_decisions(lines):
-        if state is None:
-            state = ReviewState(record_id=record_id, kind=d.get("kind", ""), doc_id=d.get("doc_id"))
-        if d["decision"] == "edit":
-            state.edits.update(d.get("edits") or {})
-        status = _STATUS_OF[d["decision"]]
-        if status == "accepted" and state.edits:
-            status = "edited"
-        if status == "skipped" and state.status in ("accepted", "rejected", "edited"):
-            status = state.status  # skipping past a decided record does not undecide it
-        state.status = status
-        state.reviewer, state.time, state.decision_id = d.get("reviewer"), d.get("time"), d["id"]
-        state.n_decisions += 1
-        if d.get("reviewer") not in state.reviewers:
-            state.reviewers.append(d.get("reviewer"))
-    return state
+        if merged is None:
+            merged = ReviewState(record_id=record_id, kind=d.get("kind", ""), doc_id=d.get("doc_id"))
+        name = d.get("reviewer")
+        if d.get("adjudicate"):
+            adjudication = adjudication or ReviewState(record_id=record_id, kind=merged.kind, doc_id=merged.doc_id)
+            _apply_decision(adjudication, d)
+        else:
+            _apply_decision(tracks.setdefault(name, ReviewState(record_id=record_id, kind=merged.kind, doc_id=merged.doc_id)), d)
+        merged.n_decisions += 1
+        if name not in merged.reviewers:
+            merged.reviewers.append(name)
+    if merged is None:
+        return None
+    merged.by_reviewer = tracks
+    _merge(merged, tracks, adjudication)
+    return merged
+
+
+def _apply_decision(state: ReviewState, d: Mapping) -> None:
+    if d["decision"] == "edit":
+        state.edits.update(d.get("edits") or {})
+    status = _STATUS_OF[d["decision"]]
+    if status == "accepted" and state.edits:
+        status = "edited"
+    if status == "skipped" and state.status in DECIDED:
+        status = state.status  # skipping past a decided record does not undecide it
+    state.status = status
+    state.reviewer, state.time, state.decision_id = d.get("reviewer"), d.get("time"), d["id"]
+    state.n_decisions += 1
+
+
+def _merge(merged: ReviewState, tracks: Mapping[str, ReviewState], adjudication: ReviewState | None) -> None:
+    """The record's state from its reviewers' outcomes (in place)."""
+    decided = [t for t in tracks.values() if t.status in DECIDED]
+    if adjudication is not None and adjudication.status in DECIDED:
+        source = adjudication
+        merged.adjudicated_by = adjudication.reviewer
+    elif not decided:
+        source = max(tracks.values(), key=lambda t: t.time or "", default=adjudication)
+    elif len({t.outcome() for t in decided}) == 1:
+        source = max(decided, key=lambda t: t.time or "")
+    else:
+        latest = max(decided, key=lambda t: t.time or "")
+        merged.status, merged.edits = "conflict", {}
+        merged.reviewer, merged.time, merged.decision_id = latest.reviewer, latest.time, latest.decision_id
+        return
+    merged.status, merged.edits = source.status, dict(source.edits)
+    merged.reviewer, merged.time, merged.decision_id = source.reviewer, source.time, source.decision_id
 
 
 def replay(decisions: Iterable[Mapping]) -> dict[str, ReviewState]:
@@ -343,7 +411,19 @@ def apply_review(record: Mapping, state: ReviewState | None) -> dict:
         "time": state.time,
         "decision_id": state.decision_id,
     }
+    if state.by_reviewer:
+        out["review"].update(team_summary(state))
     return out
+
+
+def team_summary(state: ReviewState) -> dict:
+    """Each reviewer's outcome on a record, who settled it, and the record's merged status."""
+    return {
+        "by_reviewer": {name: {"status": t.status, "edits": dict(t.edits), "time": t.time, "decision_id": t.decision_id}
+                        for name, t in sorted(state.by_reviewer.items())},
+        "adjudicated_by": state.adjudicated_by,
+        "team_status": state.status,
+    }
 
 
 def find_orphans(states: Mapping[str, ReviewState], decisions: Iterable[Mapping], known_ids: set[str]) -> list[dict]:
@@ -402,6 +482,11 @@ class ReviewSummary:
     @property
     def reviewers(self) -> list[str]:
         return sorted({d["reviewer"] for d in self.decisions})
+
+    @property
+    def track_reviewers(self) -> list[str]:
+        """The reviewers with a decision of their own (not only adjudications) on a record of the run."""
+        return sorted({name for state in self.states.values() for name in state.by_reviewer})
 
 
 def load_review(out_dir: str | Path, known_ids: set[str] | None = None) -> ReviewSummary:

@@ -13,6 +13,11 @@ API (all JSON)::
     GET  /api/queue?kind=claims   compact list of every record of a kind (id, doc, text, label, score, status, facets)
     GET  /api/doc?id=DOC_ID       the document text, boilerplate and all its records with review merged
     GET  /api/orphans             decisions whose record no longer exists in the run
+    GET  /api/agreement           reviewers' agreement (percent, Cohen's kappa) per kind and field, conflicts
+
+``queue`` and ``doc`` take ``&view=NAME`` for one reviewer's own decisions instead of the team's
+merged review (where reviewers who disagree make a ``conflict``; an ``"adjudicate": true``
+decision settles it).
     POST /api/decisions           {"record_id", "kind", "decision", "edits"?, "target"?} -> the new state
                                   ({"decision": "undo", "batch"} undoes a whole bulk action)
     POST /api/bulk                {"kind", "decision": accept|reject, "record_ids"} -> one line per
@@ -49,6 +54,8 @@ STATIC_FILES = {
     "/static/queue.js": ("queue.js", "text/javascript; charset=utf-8"),
     "/static/edit.js": ("edit.js", "text/javascript; charset=utf-8"),
     "/static/bulk.js": ("bulk.js", "text/javascript; charset=utf-8"),
+    "/static/detail.js": ("detail.js", "text/javascript; charset=utf-8"),
+    "/static/team.js": ("team.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
 }
 MAX_BODY = 64 * 1024
@@ -148,9 +155,11 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/api/run":
                 return self._json(200, self.app.api_run())
             if path == "/api/queue":
-                return self._json(200, self.app.api_queue(query.get("kind", REVIEWABLE_KINDS[0])))
+                return self._json(200, self.app.api_queue(query.get("kind", REVIEWABLE_KINDS[0]), query.get("view")))
             if path == "/api/doc":
-                return self._json(200, self.app.api_doc(query.get("id", "")))
+                return self._json(200, self.app.api_doc(query.get("id", ""), query.get("view")))
+            if path == "/api/agreement":
+                return self._json(200, self.app.api_agreement())
             if path == "/api/orphans":
                 return self._json(200, self.app.api_orphans())
         except ApiError as err:

@@ -8,11 +8,13 @@ import { TextView } from './textview.js';
 import { ORDERS, ORDER_NAMES, matcher, sortQueue, nextPending, renderFacets } from './queue.js';
 import { Editor } from './edit.js';
 import { Bulk } from './bulk.js';
+import { Detail } from './detail.js';
+import { TeamDialog, versionOf } from './team.js';
 
 let KINDS = [];
 const C = { byName: {}, baseFields: new Set(), idRe: /^$/ };
 const LIST_WINDOW = 150; // list rows rendered around the current record (the rest are counted, not drawn)
-const FILTER_IDS = [['doc', 'f-doc'], ['type', 'f-type'], ['status', 'f-status'], ['score', 'f-score'], ['order', 'f-order'], ['q', 'f-q']];
+const FILTER_IDS = [['view', 'f-view'], ['doc', 'f-doc'], ['type', 'f-type'], ['status', 'f-status'], ['score', 'f-score'], ['order', 'f-order'], ['q', 'f-q']];
 
 const S = {
   run: null, kind: null, queueAll: [], queue: [], pos: -1, doc: null, recById: new Map(), undo: [], helpOpen: false,
@@ -23,10 +25,13 @@ const editor = new Editor({ contract: C.byName, text: () => S.doc.text, save: (e
 const bulk = new Bulk({
   state: () => ({
     kind: S.kind, singular: singular(S.kind), groupFields: C.byName[S.kind].group_fields || [], queue: S.queue, queueAll: S.queueAll,
-    current: S.queue[S.pos], filtered: S.queue.length !== S.queueAll.length,
+    current: S.queue[S.pos], filtered: S.queue.length !== S.queueAll.length, view: $('f-view').value,
   }),
   apply: (res) => applyBulk(res),
 });
+const detail = new Detail(C);
+const team = new TeamDialog({ showConflicts: (kind) => showConflicts(kind) });
+const viewParam = () => ($('f-view').value ? '&view=' + encodeURIComponent($('f-view').value) : '');
 const undecided = (item) => item && (item.status === 'pending' || item.status === 'skipped');
 
 // --- URL hash: where we are survives a reload -------------------------------------------------
@@ -72,6 +77,8 @@ async function init() {
   const docSel = $('f-doc');
   for (const d of S.run.documents) docSel.append(el('option', { value: d.doc_id }, d.title ? `${d.title} (${d.doc_id})` : d.doc_id));
   for (const order of ORDERS) $('f-order').append(el('option', { value: order }, ORDER_NAMES[order]));
+  renderViews();
+  setSelect($('f-view'), h.view);
   renderKinds();
   if (S.run.orphans) toast(`${S.run.orphans} reviewed record(s) no longer exist in this run (see /api/orphans)`, true);
   setSelect(docSel, h.doc);
@@ -80,6 +87,16 @@ async function init() {
   $('f-score').value = h.score;
   $('f-q').value = h.q;
   await setKind(KINDS.includes(h.kind) ? h.kind : KINDS[0], h.id, h.type, h.facets);
+}
+
+// The team's merged review, or one reviewer's own decisions (yours first).
+function renderViews() {
+  const sel = $('f-view');
+  const keep = sel.value;
+  clear(sel).append(el('option', { value: '' }, 'team view'));
+  const me = S.run.reviewer;
+  for (const name of [me, ...(S.run.reviewers || []).filter((n) => n !== me)]) sel.append(el('option', { value: name }, name === me ? `mine (${name})` : `${name}'s view`));
+  setSelect(sel, keep);
 }
 
 function setSelect(sel, value) {
@@ -104,7 +121,7 @@ async function setKind(kind, preferId, preferType, preferFacets) {
   const keepFacets = preferFacets || (kind === S.kind ? filters().facets : {});
   S.kind = kind;
   $('text').dataset.kind = kind;
-  const data = await api('/api/queue?kind=' + encodeURIComponent(kind));
+  const data = await api('/api/queue?kind=' + encodeURIComponent(kind) + viewParam());
   S.queueAll = data.items;
   const typeSel = $('f-type');
   const keep = preferType !== undefined ? preferType : typeSel.value;
@@ -145,7 +162,7 @@ async function applyFilters(preferId) {
 }
 
 async function loadDoc(docId) {
-  S.doc = await api('/api/doc?id=' + encodeURIComponent(docId));
+  S.doc = await api('/api/doc?id=' + encodeURIComponent(docId) + viewParam());
   S.recById = new Map();
   for (const kind of KINDS) for (const r of S.doc.records[kind]) S.recById.set(r.id, Object.assign(r, { _kind: kind }));
   renderDocHeader();
@@ -168,9 +185,10 @@ async function refresh() {
   S.run = await api('/api/run');
   if (S.run.review_version === before) return; // nobody decided anything since: nothing to reload
   const id = (S.queue[S.pos] || {}).id;
-  S.queueAll = (await api('/api/queue?kind=' + encodeURIComponent(S.kind))).items;
+  S.queueAll = (await api('/api/queue?kind=' + encodeURIComponent(S.kind) + viewParam())).items;
   const docId = S.doc && S.doc.document.doc_id;
   if (docId) await loadDoc(docId);
+  renderViews();
   renderKinds();
   await applyFilters(id);
 }
@@ -192,10 +210,11 @@ function renderSide() {
 }
 
 function renderProgress() {
-  const c = { pending: 0, skipped: 0, accepted: 0, rejected: 0, edited: 0 };
+  const c = { pending: 0, skipped: 0, accepted: 0, rejected: 0, edited: 0, conflict: 0 };
   for (const i of S.queueAll) c[i.status] = (c[i.status] || 0) + 1;
   const done = c.accepted + c.rejected + c.edited;
-  $('progress').textContent = `${S.kind}: ${fmt(done)} / ${fmt(S.queueAll.length)} reviewed · ${fmt(c.accepted)} accepted · ${fmt(c.rejected)} rejected · ${fmt(c.edited)} edited`;
+  const conflicts = c.conflict ? ` · ${fmt(c.conflict)} conflicts` : '';
+  $('progress').textContent = `${S.kind}: ${fmt(done)} / ${fmt(S.queueAll.length)} reviewed · ${fmt(c.accepted)} accepted · ${fmt(c.rejected)} rejected · ${fmt(c.edited)} edited${conflicts}`;
   let pending = 0;
   for (const i of S.queue) if (i.status === 'pending' || i.status === 'skipped') pending++;
   $('queue-info').textContent = S.queue.length ? `${fmt(S.pos + 1)} of ${fmt(S.queue.length)} in queue` : 'nothing matches the filters';
@@ -252,53 +271,12 @@ function buildList(idx, at) {
   if (L.to < idx.length) list.append(el('li', { class: 'more' }, `… ${fmt(idx.length - L.to)} more below`));
 }
 
-function describeId(id) {
-  const r = S.recById.get(id);
-  return r ? `${snippet(r.text)} (${singular(r._kind)})` : id;
-}
-
-function formatValue(field, value) {
-  if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return '—';
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return field === 'score' ? value.toFixed(2) : String(value);
-  if (typeof value === 'string') return C.idRe.test(value) ? describeId(value) : value;
-  if (Array.isArray(value)) {
-    if (field === 'cues') {
-      return value.map((c) => (c && typeof c === 'object'
-        ? el('span', { class: 'cue' }, String(c.text ?? ''), ' ', el('small', null, String(c.role ?? '')))
-        : el('span', { class: 'cue' }, String(c))));
-    }
-    return value.map((v) => (typeof v === 'string' && C.idRe.test(v) ? describeId(v) : (typeof v === 'object' ? JSON.stringify(v) : String(v)))).join('; ');
-  }
-  return JSON.stringify(value);
-}
-
 function renderDetail() {
-  const box = clear($('detail'));
   const item = S.queue[S.pos];
   const rec = item && S.recById.get(item.id);
-  if (!rec) {
-    const why = S.queue.length ? 'Loading…' : (S.queueAll.length ? `No ${S.kind} match the filters.` : `No ${S.kind} in this run.`);
-    box.append(el('p', { class: 'empty' }, why));
-    return;
-  }
-  const review = rec.review || { status: 'pending', original: {} };
-  box.append(el('h2', null, singular(S.kind), badge(review.status), el('span', { class: 'rid' }, rec.id)));
-  box.append(el('div', { class: 'quote' }, rec.text));
-  const table = el('table');
-  const fields = C.byName[S.kind].detail_fields.filter((f) => f in rec);
-  for (const f of Object.keys(rec)) if (!C.baseFields.has(f) && !f.startsWith('_') && !fields.includes(f)) fields.push(f);
-  for (const f of fields) {
-    const cell = el('td', null, formatValue(f, rec[f]));
-    if (review.original && f in review.original) cell.append(el('span', { class: 'was' }, 'was: ' + (formatValue(f, review.original[f]) || '—')));
-    table.append(el('tr', { 'data-field': f }, el('td', null, f.replace(/_/g, ' ')), cell));
-  }
-  if (review.original && ('start_char' in review.original || 'end_char' in review.original)) {
-    table.append(el('tr', null, el('td', null, 'span'), el('td', null, `${rec.start_char}–${rec.end_char}`, el('span', { class: 'was' }, `was: ${review.original.start_char ?? rec.start_char}–${review.original.end_char ?? rec.end_char}`))));
-  }
-  if (review.reviewer) table.append(el('tr', null, el('td', null, 'reviewed'), el('td', null, `${review.reviewer}, ${review.time || ''}`)));
-  box.append(table);
-  box.append(el('p', { class: 'hint' }, 'a accept · x reject · space skip · e edit · u undo · b bulk · j/k next/prev · n next pending · / search · ? help'));
+  let empty = null;
+  if (!rec) empty = S.queue.length ? 'Loading…' : (S.queueAll.length ? `No ${S.kind} match the filters.` : `No ${S.kind} in this run.`);
+  detail.render({ kind: S.kind, rec, empty, me: S.run.reviewer, recById: S.recById, onTake: (name) => enqueue(() => take(name)) });
 }
 
 // --- decisions --------------------------------------------------------------------------------
@@ -357,16 +335,58 @@ async function applyBulk(res) {
   else renderSide();
 }
 
+// In the team view a decision on a record in conflict (or already settled) settles it: an adjudication.
 async function decide(decision, edits) {
   const item = S.queue[S.pos];
   if (!item) return;
-  const body = { record_id: item.id, kind: S.kind, decision };
+  const rec = S.recById.get(item.id);
+  const review = (rec && rec.review) || {};
+  const settles = !$('f-view').value && decision !== 'skip' && (review.status === 'conflict' || Boolean(review.adjudicated_by));
+  const body = { record_id: item.id, kind: S.kind, decision, view: $('f-view').value };
   if (edits) body.edits = edits;
+  if (settles) body.adjudicate = true;
   const res = await api('/api/decisions', body);
   S.undo.push({ id: res.decision.id, record_id: item.id, kind: S.kind });
   applyRecord(res.kind, res.record);
-  toast({ accept: 'accepted', reject: 'rejected', skip: 'skipped', edit: 'edited' }[decision]);
+  toast(settles ? 'settled' : { accept: 'accepted', reject: 'rejected', skip: 'skipped', edit: 'edited' }[decision]);
   await advance();
+}
+
+// Settle a conflict by taking one reviewer's version (Shift+1, Shift+2... in the reviewers' order).
+async function take(nameOrIndex) {
+  const item = S.queue[S.pos];
+  const rec = item && S.recById.get(item.id);
+  if (!rec || !rec.review || !rec.review.by_reviewer) return;
+  const names = Object.keys(rec.review.by_reviewer);
+  const name = typeof nameOrIndex === 'number' ? names[nameOrIndex] : nameOrIndex;
+  const version = name && versionOf(rec.review, name);
+  if (!version || $('f-view').value || rec.review.status !== 'conflict') { toast('only a conflict is settled, in the team view', true); return; }
+  const res = await api('/api/decisions', { record_id: item.id, kind: S.kind, view: '', adjudicate: true, ...version });
+  S.undo.push({ id: res.decision.id, record_id: item.id, kind: S.kind });
+  applyRecord(res.kind, res.record);
+  toast(`settled: ${name}'s version`);
+  await advance();
+}
+
+async function showConflicts(kind) {
+  $('f-view').value = '';
+  $('f-status').value = 'conflict';
+  S.doc = null;
+  await setKind(kind);
+}
+
+async function changeView() {
+  const id = (S.queue[S.pos] || {}).id;
+  S.doc = null; // records are shown as the view sees them: reload
+  S.undo = [];
+  await setKind(S.kind, id);
+}
+
+function cycleView() {
+  const sel = $('f-view');
+  sel.selectedIndex = (sel.selectedIndex + 1) % sel.options.length;
+  toast(sel.options[sel.selectedIndex].textContent);
+  return changeView();
 }
 
 // After a decision: the next pending record after this one (the queue wraps), else simply the next.
@@ -382,6 +402,7 @@ async function undo() {
   let body = { decision: 'undo' };
   if (last && last.batch) body = { decision: 'undo', batch: last.batch };
   else if (last) body = { decision: 'undo', target: last.id, record_id: last.record_id, kind: last.kind };
+  body.view = $('f-view').value;
   let res;
   try { res = await api('/api/decisions', body); } catch (err) { toast('undo: ' + err.message, true); return; }
   const kind = res.kind;
@@ -443,7 +464,7 @@ function togglePending() {
   return applyFilters();
 }
 function clearFilters() {
-  for (const [, id] of FILTER_IDS) if (id !== 'f-order') $(id).value = '';
+  for (const [, id] of FILTER_IDS) if (id !== 'f-order' && id !== 'f-view') $(id).value = '';
   for (const sel of Object.values(S.facetSelects)) sel.value = '';
   toast('filters cleared');
   return applyFilters();
@@ -486,6 +507,8 @@ const ACTIONS = {
   p: () => togglePending(),
   c: () => clearFilters(),
   b: () => bulk.show(),
+  v: () => cycleView(),
+  t: () => team.show(),
 };
 
 function onKey(ev) {
@@ -499,8 +522,9 @@ function onKey(ev) {
     if (editor.key(ev) === 'save') enqueue(() => editor.save());
     return;
   }
-  if (bulk.open) {
-    const action = bulk.key(ev);
+  for (const dialog of [bulk, team]) {
+    if (!dialog.open) continue;
+    const action = dialog.key(ev);
     if (action) enqueue(action);
     return;
   }
@@ -510,6 +534,7 @@ function onKey(ev) {
     return;
   }
   if (key === '?') { ev.preventDefault(); toggleHelp(); return; }
+  if (ev.shiftKey && /^Digit[1-9]$/.test(ev.code)) { ev.preventDefault(); const n = Number(ev.code.slice(5)) - 1; enqueue(() => take(n)); return; }
   if (key === '/') { ev.preventDefault(); $('f-q').focus(); $('f-q').select(); return; }
   if (key === 'f') { ev.preventDefault(); $('f-doc').focus(); return; }
   const n = /^[1-9]$/.test(key) ? Number(key) - 1 : -1;
@@ -532,6 +557,8 @@ $('help-button').addEventListener('click', () => toggleHelp());
 $('help-close').addEventListener('click', () => toggleHelp(false));
 $('edit').addEventListener('submit', (ev) => { ev.preventDefault(); enqueue(() => editor.save()); });
 for (const id of ['f-doc', 'f-type', 'f-status', 'f-score', 'f-order']) $(id).addEventListener('change', onFilterChange);
+$('f-view').addEventListener('change', (ev) => { if (performance.now() - lastFilterKey > 500) ev.target.blur(); enqueue(changeView); });
+$('team-close').addEventListener('click', () => team.close());
 $('f-q').addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => enqueue(() => applyFilters()), 150); });
 window.addEventListener('focus', () => enqueue(refresh));
 keepBarHeight();

@@ -37,6 +37,7 @@ export class Bulk {
   show() {
     const st = this.ctx.state();
     this.kind = st.kind;
+    this.view = st.view || '';
     this.scopes = bulkScopes(st);
     this.sel = Math.max(0, this.scopes.findIndex((s, i) => i > 0 && s.ids.length > 1));
     if (!this.scopes[this.sel].ids.length) this.sel = 0;
@@ -66,7 +67,7 @@ export class Bulk {
     const kind = this.kind;
     this.close();
     if (!scope.ids.length) { toast('nothing pending in that group'); return; }
-    const res = await api('/api/bulk', { kind, decision, record_ids: scope.ids });
+    const res = await api('/api/bulk', { kind, decision, record_ids: scope.ids, view: this.view });
     await this.ctx.apply(res);
     toast(`${decision === 'accept' ? 'accepted' : 'rejected'} ${fmt(res.n)} ${kind}` + (res.already_decided ? ` (${fmt(res.already_decided)} already decided, left as they were)` : '') + ' · u undoes');
   }

@@ -441,6 +441,10 @@ def test_two_reviewers_conflict_show_up_and_are_settled(tmp_path, browser):
         expect(page.locator("#f-view")).to_have_value("ann")
         expect(page.locator("#progress")).to_contain_text("3 / 8 reviewed")
         assert "view=ann" in page.url
+        n = len(decisions(out))
+        page.keyboard.press("a")  # another reviewer's view is read only
+        expect(page.locator("#toast")).to_contain_text("ann's view is read only")
+        assert len(decisions(out)) == n
         assert not errors, errors
     finally:
         context.close()

@@ -335,10 +335,18 @@ async function applyBulk(res) {
   else renderSide();
 }
 
+// Another reviewer's view shows their decisions: yours are made in the team view or your own.
+function readOnly() {
+  const view = $('f-view').value;
+  if (!view || view === S.run.reviewer) return false;
+  toast(`${view}'s view is read only: v switches to yours or the team's`, true);
+  return true;
+}
+
 // In the team view a decision on a record in conflict (or already settled) settles it: an adjudication.
 async function decide(decision, edits) {
   const item = S.queue[S.pos];
-  if (!item) return;
+  if (!item || readOnly()) return;
   const rec = S.recById.get(item.id);
   const review = (rec && rec.review) || {};
   const settles = !$('f-view').value && decision !== 'skip' && (review.status === 'conflict' || Boolean(review.adjudicated_by));
@@ -495,7 +503,7 @@ const ACTIONS = {
   x: () => decide('reject'),
   ' ': () => decide('skip'),
   u: () => undo(),
-  e: () => { const item = S.queue[S.pos]; const rec = item && S.recById.get(item.id); if (rec) editor.start(S.kind, rec); },
+  e: () => { const item = S.queue[S.pos]; const rec = item && S.recById.get(item.id); if (rec && !readOnly()) editor.start(S.kind, rec); },
   j: () => go(S.pos + 1),
   ArrowDown: () => go(S.pos + 1),
   k: () => go(S.pos - 1),
@@ -506,7 +514,7 @@ const ACTIONS = {
   o: () => cycleOrder(),
   p: () => togglePending(),
   c: () => clearFilters(),
-  b: () => bulk.show(),
+  b: () => { if (!readOnly()) bulk.show(); },
   v: () => cycleView(),
   t: () => team.show(),
 };

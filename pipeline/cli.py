@@ -385,12 +385,13 @@ def export_(
     to: Annotated[Path, typer.Option("--to", help="Folder for the dataset tables and dataset_card.md/.json.")],
     format_: Annotated[ExportFormat, typer.Option("--format", help="Table format.")] = ExportFormat.parquet,
     accepted_only: Annotated[bool, typer.Option(help="Keep only accepted and edited records (reviewable kinds).")] = False,
+    license_: Annotated[Optional[str], typer.Option("--license", help="Licence the dataset is shared under (written in the dataset card).")] = None,
 ) -> None:
     """Export one typed table per record kind with the review status merged, plus a dataset card."""
     from .export import ExportError, export_run
 
     try:
-        result = export_run(out_dir, to, format_.value, accepted_only=accepted_only)
+        result = export_run(out_dir, to, format_.value, accepted_only=accepted_only, license=license_)
     except ExportError as err:
         _fail(str(err), 2)
     typer.echo(f"exported to {to}/: " + ", ".join(f"{kind} {n}" for kind, n in result.rows.items()) + " (+ dataset_card.md, dataset_card.json)")

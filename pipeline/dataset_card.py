@@ -1,19 +1,86 @@
 """The dataset card written beside an export (``dataset_card.json`` and ``dataset_card.md``): where the
 data come from (pipeline version, config, inputs with their sha256), what each table holds (rows,
-review status counts, column types), how far the review got and how well reviewers agreed, and the
-orphan decisions."""
+review status counts, every column's type and meaning), how the tables join, under which licence,
+how far the review got and how well reviewers agreed, and the orphan decisions.
+
+A column's meaning is its JSON Schema ``description`` (``pipeline/schemas``) when the schema gives
+one, else the note below; columns the export adds (review, per reviewer, figure bounds, predictions)
+are described here too.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from .contract import load_schema
 from .io import read_jsonl
 from .review.decisions import now_iso
 
 EXPORT_STATUSES = ("accepted", "rejected", "edited", "conflict", "pending")
 
+COLUMN_NOTES = {
+    "id": "Stable id of the record (kind prefix + 16 hex digits): the same span text in the same document keeps its id across runs.",
+    "doc_id": "The document the record belongs to (documents.doc_id).",
+    "start_char": "Offset of the span's first character in the document text (Python string index).",
+    "end_char": "Offset just past the span's last character: text == document_text[start_char:end_char].",
+    "text": "The span as written in the document.",
+    "sentence_id": "The sentence the span starts in (sentences.id).",
+    "sentence_text": "The text of that sentence, for reading the record in context.",
+    "paragraph": "Index of the paragraph the sentence is in (0 first).",
+    "boilerplate": "Kind of non-body line (title, byline, caption, navigation...) or null for body text; list of such spans in documents.",
+    "title": "The article's title.", "authors": "The article's authors.", "author_roles": "What the byline says each author is.",
+    "published": "Publication date (ISO, as precise as known).", "url": "Where the article was published.",
+    "publisher": "Who published it.", "language": "ISO 639-1 language code.", "sha256": "sha256 of the document text (checks a copy of the source).",
+    "n_chars": "Characters in the document text.", "n_words": "Whitespace-separated words.", "n_sentences": "Sentences.",
+    "counts": "Records of each kind in the document.", "dates_unresolved": "Dates whose value could not be resolved.",
+    "kind": "percent, money, quantity, count, duration, ... (figures).", "currency": "ISO 4217 code of a money figure.",
+    "qualifier": "approx, at_least, at_most, more_than, less_than... as the text hedges the number.",
+    "change": "increase / decrease when the figure is a change.", "change_from": "Start value of a change.", "change_to": "End value of a change.",
+    "type": "The record's type (dates: DATE, DURATION, SET, TIME).",
+    "value_low": "Lower bound of a range figure; equal to value for a single number.",
+    "value_high": "Upper bound of a range figure; equal to value for a single number.",
+    "review_status": "accepted, rejected, edited (accepted with changes), conflict (reviewers disagree, nobody settled it), pending.",
+    "reviewed_by": "Who made the decision in effect (the adjudicator for a settled conflict).",
+    "reviewed_at": "When (UTC).", "edited_fields": "Fields a reviewer changed (the columns hold the edited values).",
+    "original_values": "The values the edits replaced (JSON).", "adjudicated_by": "Who settled a conflict between reviewers.",
+    "horizon": "The date the prediction is to come true by, as the claim gives it (TIMEX3: 2026, 2026-05, 2026-Q2); null when it names none.",
+    "horizon_by": "Last day of that horizon (ISO date): the end of its period, the day before it for 'before ...'.",
+    "horizon_mod": "The date's modifier (BEFORE, END, APPROX...).", "horizon_text": "The date as written.",
+    "horizon_date_id": "The date record the horizon comes from (dates.id).",
+}
+REVIEWER_NOTES = {"status_by_": "This reviewer's own decision (accepted, rejected, edited, pending).",
+                  "edits_by_": "This reviewer's edits (JSON), null when none."}
+JOIN_KEYS = [
+    "documents.doc_id = <every table>.doc_id",
+    "sentences.id = entities/dates/figures/claims.sentence_id",
+    "entities.id in claims.about; entities.id = claims.speaker_entity",
+    "figures.id, dates.id in claims.evidence; figures.id = figures.compared_with",
+    "predictions.id = claims.id; dates.id = predictions.horizon_date_id",
+]
+LICENSE_NOTE = ("The pipeline's code is MIT-licensed (its syntax model CC BY-SA 4.0). The tables quote the articles (text, "
+                "sentence_text, titles): those excerpts stay under their publishers' copyright and terms, whatever licence "
+                "is given for the rest; share them as the sources allow, or share ids, offsets and sha256 only.")
 
-def dataset_card(out: Path, fmt: str, accepted_only: bool, tables: dict[str, dict], status_counts: dict, review) -> dict:
+
+def column_meanings(kind: str, columns) -> dict[str, str]:
+    """Column -> what it holds: the schema's description, else a note of this module."""
+    try:
+        props = load_schema(kind).get("properties", {})
+    except FileNotFoundError:  # tables the export derives (predictions)
+        props = load_schema("claims").get("properties", {}) if kind == "predictions" else {}
+    out = {}
+    for col in columns:
+        note = (props.get(col) or {}).get("description") or COLUMN_NOTES.get(col)
+        if note is None:
+            note = next((text for prefix, text in REVIEWER_NOTES.items() if col.startswith(prefix)), "")
+        if kind == "predictions" and col == "id":
+            note = "The claim's id (claims.id)."
+        out[col] = note
+    return out
+
+
+def dataset_card(out: Path, fmt: str, accepted_only: bool, tables: dict[str, dict], status_counts: dict, review,
+                 license: str | None = None) -> dict:  # noqa: A002
     """The card as a dict; ``tables`` maps each kind to ``{"rows": n, "columns": {column: type name}}``."""
     run = {}
     if (out / "run.json").exists():
@@ -44,9 +111,13 @@ def dataset_card(out: Path, fmt: str, accepted_only: bool, tables: dict[str, dic
                 "rows": t["rows"],
                 "status_counts": status_counts.get(kind),
                 "columns": t["columns"],
+                "meanings": column_meanings(kind, t["columns"]),
             }
             for kind, t in tables.items()
         },
+        "join_keys": JOIN_KEYS,
+        "license": license,
+        "license_note": LICENSE_NOTE,
         "review": {
             "file": "review.jsonl",
             "n_decisions": len(review.decisions),
@@ -97,10 +168,14 @@ def card_markdown(card: dict) -> str:
         "",
     ]
     for kind, info in card["tables"].items():
-        lines.append(f"**{kind}**: " + ", ".join(f"`{c}` {t}" for c, t in info["columns"].items()))
+        lines += [f"### {kind}", "", "| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c}` | {t} | {_md(info['meanings'].get(c, ''))} |" for c, t in info["columns"].items()]
         lines.append("")
     if card["format"] == "csv":
         lines += ["In CSV, list and object columns hold JSON strings; empty cells are nulls.", ""]
+    lines += ["## Join keys", "", *(f"- {k}" for k in card["join_keys"]), "", "## Licence", "",
+              f"Dataset licence: {_md(card['license']) if card['license'] else 'not stated (claims export --license ...)'}.", "",
+              card["license_note"], ""]
     orphans = card["review"]["orphan_decisions"]
     lines += ["## Orphan decisions", ""]
     if orphans:

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contract import OUTPUT_KINDS, REVIEWABLE_KINDS, load_schema
-from .io import atomic_writer, dumps_record, read_jsonl
 from .dataset_card import EXPORT_STATUSES, card_markdown, dataset_card
+from .dataset_tables import PREDICTION_COLUMNS, figure_bounds, prediction_rows
+from .io import atomic_writer, dumps_record, read_jsonl
 from .review.agreement import agreement
 from .review.decisions import load_review
 
@@ -292,9 +293,13 @@ def build_table(kind: str, records: list[dict], review=None, sentence_text: dict
     reviewable = kind in REVIEWABLE_KINDS
     per_reviewer = reviewer_columns(review.track_reviewers if review else []) if reviewable else {}
     extra = ["sentence_text", *REVIEW_COLUMNS, *(c for pair in per_reviewer.values() for c in pair)] if reviewable else []
+    if kind == "figures":  # value: a number; value_low / value_high: a range's bounds (typed columns, no JSON)
+        columns[columns.index("value") + 1:columns.index("value") + 1] = ["value_low", "value_high"]
     rows = []
     for record in records:
         row = _review_row(record, review.states.get(record["id"]) if review else None, sentence_text, per_reviewer) if reviewable else dict(record)
+        if kind == "figures":
+            row["value"], row["value_low"], row["value_high"] = figure_bounds(row.get("value"))
         rows.append(row)
         for key in row:
             if key not in columns and key not in extra:
@@ -311,6 +316,8 @@ def build_table(kind: str, records: list[dict], review=None, sentence_text: dict
             types[col] = ("list", "str")
         elif col in ("adjudicated_by", "sentence_text") or col.startswith("status_by_"):
             types[col] = ("str",)
+        elif kind == "figures" and col in ("value", "value_low", "value_high"):
+            types[col] = ("float",)
         else:
             types[col] = column_type([r.get(col) for r in rows], props.get(col))
     coerced = [{c: (r.get(c) if types[c][0] == "timestamp" else _coerce(r.get(c), types[c])) for c in columns} for r in rows]
@@ -368,8 +375,18 @@ class ExportResult:
     card: dict = field(default_factory=dict)
 
 
-def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, accepted_only: bool = False) -> ExportResult:
-    """Write one table per record kind of the run in ``out_dir`` into ``to``, plus the dataset card."""
+def predictions_table(claims: Table, records: dict[str, list[dict]]) -> Table:
+    """The predictions (claims of type prediction, review applied) with their horizon."""
+    rows = prediction_rows(claims.rows, records.get("dates", []), records.get("documents", []))
+    columns = list(PREDICTION_COLUMNS)
+    types = {c: ("float",) if c == "score" else ("bool",) if c in ("hedged", "negated") else ("str",) for c in columns}
+    return Table("predictions", columns, types, [{c: _coerce(r.get(c), types[c]) for c in columns} for r in rows])
+
+
+def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, accepted_only: bool = False,
+               license: str | None = None) -> ExportResult:  # noqa: A002  (the card's word)
+    """Write one table per record kind of the run in ``out_dir`` into ``to`` (and the predictions
+    table), plus the dataset card; ``license`` is the licence the dataset is shared under."""
     out, target = Path(out_dir), Path(to)
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -396,11 +413,15 @@ def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, acc
             status_counts[kind] = counts
             if accepted_only:
                 table.rows = [r for r in table.rows if r["review_status"] in ("accepted", "edited")]
+        tables[kind] = table
+    if "claims" in tables:
+        tables["predictions"] = predictions_table(tables["claims"], records)
+    for kind, table in tables.items():
         path = target / f"{kind}.{fmt}"
         WRITERS[fmt](table, path)
-        files[kind], rows[kind], tables[kind] = path, len(table.rows), table
+        files[kind], rows[kind] = path, len(table.rows)
     shapes = {kind: {"rows": len(t.rows), "columns": {c: type_name(t.types[c]) for c in t.columns}} for kind, t in tables.items()}
-    card = dataset_card(out, fmt, accepted_only, shapes, status_counts, review)
+    card = dataset_card(out, fmt, accepted_only, shapes, status_counts, review, license=license)
     card["review"]["agreement"] = agreement_summary(review, records)
     with atomic_writer(target / f"{CARD_NAME}.json") as fh:
         fh.write(json.dumps(card, ensure_ascii=False, indent=2) + "\n")

@@ -57,7 +57,7 @@ def test_parquet_tables_are_typed_and_carry_the_review(reviewed, tmp_path):
     before = file_hashes(reviewed)
     result = export_run(reviewed, tmp_path / "ds", "parquet")
     assert file_hashes(reviewed) == before  # the run folder is only read
-    assert result.rows == {"documents": 3, "sentences": 15, "entities": 13, "dates": 5, "figures": 5, "claims": 8}
+    assert result.rows == {"documents": 3, "sentences": 15, "entities": 13, "dates": 5, "figures": 5, "claims": 8, "predictions": 5}
 
     claims = pd.read_parquet(tmp_path / "ds" / "claims.parquet").set_index("text", drop=False)
     assert str(claims["start_char"].dtype) == "Int64" and str(claims["hedged"].dtype) == "boolean"
@@ -183,3 +183,67 @@ def test_cli_export(reviewed, tmp_path):
     assert (tmp_path / "ds" / "claims.csv").exists() and (tmp_path / "ds" / "dataset_card.md").exists()
     bad = CliRunner().invoke(app, ["export", str(reviewed), "--to", str(reviewed)])
     assert bad.exit_code == 2 and bad.stderr.startswith("error: --to must be a different folder")
+
+
+# --- typed figure values, predictions with their horizon, the card's meanings ------------------
+
+
+def test_figure_values_are_typed_columns_with_bounds(reviewed, tmp_path):
+    from pipeline.dataset_tables import figure_bounds
+    from pipeline.export import build_table
+
+    assert figure_bounds(12) == (12.0, 12.0, 12.0) and figure_bounds([20, 10]) == (None, 10.0, 20.0)
+    assert figure_bounds(None) == (None, None, None) and figure_bounds("x") == (None, None, None)
+    export_run(reviewed, tmp_path / "ds", "csv")
+    figures = load_table(tmp_path / "ds" / "figures.csv").set_index("text")
+    assert list(figures.columns[:8]) == ["id", "doc_id", "start_char", "end_char", "value", "value_low", "value_high", "unit"]
+    assert figures["value"].dtype == "float64" and figures["value_low"].dtype == "float64"
+    assert tuple(figures.loc["36 million tonnes", ["value", "value_low", "value_high"]]) == (36.5, 36.5, 36.5)  # the edit applied
+    rng = {"id": "fig_0000000000000001", "doc_id": "d", "start_char": 0, "end_char": 9, "text": "10-20 km", "value": [10, 20], "unit": "km",
+           "kind": "quantity", "sentence_id": None}
+    table = build_table("figures", [rng])
+    assert table.types["value"] == ("float",) and (table.rows[0]["value"], table.rows[0]["value_low"], table.rows[0]["value_high"]) == (None, 10.0, 20.0)
+
+
+def test_predictions_table_carries_a_horizon_from_the_claims_own_dates(reviewed, tmp_path):
+    export_run(reviewed, tmp_path / "ds", "parquet")
+    preds = pd.read_parquet(tmp_path / "ds" / "predictions.parquet").set_index("text")
+    nato = preds.loc["NATO will probably expand its patrols in the Baltic Sea before 2026, said Ingrid Holm of the Baltic Security Centre."]
+    assert (nato["horizon"], nato["horizon_by"], nato["horizon_mod"], nato["horizon_text"]) == ("2026", "2025-12-31", "BEFORE", "before 2026")
+    assert (nato["speaker"], nato["hedged"], nato["certainty"], nato["published"]) == ("Ingrid Holm", True, "medium", "2025-01-15")
+    assert nato["horizon_date_id"] == record(reviewed, "dates", "before 2026")["id"]
+    kyiv = preds.loc[C_SKIP]
+    assert (kyiv["horizon"], kyiv["horizon_by"]) == ("2026", "2026-12-31")
+    assert pd.isna(preds.loc[C_ACCEPT, "horizon"])  # no date inside the claim (2023 is the evidence beside it, and past)
+    henriksen = [t for t in preds.index if t.startswith("\u201cThe route")][0]
+    assert pd.isna(preds.loc[henriksen, "horizon"])  # "at least a decade" is a duration, no calendar date
+    assert C_EDIT[:-1] in preds.index and preds.loc[C_EDIT[:-1], "review_status"] == "edited"  # retyped to prediction by a reviewer
+    assert str(preds["hedged"].dtype) == "boolean" and preds["score"].dtype == "float64"
+
+
+def test_horizon_periods_and_deadlines():
+    from pipeline.dataset_tables import deadline, period
+
+    assert period("2026-Q2") == ("2026-04-01", "2026-06-30") and period("2024-02") == ("2024-02-01", "2024-02-29")
+    assert period("2027-H1")[1] == "2027-06-30" and period("2030-05-17") == ("2030-05-17", "2030-05-17")
+    assert period("P10Y") is None and period("2016-SU") is None and period("199X") is None
+    assert deadline({"value": "2026-05", "mod": "BEFORE"}) == "2026-04-30"
+    assert deadline({"value": "2026-03-10", "mod": "BEFORE"}) == "2026-03-09"
+    assert deadline({"value": "2026", "mod": "AFTER"}) is None
+    assert deadline({"value": "2014", "end": "2016", "mod": None}) == "2016-12-31"
+
+
+def test_dataset_card_gives_meanings_join_keys_and_licence(reviewed, tmp_path):
+    result = CliRunner().invoke(app, ["export", str(reviewed), "--to", str(tmp_path / "ds"), "--format", "jsonl", "--license", "CC BY 4.0"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "ds" / "dataset_card.json").read_text(encoding="utf-8"))
+    figures, claims, preds = (card["tables"][k]["meanings"] for k in ("figures", "claims", "predictions"))
+    assert figures["value_low"].startswith("Lower bound of a range figure") and figures["unit"].startswith('"percent"')
+    assert claims["hedged"].startswith("A hedge cue") and claims["status_by_ann"].startswith("This reviewer's own decision")
+    assert preds["horizon"].startswith("The date the prediction is to come true by") and preds["id"] == "The claim's id (claims.id)."
+    assert all(card["tables"][k]["meanings"][c] for k in card["tables"] for c in card["tables"][k]["columns"]), "a column without meaning"
+    assert "sentences.id = entities/dates/figures/claims.sentence_id" in card["join_keys"]
+    assert card["license"] == "CC BY 4.0" and "publishers' copyright" in card["license_note"]
+    md = (tmp_path / "ds" / "dataset_card.md").read_text(encoding="utf-8")
+    assert "| `value_high` | float64 | Upper bound of a range figure; equal to value for a single number. |" in md
+    assert "## Join keys" in md and "Dataset licence: CC BY 4.0." in md

@@ -1,6 +1,7 @@
 """Milliseconds per key press on the review page over a generated 70k-word article (Debian's chromium).
 
     PYTHONPATH=. python -m tests.review_speed [--words 70000] [--presses 15]
+    PYTHONPATH=. python -m tests.review_speed --words 3500 --docs 150 --kind entities   # a batch
 
 prints, per key, the median and the slowest time from the key press to the page showing the next
 record, and to the next painted frame after it (what a reviewer waits for). The timing runs inside
@@ -71,7 +72,7 @@ def measure_page(page, url: str, presses: int = 15, keys=KEYS, timeout_ms: int =
     return out
 
 
-def run(words: int = 70_000, presses: int = 15) -> tuple[dict, dict]:
+def run(words: int = 70_000, presses: int = 15, docs: int = 1, kind: str = "claims") -> tuple[dict, dict]:
     from playwright.sync_api import sync_playwright
 
     from pipeline.review.server import start_in_thread
@@ -79,13 +80,13 @@ def run(words: int = 70_000, presses: int = 15) -> tuple[dict, dict]:
     from .review_long import make_long_run
 
     with tempfile.TemporaryDirectory() as tmp:
-        out, counts = make_long_run(Path(tmp), words)
+        out, counts = make_long_run(Path(tmp), words, n_docs=docs)
         srv = start_in_thread(out, reviewer="speed")
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1360, "height": 860})
-                result = measure_page(page, srv.url + "#kind=claims", presses)
+                result = measure_page(page, srv.url + f"#kind={kind}", presses)
                 browser.close()
         finally:
             srv.shutdown()
@@ -97,10 +98,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=70_000)
     parser.add_argument("--presses", type=int, default=15)
+    parser.add_argument("--docs", type=int, default=1, help="generated articles of --words words each")
+    parser.add_argument("--kind", default="claims", help="the queue to review (claims, figures, dates, entities)")
     args = parser.parse_args()
-    counts, result = run(args.words, args.presses)
+    counts, result = run(args.words, args.presses, args.docs, args.kind)
     spans = sum(counts[k] for k in ("entities", "dates", "figures", "claims"))
-    print(f"article: {counts['words']} words, {spans} highlighted records; page load {result['load_ms']} ms")
+    print(f"{args.docs} article(s): {counts['words']} words, {spans} highlighted records ({counts[args.kind]} {args.kind} in the queue); "
+          f"page load {result['load_ms']} ms")
     for key in KEYS:
         r = result[key]
         print(f"key {key!r}: median {r['median_dom_ms']} ms to the next record, {r['median_frame_ms']} ms to the painted frame (slowest {r['max_frame_ms']} ms)")

@@ -17,7 +17,7 @@ const LIST_WINDOW = 150; // list rows rendered around the current record (the re
 const FILTER_IDS = [['view', 'f-view'], ['doc', 'f-doc'], ['type', 'f-type'], ['status', 'f-status'], ['score', 'f-score'], ['order', 'f-order'], ['q', 'f-q']];
 
 const S = {
-  run: null, kind: null, queueAll: [], queue: [], pos: -1, doc: null, recById: new Map(), undo: [], helpOpen: false,
+  run: null, kind: null, queueAll: [], itemById: new Map(), queue: [], pos: -1, doc: null, recById: new Map(), undo: [], helpOpen: false,
   facetSelects: {}, list: { key: null, from: 0, to: 0, nodes: new Map() }, docItems: { key: null, idx: [] }, qver: 0,
 };
 const view = new TextView($('text'), (recs) => pickFromText(recs));
@@ -116,13 +116,18 @@ function renderKinds() {
   });
 }
 
+function setQueueAll(items) {
+  S.queueAll = items;
+  S.itemById = new Map(items.map((i) => [i.id, i]));
+}
+
 async function setKind(kind, preferId, preferType, preferFacets) {
   editor.cancel();
   const keepFacets = preferFacets || (kind === S.kind ? filters().facets : {});
   S.kind = kind;
   $('text').dataset.kind = kind;
   const data = await api('/api/queue?kind=' + encodeURIComponent(kind) + viewParam());
-  S.queueAll = data.items;
+  setQueueAll(data.items);
   const typeSel = $('f-type');
   const keep = preferType !== undefined ? preferType : typeSel.value;
   const labelField = C.byName[kind].label_field || 'type';
@@ -185,7 +190,7 @@ async function refresh() {
   S.run = await api('/api/run');
   if (S.run.review_version === before) return; // nobody decided anything since: nothing to reload
   const id = (S.queue[S.pos] || {}).id;
-  S.queueAll = (await api('/api/queue?kind=' + encodeURIComponent(S.kind) + viewParam())).items;
+  setQueueAll((await api('/api/queue?kind=' + encodeURIComponent(S.kind) + viewParam())).items);
   const docId = S.doc && S.doc.document.doc_id;
   if (docId) await loadDoc(docId);
   renderViews();
@@ -292,7 +297,7 @@ function applyRecord(kind, rec) {
   }
   if (kind !== S.kind) return;
   const labelField = C.byName[kind].label_field, score = scoreField(kind);
-  const item = S.queueAll.find((i) => i.id === rec.id);
+  const item = S.itemById.get(rec.id);
   if (item) {
     Object.assign(item, { status: rec.review.status, label: rec[labelField] ?? null, score: score ? (rec[score] ?? null) : null, start_char: rec.start_char, text: rec.text });
     for (const f of Object.keys(item.facets)) item.facets[f] = rec[f] ?? null;
@@ -300,23 +305,14 @@ function applyRecord(kind, rec) {
   }
   const li = S.list.nodes.get(rec.id);
   if (li) { li.dataset.status = rec.review.status; li.replaceChild(badge(rec.review.status), li.firstChild); }
-  recount(kind);
-}
-
-function recount(kind) {
-  const counts = (S.run.status_counts || {})[kind];
-  if (!counts || kind !== S.kind) return;
-  for (const k of Object.keys(counts)) counts[k] = 0;
-  for (const i of S.queueAll) counts[i.status] = (counts[i.status] || 0) + 1;
 }
 
 // Many records changed at once (a bulk decision or its undo): queue items, records, marks, list.
 function applyItems(kind, items) {
   if (kind !== S.kind) return;
-  const byId = new Map(items.map((i) => [i.id, i]));
-  for (const item of S.queueAll) {
-    const upd = byId.get(item.id);
-    if (upd) { item.status = upd.status; delete item._search; }
+  for (const upd of items) {
+    const item = S.itemById.get(upd.id);
+    if (item) { item.status = upd.status; delete item._search; }
   }
   const inDoc = [];
   for (const upd of items) {
@@ -324,7 +320,6 @@ function applyItems(kind, items) {
     if (rec && upd.review) { rec.review = upd.review; inDoc.push(upd.id); }
   }
   view.refresh(inDoc);
-  recount(kind);
   S.list.key = null; // rebuild the list rows with their new statuses
 }
 

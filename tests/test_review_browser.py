@@ -183,6 +183,8 @@ def test_report_renders_untrusted_text_as_text(tmp_path, browser):
     dialogs = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.goto(path.as_uri())
+    for summary in pg.locator("details > summary").all():  # open the folded sections (the entities table)
+        summary.click()
     assert pg.get_by_text("<script>alert(1)</script>", exact=True).first.is_visible()
     assert pg.locator("img").count() == 0 and pg.locator("script").count() == 0
     assert dialogs == []

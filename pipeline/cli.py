@@ -455,9 +455,20 @@ def review(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (default: a free one).", min=0, max=65535)] = 0,
     reviewer: Annotated[Optional[str], typer.Option(help="Name recorded with each decision (default: your login name).")] = None,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the page in the default browser.")] = True,
+    agreement: Annotated[bool, typer.Option("--agreement", help="Print the reviewers' agreement (percent, Cohen's kappa per kind and field) and the conflicts, then exit.")] = False,
 ) -> None:
     """Review a run in the browser: accept, reject, skip, undo and edit records with the keyboard."""
     from .review.server import RunFolderError, make_server
+
+    if agreement:
+        from .review.agreement import format_agreement
+        from .review.api import ReviewApp
+
+        try:
+            typer.echo(format_agreement(ReviewApp(out_dir, reviewer or "-").api_agreement()))
+        except RunFolderError as err:
+            _fail(str(err), 2)
+        return
 
     try:
         server = make_server(out_dir, port=port, reviewer=reviewer)
@@ -466,6 +477,9 @@ def review(
     except OSError as err:
         _fail(f"cannot listen on 127.0.0.1:{port}: {err.strerror or err}", 2)
     typer.echo(f"reviewing {out_dir} at {server.url} as {server.app.reviewer}; decisions go to {out_dir / 'review.jsonl'} (Ctrl+C stops)")
+    import gc
+
+    gc.freeze()  # the run's records live as long as the server: the collector need not walk them on every request
     if browser:
         import webbrowser
 
@@ -490,12 +504,13 @@ def export_(
     to: Annotated[Path, typer.Option("--to", help="Folder for the dataset tables and dataset_card.md/.json.")],
     format_: Annotated[ExportFormat, typer.Option("--format", help="Table format.")] = ExportFormat.parquet,
     accepted_only: Annotated[bool, typer.Option(help="Keep only accepted and edited records (reviewable kinds).")] = False,
+    license_: Annotated[Optional[str], typer.Option("--license", help="Licence the dataset is shared under (written in the dataset card).")] = None,
 ) -> None:
     """Export one typed table per record kind with the review status merged, plus a dataset card."""
     from .export import ExportError, export_run
 
     try:
-        result = export_run(out_dir, to, format_.value, accepted_only=accepted_only)
+        result = export_run(out_dir, to, format_.value, accepted_only=accepted_only, license=license_)
     except ExportError as err:
         _fail(str(err), 2)
     typer.echo(f"exported to {to}/: " + ", ".join(f"{kind} {n}" for kind, n in result.rows.items()) + " (+ dataset_card.md, dataset_card.json)")

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("stages", ("pipeline.stages",)),
     ("registry", ("pipeline.registry",)),
     ("run", ("pipeline.run", "pipeline.runner")),
-    ("tools", ("pipeline.training", "pipeline.schema", "pipeline.evaluate", "pipeline.export", "pipeline.report", "pipeline.review",
+    ("tools", ("pipeline.training", "pipeline.schema", "pipeline.evaluate", "pipeline.export", "pipeline.dataset_card", "pipeline.dataset_tables", "pipeline.report", "pipeline.review",
                "pipeline.bench", "pipeline.bench_figures", "pipeline.bench_dates")),
     ("cli", ("pipeline.cli", "pipeline.__main__", "pipeline.api")),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .figure import Fig, Group
-from .numbers import looks_plural, singularize
+from .numbers import looks_plural, plural_of
 from .phrases import np_after
 from .sentence import Sentence
 from .tokens import DASHES
@@ -21,8 +21,8 @@ class Counted(NamedTuple):
 
 
 def lemma(s: Sentence, i: int) -> str:
-    """The lemma of token ``i`` as a counted noun (no lemmatizer: :func:`singularize`)."""
-    return singularize(s.toks[i].text, s.rules)
+    """The unit of a count whose counted noun is token ``i``: the noun in the plural (:func:`plural_of`)."""
+    return plural_of(s.toks[i].text, s.rules)
 
 
 def counted_after(s: Sentence, fig: Fig, g: Group) -> Counted | None:

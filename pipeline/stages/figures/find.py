@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from ...extensions import SPANS_DATES, SPANS_ENTITIES, SPANS_PARAGRAPHS, doc_text
 from .figure import Fig
-from .numbers import singularize
+from .numbers import plural_of
 from .resources import FigureRules, default_rules
 from .scan import scan_sentence
 from .speed import RangeIndex, body_sentence_ranges, gate_ranges, may_hold_figure
@@ -137,16 +137,16 @@ def align(doc: Doc, start: int, end: int, number_at: int, label: str) -> Span | 
 
 def refine_with_parse(doc: Doc, span: Span, fig: Fig, rules: FigureRules, *, parsed: bool, lemmatized: bool) -> None:
     """Use the dependency parse / lemmas when present: the counted noun and the subject of the verb
-    (writes unit and measured where the surface rules left them open)."""
+    (writes unit and measured where the surface rules left them open; a count's unit is the noun
+    in the plural, :func:`~.numbers.plural_of`)."""
     # The surface rules' counted noun wins: on real text the parse attaches numbers to compounds
     # ("250 Abrams tanks" -> "Abrams") and the lemmatizer misses plurals ("troops"). The parse and
     # lemmas only fill in what the rules left open, and the curated lemma table beats the model.
     if fig.kind == "count" and fig.head_i is not None and lemmatized and not fig.unit:
         head_tok = doc.char_span(span.end_char - 1, span.end_char, alignment_mode="expand")
         if head_tok is not None and len(head_tok):
-            lem = rules.lemmas.get(head_tok[0].lower_) or head_tok[0].lemma_.lower()
-            if lem and lem.isalpha():
-                fig.unit = lem
+            if head_tok[0].is_alpha:
+                fig.unit = plural_of(head_tok[0].text, rules)
     if not parsed:
         return
     num = next((tok for tok in span if tok.like_num or tok.is_digit), None)
@@ -154,7 +154,7 @@ def refine_with_parse(doc: Doc, span: Span, fig: Fig, rules: FigureRules, *, par
         return
     if fig.kind == "count" and not fig.unit and num.dep_ in NUM_DEP_LABELS and num.head.pos_ in ("NOUN", "PROPN") and num.head.i >= num.i:
         head = num.head
-        fig.unit = rules.lemmas.get(head.lower_) or singularize(head.text, rules).lower()
+        fig.unit = plural_of(head.text, rules)
     if fig.measured is None and fig.kind in ("money", "quantity", "other", "percent"):
         fig.measured = _parsed_subject(doc, num, rules)
 

@@ -156,6 +156,7 @@ class FigureRules:
     label_before: frozenset[str] = frozenset()
     name_after: frozenset[str] = frozenset()
     lemmas: dict[str, str] = field(default_factory=dict)
+    plurals: dict[str, str] = field(default_factory=dict)  # lemma -> its first plural in lemmas.tsv
     start_words: frozenset[str] = frozenset()  # lowercase words a figure can start with
     words: Words = field(default_factory=Words)
     superlative_re: re.Pattern | None = None
@@ -182,6 +183,8 @@ class FigureRules:
         _add_cues(rules, rows["cues"])
         _add_negatives(rules, rows["negatives"])
         rules.lemmas = {r["form"].lower(): r["lemma"].lower() for r in rows["lemmas"]}
+        for r in rows["lemmas"]:
+            rules.plurals.setdefault(r["lemma"].lower(), r["form"].lower())
         words = rules.words = Words.from_rows(rows["words"])
         ordinals = {w[4:] for w in rules.number_words if w.startswith("ord:")}
         cardinal = {w for w in rules.number_words if not w.startswith("ord:")}

@@ -20,7 +20,7 @@ from .filters import (
 )
 from .groups import currency_before, read_group, with_percent
 from .measured import measured
-from .numbers import parse_digits, singularize
+from .numbers import parse_digits, plural_of
 from .phrases import np_after
 from .qualifiers import qualifier_after, qualifier_before
 from .resources import FigureRules, default_rules
@@ -70,7 +70,7 @@ def scan_sentence(
         if f.unit is None and f.kind == "other":
             m = _NUMBER_OF_RE.search(f.measured or "") or _NUMBER_OF_RE.search(text[: f.start])
             if m:  # "the number of allies ... rose from three to eight": counts of allies
-                f.unit, f.kind = singularize(m.group(1), rules), "count"
+                f.unit, f.kind = plural_of(m.group(1), rules), "count"
     # the poll of the previous sentence covers this one's percentages (same paragraph)
     carried = state.get("poll_source")
     own_poll = next((f.source for f in figs if f.source_is_poll), None)
@@ -165,7 +165,7 @@ def ordinal_at(s: Sentence, i: int) -> Fig | None:
             a = s.tok(sup + 1)
             if a is not None and a.is_word and (s.spaced(sup, sup + 1) or s.glued(sup, sup + 1)):
                 end_i = sup + 2
-        fig = Fig(start=t.start, end=toks[end_i - 1].end, i0=i, i1=end_i, n0=i, value=value, kind="ordinal")
+        fig = Fig(start=t.start, end=toks[end_i - 1].end, i0=i, i1=end_i, n0=i, value=value, unit="rank", kind="ordinal")
         # measured: the superlative and the noun phrase after it ("largest economy")
         words = [toks[k].text for k in range(sup, end_i)]
         np, _ = np_after(s, end_i, max_words=4)
@@ -173,7 +173,7 @@ def ordinal_at(s: Sentence, i: int) -> Fig | None:
         return fig
     prev = s.tok(i - 1)
     if prev is not None and prev.lower in s.words.rank_verb:
-        return Fig(start=t.start, end=toks[j - 1].end, i0=i, i1=j, n0=i, value=value, kind="ordinal")
+        return Fig(start=t.start, end=toks[j - 1].end, i0=i, i1=j, n0=i, value=value, unit="rank", kind="ordinal")
     return None
 
 
@@ -204,14 +204,14 @@ def multiplier_at(s: Sentence, i: int) -> Fig | None:
             q = rules.qual_before.match_before(s.toks, i)
             if not (q or (nxt is not None and nxt.lower in s.words.twice_next)):
                 return None
-        fig = Fig(start=t.start, end=t.end, i0=i, i1=i + 1, n0=i, value=entry[0], unit="times", kind="other", change=entry[2])
+        fig = Fig(start=t.start, end=t.end, i0=i, i1=i + 1, n0=i, value=entry[0], unit="multiplier", kind="other", change=entry[2])
         _take_qualifier_before(s, fig)
         return fig
     verb = rules.factor_verbs.get(t.lower) if t.is_word else None
     if verb is not None:
         prev = s.tok(i - 1)
         if prev is not None and prev.lower in s.words.factor_verb_before:
-            return Fig(start=t.start, end=t.end, i0=i, i1=i + 1, n0=i, value=verb[0], unit="times", kind="other", change=verb[1])
+            return Fig(start=t.start, end=t.end, i0=i, i1=i + 1, n0=i, value=verb[0], unit="multiplier", kind="other", change=verb[1])
     return None
 
 

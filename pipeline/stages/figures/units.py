@@ -58,10 +58,10 @@ def measure_after(s: Sentence, j: int) -> Measure | None:
             after.lower in s.words.factor_next
             or after.is_word and (after.lower.endswith("er") or after.text[0].isupper() or after.lower.endswith(("’s", "'s")))
         ):
-            return Measure("times", "other", j + 1)  # a factor: "six times larger", "twice as many"
-        return Measure("time", "count", j + 1, counted="times")  # a frequency: "they met more than 20 times"
+            return Measure("multiplier", "other", j + 1)  # a factor: "six times larger", "twice as many"
+        return Measure("times", "count", j + 1, counted="times")  # a frequency: "they met more than 20 times"
     if s.tok(j) is not None and toks[j].text in DASHES and s.tok(j + 1) is not None and toks[j + 1].lower == "fold" and s.glued(j - 1, j):
-        return Measure("times", "other", j + 2)
+        return Measure("multiplier", "other", j + 2)
     return None
 
 

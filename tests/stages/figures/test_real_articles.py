@@ -23,11 +23,11 @@ EXPECTED = {
             measured="end of the Second World War", source=None,
         ),
         "four islands": dict(
-            near="simmering dispute over", value=4, unit="island", kind="count", qualifier=None,
+            near="simmering dispute over", value=4, unit="islands", kind="count", qualifier=None,
             measured="islands", source=None,
         ),
         "two of the disputed islands": dict(
-            near="Russia will return", value=2, unit="island", kind="count", qualifier=None,
+            near="Russia will return", value=2, unit="islands", kind="count", qualifier=None,
             measured="disputed islands", source="Russian media sources",
         ),
         "zero": dict(
@@ -37,7 +37,7 @@ EXPECTED = {
     },
     "swedish_brief_2018": {
         "two further objectives": dict(
-            near="Abe had", value=2, unit="objective", kind="count", qualifier=None,
+            near="Abe had", value=2, unit="objectives", kind="count", qualifier=None,
             measured="further objectives", source=None,
         ),
         "US$ 200 million": dict(
@@ -65,7 +65,7 @@ EXPECTED = {
             measured="Japan should be flexible", source="Mainichi newspaper poll",
         ),
         "four islets": dict(
-            near="return of all", value=4, unit="islet", kind="count", qualifier=None,
+            near="return of all", value=4, unit="islets", kind="count", qualifier=None,
             measured="islets", source=None,
         ),
     },

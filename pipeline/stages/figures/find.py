@@ -11,9 +11,10 @@ from spacy.tokens import Doc, Span
 
 from ...extensions import SPANS_DATES, SPANS_ENTITIES, SPANS_PARAGRAPHS, doc_text
 from .figure import Fig
-from .numbers import plural_of
+from .numbers import plural_of, singularize
 from .resources import FigureRules, default_rules
 from .scan import scan_sentence
+from .tokens import DASHES
 from .speed import RangeIndex, body_sentence_ranges, gate_ranges, may_hold_figure
 
 LOGGER = logging.getLogger("claims.figures")
@@ -21,6 +22,7 @@ LOGGER = logging.getLogger("claims.figures")
 NUMERIC_ENT_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
 TEMPORAL_ENT_LABELS = frozenset({"DATE", "TIME"})
 NUM_DEP_LABELS = frozenset({"nummod"})
+ORDINAL_DEP_LABELS = frozenset({"amod", "nummod", "compound"})
 SUBJ_DEP_LABELS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj"})
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 _DIGIT_RE = re.compile(r"\d")
@@ -149,6 +151,9 @@ def refine_with_parse(doc: Doc, span: Span, fig: Fig, rules: FigureRules, *, par
                 fig.unit = plural_of(head_tok[0].text, rules)
     if not parsed:
         return
+    if fig.kind == "ordinal" and fig.unit != "rank":
+        _ranked_noun_from_parse(span, fig, rules)
+        return
     num = next((tok for tok in span if tok.like_num or tok.is_digit), None)
     if num is None:
         return
@@ -157,6 +162,21 @@ def refine_with_parse(doc: Doc, span: Span, fig: Fig, rules: FigureRules, *, par
         fig.unit = plural_of(head.text, rules)
     if fig.measured is None and fig.kind in ("money", "quantity", "other", "percent"):
         fig.measured = _parsed_subject(doc, num, rules)
+
+
+def _ranked_noun_from_parse(span: Span, fig: Fig, rules: FigureRules) -> None:
+    """An ordinal's unit from the parse: the noun it modifies, when that noun comes after it within
+    five tokens ("its 75th anniversary falls on ...": anniversary). Hyphenated ordinals keep the
+    glued noun ("sixth-generation")."""
+    tok = span[0]
+    if any(c in DASHES for c in span.text):
+        return
+    head = tok.head
+    while head.dep_ == "compound" and head.head.i > head.i and head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head  # "the 14th sanctions package": package
+    if tok.dep_ in ORDINAL_DEP_LABELS and head.pos_ in ("NOUN", "PROPN") and 0 < head.i - tok.i <= 5 and head.is_alpha \
+            and head.text[0].islower():
+        fig.unit = singularize(head.text, rules).lower()
 
 
 def _parsed_subject(doc: Doc, num, rules: FigureRules) -> str | None:

@@ -44,6 +44,12 @@ class Words:
     not_superlative: frozenset[str] = frozenset()
     spaced_superlative: frozenset[str] = frozenset()
     rank_verb: frozenset[str] = frozenset()
+    ordinal_det: frozenset[str] = frozenset()
+    ordinal_stop: frozenset[str] = frozenset()
+    ordinal_noun_end: frozenset[str] = frozenset()
+    ordinal_in_date: frozenset[str] = frozenset()
+    noun_phrase_verb: frozenset[str] = frozenset()
+    ordinal_period: frozenset[str] = frozenset()
     determiner: frozenset[str] = frozenset()
     anaphoric_det: frozenset[str] = frozenset()
     copula: frozenset[str] = frozenset()
@@ -198,6 +204,7 @@ class FigureRules:
             time_words=time_words(rows["units"], rules.unit_dimension, rules.lemmas),
             idioms=rules.idioms, idiom_re=rules.idiom_re, one_bound=words.one_bound,
             superlatives=words.superlative | words.spaced_superlative, rank_verbs=words.rank_verb,
+            ordinal_dets=words.ordinal_det,
         )
         return rules
 

@@ -15,13 +15,13 @@ from .changes import ChangeFromTo, compare_pairs, mark_changes, range_after, sha
 from .counts import counted_after
 from .figure import Fig, Group, Label
 from .filters import (
-    ORDINAL_SUFFIXES, group_ok, in_idiom, is_date_number, is_heading, is_label, looks_like_year, number_is_code, overlaps,
+    group_ok, in_idiom, is_date_number, is_heading, is_label, looks_like_year, number_is_code, overlaps,
     titlecase_before,
 )
 from .groups import currency_before, read_group, with_percent
 from .measured import measured
-from .numbers import parse_digits, plural_of
-from .phrases import np_after
+from .numbers import plural_of
+from .ordinals import ordinal_at
 from .qualifiers import qualifier_after, qualifier_before
 from .resources import FigureRules, default_rules
 from .sources import sentence_sources
@@ -134,63 +134,15 @@ def _past_glued_tail(s: Sentence, i: int) -> int:
 
 def _kept(s: Sentence, f: Fig) -> bool:
     """A number inside a name or an idiom is no figure; one inside a date is the dates stage's,
-    except a duration ("more than seven decades")."""
+    except a duration ("more than seven decades") and a century ("the nineteenth century")."""
     a, b = s.toks[f.n0].start, s.toks[f.n0].end
     if overlaps(a, b, s.blocked) or in_idiom(s, a, b):
         return False
-    return not (overlaps(a, b, s.dates) and not (f.unit and s.rules.unit_dimension.get(f.unit) == "time"))
-
-
-def ordinal_at(s: Sentence, i: int) -> Fig | None:
-    """Ranking ordinals: "the third-largest", "second most populous", "ranked 23rd"."""
-    toks = s.toks
-    t = toks[i]
-    j = i + 1
-    if t.is_word:
-        e = s.rules.number_words.get("ord:" + t.lower)
-        if e is None or t.text[0].isupper() and not s.is_sentence_initial(i):
-            return None
-        value = e[0]
-    elif t.is_digit and s.tok(i + 1) is not None and toks[i + 1].lower in ORDINAL_SUFFIXES and s.glued(i, i + 1):
-        value = parse_digits(t.text)
-        j = i + 2
-    else:
-        return None
-    if value is None:
-        return None
-    sup = _superlative_after(s, j)
-    if sup is not None:
-        end_i = sup + 1
-        if toks[sup].lower in ("most", "least"):
-            a = s.tok(sup + 1)
-            if a is not None and a.is_word and (s.spaced(sup, sup + 1) or s.glued(sup, sup + 1)):
-                end_i = sup + 2
-        fig = Fig(start=t.start, end=toks[end_i - 1].end, i0=i, i1=end_i, n0=i, value=value, unit="rank", kind="ordinal")
-        # measured: the superlative and the noun phrase after it ("largest economy")
-        words = [toks[k].text for k in range(sup, end_i)]
-        np, _ = np_after(s, end_i, max_words=4)
-        fig.measured = " ".join(words + ([np] if np else []))
-        return fig
-    prev = s.tok(i - 1)
-    if prev is not None and prev.lower in s.words.rank_verb:
-        return Fig(start=t.start, end=toks[j - 1].end, i0=i, i1=j, n0=i, value=value, unit="rank", kind="ordinal")
-    return None
-
-
-def _superlative_after(s: Sentence, j: int) -> int | None:
-    """Token index of the superlative after an ordinal ending at j - 1: hyphenated ("third-largest")
-    or spaced ("second most populous", "third largest")."""
-    nxt = s.tok(j)
-    if nxt is None:
-        return None
-    if nxt.text in DASHES and s.glued(j - 1, j) and s.glued(j, j + 1):
-        cand = s.tok(j + 1)
-        if cand is not None and cand.is_word and s.rules.superlative_re.match(cand.lower) and cand.lower not in s.words.not_superlative:
-            return j + 1
-        return None
-    if nxt.is_word and s.spaced(j - 1, j) and nxt.lower in s.words.spaced_superlative:
-        return j
-    return None
+    if not overlaps(a, b, s.dates):
+        return True
+    if f.kind == "ordinal":
+        return f.unit in s.words.ordinal_in_date  # "the nineteenth century", not "the first quarter"
+    return bool(f.unit and s.rules.unit_dimension.get(f.unit) == "time")
 
 
 def multiplier_at(s: Sentence, i: int) -> Fig | None:

@@ -29,8 +29,8 @@ Decisions (see also ``pipeline/resources/figures/README.md``):
 * "fell from 12 to 9" gives two figures, each with change/change_from/change_to, compared with each other.
 * Qualifiers: nearly/almost/about/some = approx; over/more than/-plus = more_than; under/fewer than =
   less_than; at least/or more = at_least; up to/as many as = up_to.
-* Spelled-out numbers used anaphorically ("the two countries"), the pronoun "one", enumerations, codes
-  and names (G7, F-35, Nord Stream 2, "1718 Committee"), page and footnote references, calendar years,
+* Counts after a determiner are figures ("the two governments", CONVENTIONS). The pronoun "one",
+  enumerations, codes and names (G7, F-35, Nord Stream 2, "1718 Committee"), page and footnote references, calendar years,
   days and times are not figures. A number inside a date span is not a figure unless it is a duration.
 
 Layout (a Doc comes in at :mod:`.component`, the figures go out through :mod:`.records`):

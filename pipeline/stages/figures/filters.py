@@ -1,6 +1,7 @@
 """Numbers that are not figures: codes and names (G7, F-35, "Nord Stream 2", "Article 5"), years,
-days and times, idioms ("half the battle"), the pronoun "one", anaphoric and vague spelled-out
-numbers ("the two countries", "several hundred") and headings."""
+days and times, idioms ("half the battle"), the pronoun "one", vague spelled-out numbers ("several
+hundred") and headings. A count after a determiner is a figure ("the two
+governments", CONVENTIONS)."""
 from __future__ import annotations
 
 import re
@@ -241,8 +242,6 @@ def group_ok(s: Sentence, g: Group) -> bool:
             return False
     if last_type == "fraction" and words[-1] in ("second",):
         return False
-    if is_anaphoric(s, g, prev, last_type):
-        return False  # "the two countries", "the two": an anaphoric reference, not a count
     if words[0] in ("a", "an") and g.value >= 1:
         nxt_entry = nw.get(words[1]) if len(words) > 1 else None
         if nxt_entry is not None and nxt_entry[1] in ("scale", "hundred", "dozen"):
@@ -251,21 +250,6 @@ def group_ok(s: Sentence, g: Group) -> bool:
             if nxt is not None and nxt.text in DASHES and s.glued(g.n1 - 1, g.n1):
                 return False
     return True
-
-
-def is_anaphoric(s: Sentence, g: Group, prev, last_type: str | None) -> bool:
-    """ "the two countries", "these three": a small spelled-out number after "the" that refers back."""
-    if not (
-        prev is not None
-        and prev.lower in s.words.anaphoric_det
-        and last_type in ("unit", "teen")
-        and 2 <= g.value <= 12
-        and s.rules.qual_before.match_before(s.toks, g.n0) is None
-    ):
-        return False
-    nxt = s.tok(g.n1)
-    compound = nxt is not None and nxt.text in DASHES and s.glued(g.n1 - 1, g.n1)
-    return not compound and (nxt is None or not nxt.is_word or nxt.lower in s.words.referential_noun)
 
 
 def one_is_figure(s: Sentence, g: Group) -> bool:

@@ -168,7 +168,6 @@ NOT_FIGURES = [
     "It was a one-off gesture by the Kremlin.",
     "The treaty was signed in 1956 and annulled later.",
     "Talks resumed on 12 March in Geneva.",
-    "The two countries signed a new agreement.",
     "Tokyo plays one capital against another.",
     "The COVID-19 crisis hit the MH17 inquiry and the 5G rollout.",
     "Negotiators met in the 9/11 memorial hall at 10:30 on Monday.",

@@ -1,0 +1,48 @@
+"""Figures stage, the classes of misses and errors of issue 18, as CONVENTIONS.md defines them:
+text -> figure text, offsets, value, unit, kind, qualifier. All sentences are written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from tests.stages.figures.test_find import approx_eq
+
+
+def _figures(nlp, text: str) -> dict[str, tuple[int, int, dict]]:
+    doc = nlp(text)
+    return {s.text: (s.start_char, s.end_char, s._.figure) for s in doc.spans["figures"]}
+
+
+def check(nlp, text, figure_text, value, unit, kind, qualifier=None):
+    found = _figures(nlp, text)
+    assert figure_text in found, (text, list(found))
+    start, end, fig = found[figure_text]
+    assert text[start:end] == figure_text and start == text.index(figure_text)
+    assert approx_eq(fig["value"], value), fig
+    assert (fig["unit"], fig["kind"], fig["qualifier"]) == (unit, kind, qualifier), fig
+
+
+# counts after a determiner count ("the two governments", "its three neighbours"); a hyphenated
+# spelled-out count names its noun ("a nine-member board"); a partitive with a pronoun ("three of each")
+DETERMINERS = [
+    ("The two governments signed the accord.", "two governments", 2, "governments", "count"),
+    ("Its three neighbours protested.", "three neighbours", 3, "neighbours", "count"),
+    ("These four islands are disputed.", "four islands", 4, "islands", "count"),
+    ("A nine-member board will oversee the fund.", "nine-member", 9, "members", "count"),
+    ("The 12-member panel met in Geneva.", "12-member", 12, "members", "count"),
+    ("The ministry runs a two-stage review.", "two-stage", 2, "stages", "count"),
+]
+
+
+@pytest.mark.parametrize("text,figure_text,value,unit,kind", DETERMINERS)
+def test_counts_after_a_determiner(nlp, text, figure_text, value, unit, kind):
+    check(nlp, text, figure_text, value, unit, kind)
+
+
+@pytest.mark.parametrize("text", [
+    "The three-pronged strategy failed.",
+    "They adopted a two-way approach.",
+    "Beijing drew its nine-dash line on the map.",
+    "The talks could last six-to-twelve months.",
+])
+def test_spelled_compounds_that_count_nothing(nlp, text):
+    assert [t for t, (_, _, f) in _figures(nlp, text).items() if f["kind"] == "count" and "-" in t] == []

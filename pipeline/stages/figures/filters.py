@@ -273,20 +273,31 @@ def one_is_figure(s: Sentence, g: Group) -> bool:
 
 
 def fraction_ok(s: Sentence, g: Group, words: list[str]) -> bool:
-    """Fractions need "of", a noun phrase ("half the population") or a numerator ("two-thirds")."""
+    """Fractions need "of", a noun phrase ("half the population"), a numerator ("two-thirds"), a
+    qualifier ("at least half"), "by" ("cut by half"), a verb ("half is funded") or "as" ("half as many")."""
     nxt = s.tok(g.n1)
     prev = s.tok(g.n0 - 1)
     last = words[-1]
     if prev is not None and prev.lower in s.words.fraction_blocker:
         return False  # "the second half of 2016", "in half"
+    if nxt is not None and nxt.text in DASHES and s.glued(g.n1 - 1, g.n1):
+        return False  # "half-hearted", "a quarter-century"
+    if len(words) == 1 and last.endswith("s"):
+        return False  # "in some quarters": no numerator
+    rules = s.rules
+    if rules.qual_before.match_before(s.toks, g.n0) is not None:
+        return True  # "at least half is funded", "roughly a third came"
+    if (prev is not None and prev.lower == "by" and rules.change_verbs.match_before(s.toks, g.n0 - 1) is not None
+            and (nxt is None or not nxt.is_word or rules.is_cue("function", nxt.lower))):
+        return True  # "cut by half", "fell by a third in 2029" (not "joined by a third.")
     if nxt is None:
         return False
     if nxt.lower == "of":
         return True
-    if nxt.text in DASHES and s.glued(g.n1 - 1, g.n1):
-        return False  # "half-hearted", "a quarter-century"
     if last in ("half", "halves") and nxt.lower in s.words.half_next:
         return True
-    if last in ("half",) and nxt.is_word and looks_plural(nxt.text, s.rules):
+    if last in ("half",) and nxt.is_word and looks_plural(nxt.text, rules):
         return True
-    return False
+    if nxt.lower == "as" and last == "half":
+        return True  # "half as many": a factor
+    return nxt.lower in s.words.copula or rules.is_cue("verb", nxt.lower)  # "a third were", "half remains"

@@ -77,6 +77,8 @@ def fraction_after(s: Sentence, fig: Fig, g: Group) -> Measure | None:
             m = rules.units.match_at(toks, fig.i1 + 1)
             if m is not None:
                 return Measure(str(m[0]), "quantity", m[1])
+        if nxt is not None and nxt.lower == "as" and g.n1 - g.n0 == 1:
+            return Measure("multiplier", "other", fig.i1)  # "half as many": a factor of 0.5
         return Measure("fraction", "other", fig.i1)
     j = fig.i1
     t = s.tok(j)

@@ -46,3 +46,30 @@ def test_counts_after_a_determiner(nlp, text, figure_text, value, unit, kind):
 ])
 def test_spelled_compounds_that_count_nothing(nlp, text):
     assert [t for t, (_, _, f) in _figures(nlp, text).items() if f["kind"] == "count" and "-" in t] == []
+
+
+# fractions and factors outside "of" and a noun phrase; unit "fraction" / "multiplier" (CONVENTIONS)
+FRACTIONS = [
+    ("At least half is funded by Brussels.", "At least half", 0.5, "fraction", "at_least"),
+    ("Roughly half came from abroad.", "Roughly half", 0.5, "fraction", "approx"),
+    ("Exports were cut by half after the embargo.", "half", 0.5, "fraction", None),
+    ("A third were never delivered.", "A third", 1 / 3, "fraction", None),
+    ("Caldoria has half as many tanks as Varnia.", "half", 0.5, "multiplier", None),
+    ("Shares tripled after the announcement.", "tripled", 3, "multiplier", None),
+    ("The army lost a third of its tanks.", "a third", 1 / 3, "fraction", None),
+]
+
+
+@pytest.mark.parametrize("text,figure_text,value,unit,qualifier", FRACTIONS)
+def test_fractions_and_multipliers(nlp, text, figure_text, value, unit, qualifier):
+    check(nlp, text, figure_text, value, unit, "other", qualifier)
+
+
+@pytest.mark.parametrize("text", [
+    "The contract went to a third party.",
+    "The talks broke down in the second half of the year.",
+    "He was half-hearted about the plan.",
+    "Half the battle is logistics.",
+])
+def test_fractions_that_are_no_figures(nlp, text):
+    assert [t for t, (_, _, f) in _figures(nlp, text).items() if f["unit"] in ("fraction", "multiplier")] == []

@@ -49,6 +49,7 @@ class Words:
     ordinal_noun_end: frozenset[str] = frozenset()
     ordinal_in_date: frozenset[str] = frozenset()
     noun_phrase_verb: frozenset[str] = frozenset()
+    one_before_percent: frozenset[str] = frozenset()
     ordinal_period: frozenset[str] = frozenset()
     determiner: frozenset[str] = frozenset()
     copula: frozenset[str] = frozenset()
@@ -192,7 +193,7 @@ class FigureRules:
         words = rules.words = Words.from_rows(rows["words"])
         ordinals = {w[4:] for w in rules.number_words if w.startswith("ord:")}
         cardinal = {w for w in rules.number_words if not w.startswith("ord:")}
-        rules.start_words = frozenset(cardinal | ordinals | {"a", "an"} | set(rules.factor_verbs))
+        rules.start_words = frozenset(cardinal | ordinals | {"a", "an"} | set(rules.factor_verbs) | words.one_before_percent)
         rules.superlative_re = re.compile(
             "(?:" + "|".join(map(re.escape, sorted(words.superlative))) + r"|[a-z]+est)$"
         )
@@ -202,7 +203,7 @@ class FigureRules:
             time_words=time_words(rows["units"], rules.unit_dimension, rules.lemmas),
             idioms=rules.idioms, idiom_re=rules.idiom_re, one_bound=words.one_bound,
             superlatives=words.superlative | words.spaced_superlative, rank_verbs=words.rank_verb,
-            ordinal_dets=words.ordinal_det,
+            ordinal_dets=words.ordinal_det, one_words=words.one_before_percent,
         )
         return rules
 

@@ -174,6 +174,8 @@ def figure_at(s: Sentence, i: int, labels: set[int]) -> Found:
     t = s.toks[i]
     if not (t.is_digit or t.is_word):
         return None
+    if t.is_word and t.lower in s.words.one_before_percent:
+        return _one_percent_unit(s, i)
     if t.is_word and t.lower not in s.rules.number_words and t.lower not in ("a", "an"):
         return None
     g = read_group(s, i)
@@ -195,6 +197,17 @@ def figure_at(s: Sentence, i: int, labels: set[int]) -> Found:
     if isinstance(second, ChangeFromTo):
         return change_pair(s, second)
     return build_figure(s, g, second)
+
+
+def _one_percent_unit(s: Sentence, i: int) -> Fig | None:
+    """ "by a single percentage point": one percent unit (the word means one only there)."""
+    prev = s.tok(i - 1)
+    i0 = i - 1 if prev is not None and prev.lower in ("a", "one") and s.spaced(i - 1, i) else i
+    g = with_percent(s, Group(i0=i0, n0=i, n1=i + 1, value=1.0, is_digit=False, raw_words=True))
+    if g.kind != "percent":
+        return None
+    fig = build_figure(s, g, None)
+    return fig if isinstance(fig, Fig) else None
 
 
 def change_pair(s: Sentence, pair: ChangeFromTo) -> list[Fig | Label]:
@@ -356,4 +369,18 @@ def _section_or_list_number(s: Sentence, fig: Fig, g: Group, nxt) -> bool:
         return True
     prev = s.tok(fig.i0 - 1)
     return (prev is not None and prev.text in ("(", "[") and nxt is not None and nxt.text in (")", "]")
-            and fig.unit is None and fig.kind == "other" and g.is_digit)
+            and fig.unit is None and fig.kind == "other" and g.is_digit and not _restated(s, fig.i0 - 1, g))
+
+
+def _restated(s: Sentence, bracket: int, g: Group) -> bool:
+    """Is the bracketed number a figure that restates or details what precedes it ("2% (1,640) of
+    firms", "the BEF (226,000)", "Treatment A (10)") rather than a list marker ("two aims: (1) ...")?
+    A number above 20, a decimal, or a bracket right after a figure or a name is one."""
+    text = s.toks[g.n0].text
+    if "," in text or "." in text or g.value > 20:
+        return True
+    before = s.tok(bracket - 1)
+    if before is None or not s.spaced(bracket - 1, bracket):
+        return False
+    return before.is_digit or before.text == "%" or before.lower in s.words.percent_word or (
+        before.is_word and before.text[0].isupper() and not s.is_sentence_initial(bracket - 1))

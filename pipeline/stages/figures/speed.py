@@ -61,9 +61,10 @@ class Gates:
 def compile_gates(number_words: Mapping[str, tuple[float, str, str | None]], *, factor_verbs: Iterable[str],
                   start_words: frozenset[str], time_words: frozenset[bytes] | None, idioms: tuple[str, ...],
                   idiom_re: re.Pattern | None, one_bound: Iterable[str], superlatives: Iterable[str],
-                  rank_verbs: Iterable[str], ordinal_dets: Iterable[str] = ()) -> Gates:
+                  rank_verbs: Iterable[str], ordinal_dets: Iterable[str] = (), one_words: Iterable[str] = ()) -> Gates:
     """The gates of compiled rules: their number words ("ord:" keys for ordinals), the factor verbs
-    ("double"), the start words of a figure, the time words (:func:`time_words`), the idiom rows and
+    ("double"), the words that mean one before a percent unit ("a single percentage point"), the start
+    words of a figure, the time words (:func:`time_words`), the idiom rows and
     the word lists the contexts of "one" and of ordinals come from."""
     gates = Gates(idiom_re=idiom_re, time_words_ascii=time_words)
     cardinal = {w for w in number_words if not w.startswith("ord:")}
@@ -76,7 +77,7 @@ def compile_gates(number_words: Mapping[str, tuple[float, str, str | None]], *, 
         if e[1] in ("hundred", "scale", "dozen", "fraction") and not (e[1] == "fraction" and w == "second")
     )
     # a word outside [a-z] can never be one of the [a-z]+ runs the gate compares
-    gate_words = (cardinal - {"one"}) | set(factor_verbs)
+    gate_words = (cardinal - {"one"}) | set(factor_verbs) | set(one_words)
     gates.gate_words_ascii = frozenset(w.encode() for w in gate_words if w.isascii())
     gates.gate_ordinals_ascii = frozenset(w.encode() for w in ordinals if w.isascii())
     fractions = [w for w, e in number_words.items() if e[1] in ("fraction", "scale", "hundred", "dozen")]

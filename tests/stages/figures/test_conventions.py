@@ -73,3 +73,34 @@ def test_fractions_and_multipliers(nlp, text, figure_text, value, unit, qualifie
 ])
 def test_fractions_that_are_no_figures(nlp, text):
     assert [t for t, (_, _, f) in _figures(nlp, text).items() if f["unit"] in ("fraction", "multiplier")] == []
+
+
+# a number in parentheses that restates or details a figure is one; list markers are not
+PARENTHESES = [
+    ("Just over 2% (1,640) of businesses had five staff.", "1,640", 1640),
+    ("Most of the force (226,000) was evacuated.", "226,000", 226000),
+    ("Only 36 percent (14) of the replies were positive.", "14", 14),
+]
+
+
+@pytest.mark.parametrize("text,figure_text,value", PARENTHESES)
+def test_numbers_in_parentheses(nlp, text, figure_text, value):
+    found = _figures(nlp, text)
+    assert figure_text in found and found[figure_text][2]["value"] == value
+    assert text[found[figure_text][0]:found[figure_text][1]] == figure_text
+
+
+def test_list_markers_in_parentheses(nlp):
+    assert list(_figures(nlp, "The plan has two aims: (1) deterrence and (2) defence.")) == ["two aims"]
+
+
+@pytest.mark.parametrize("text,figure_text,unit", [
+    ("Rates rose by a single percentage point.", "a single percentage point", "percentage_point"),
+    ("Inflation fell by a single per cent.", "a single per cent", "percent"),
+])
+def test_a_single_percentage_point(nlp, text, figure_text, unit):
+    check(nlp, text, figure_text, 1, unit, "percent")
+
+
+def test_a_single_is_no_figure_elsewhere(nlp):
+    assert _figures(nlp, "A single country objected.") == {}

@@ -80,7 +80,7 @@ GOLD: list[tuple[str, list[tuple[str, float | list[float], str | None]]]] = [
     ("India is the world's fourth-largest arms importer.", [("fourth-largest", 4, "rank")]),
     ("About 1.5 million barrels per day pass through the strait.", [("About 1.5 million barrels per day", 1.5e6, "bbl/d")]),
     ("The package totals €50bn over four years.", [("€50bn", 50e9, "EUR"), ("four years", 4, "year")]),
-    ("Nearly half of the fleet is more than 30 years old.", [("Nearly half", 0.5, "fraction"), ("more than 30 years", 30, "year")]),
+    ("Nearly half of the fleet is more than 30 years old.", [("Nearly half", 0.5, "fraction"), ("more than 30 years old", 30, "years of age")]),
     ("London pledged £2.26bn in military aid this year.", [("£2.26bn", 2.26e9, "GBP")]),
     ("Some 12 per cent of exports go to China.", [("Some 12 per cent", 12, "percent")]),
     ("Unemployment rose by 2 percentage points.", [("2 percentage points", 2, "percentage_point")]),

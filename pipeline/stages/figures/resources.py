@@ -49,6 +49,8 @@ class Words:
     ordinal_noun_end: frozenset[str] = frozenset()
     ordinal_in_date: frozenset[str] = frozenset()
     noun_phrase_verb: frozenset[str] = frozenset()
+    age_before: frozenset[str] = frozenset()
+    age_person: frozenset[str] = frozenset()
     one_before_percent: frozenset[str] = frozenset()
     ordinal_period: frozenset[str] = frozenset()
     determiner: frozenset[str] = frozenset()

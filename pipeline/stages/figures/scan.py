@@ -11,7 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .ages import AGE_UNIT, age_end
 from .changes import ChangeFromTo, compare_pairs, mark_changes, range_after, share_alternatives
+from .context import units_from_context
 from .counts import counted_after
 from .figure import Fig, Group, Label
 from .filters import (
@@ -45,7 +47,7 @@ def scan_sentence(
     gated: bool = False,
 ) -> list[Fig]:
     """The figures of one sentence, offsets relative to ``text``. Pure (``state`` carries the
-    paragraph context: last poll source, its year and the last surveyed population)."""
+    paragraph context: last poll source, its year, the last surveyed population and the last count)."""
     rules = rules or default_rules()
     state = state if state is not None else {}
     if not gated and not sentence_gate(rules.gates, text):
@@ -71,6 +73,7 @@ def scan_sentence(
             m = _NUMBER_OF_RE.search(f.measured or "") or _NUMBER_OF_RE.search(text[: f.start])
             if m:  # "the number of allies ... rose from three to eight": counts of allies
                 f.unit, f.kind = plural_of(m.group(1), rules), "count"
+    units_from_context(s, figs, state)
     # the poll of the previous sentence covers this one's percentages (same paragraph)
     carried = state.get("poll_source")
     own_poll = next((f.source for f in figs if f.source_is_poll), None)
@@ -142,7 +145,7 @@ def _kept(s: Sentence, f: Fig) -> bool:
         return True
     if f.kind == "ordinal":
         return f.unit in s.words.ordinal_in_date  # "the nineteenth century", not "the first quarter"
-    return bool(f.unit and s.rules.unit_dimension.get(f.unit) == "time")
+    return bool(f.unit and (s.rules.unit_dimension.get(f.unit) == "time" or f.unit == AGE_UNIT))
 
 
 def multiplier_at(s: Sentence, i: int) -> Fig | None:
@@ -249,6 +252,12 @@ def build_figure(s: Sentence, g: Group, ranged: Group | None, *, allow_count: bo
         fig.unit = fig.currency
     elif fig.kind != "percent" and not _take_unit(s, fig, g, allow_count):
         return None
+    if fig.kind in ("other", "quantity"):
+        end = age_end(s, fig, g)
+        if end is not None:  # "65 years of age", "the minister, 54, resigned", "aged 18 to 60"
+            fig.unit, fig.kind = AGE_UNIT, "quantity"
+            if ranged is None:
+                _extend(s, fig, end)
     _take_qualifier_after(s, fig)
     _take_qualifier_before(s, fig)
     if ranged is not None:

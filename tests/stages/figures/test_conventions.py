@@ -104,3 +104,41 @@ def test_a_single_percentage_point(nlp, text, figure_text, unit):
 
 def test_a_single_is_no_figure_elsewhere(nlp):
     assert _figures(nlp, "A single country objected.") == {}
+
+
+# a bare number takes its counted noun from the sentence or the paragraph before it
+CONTEXT_UNITS = [
+    ("Of the 27 members, 19 agreed to the plan.", "19", 19, "members"),
+    ("The ministry bought 40 drones. Only 12 were delivered.", "12", 12, "drones"),
+    ("Just over 2% (1,640) of businesses had five staff.", "1,640", 1640, "businesses"),
+]
+
+
+@pytest.mark.parametrize("text,figure_text,value,unit", CONTEXT_UNITS)
+def test_units_from_context(nlp, text, figure_text, value, unit):
+    check(nlp, text, figure_text, value, unit, "count")
+
+
+def test_a_number_in_a_change_keeps_no_borrowed_unit(nlp):
+    found = _figures(nlp, "The fleet has 30 frigates and its budget grew by 12.")
+    assert found["12"][2]["unit"] is None
+
+
+# ages: unit "years of age"
+AGES = [
+    ("He retired at 65 years of age.", "65 years of age", 65, "quantity"),
+    ("The minister, 54, resigned on Friday.", "54", 54, "quantity"),
+    ("Elena Varga, 61, leads the party.", "61", 61, "quantity"),
+    ("A 54-year-old farmer was arrested.", "54-year-old", 54, "quantity"),
+    ("She joined the army at the age of 19.", "19", 19, "quantity"),
+    ("Men aged 18 to 60 may not leave.", "18 to 60", [18, 60], "range"),
+]
+
+
+@pytest.mark.parametrize("text,figure_text,value,kind", AGES)
+def test_ages(nlp, text, figure_text, value, kind):
+    check(nlp, text, figure_text, value, "years of age", kind)
+
+
+def test_a_count_after_a_comma_is_no_age(nlp):
+    assert _figures(nlp, "In March, 54 people were detained.")["54 people"][2]["unit"] == "people"

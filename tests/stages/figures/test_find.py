@@ -72,7 +72,7 @@ EXAMPLES = [
     ("Moscow signed a 10-year contract.", "10-year", 10, "year", "quantity", None),
     # ranges
     ("Between 2,000 and 3,000 troops took part.", "Between 2,000 and 3,000 troops", [2000, 3000], "troops", "range", None),
-    ("Respondents aged 21 to 29 were the most hawkish.", "21 to 29", [21, 29], None, "range", None),
+    ("Respondents aged 21 to 29 were the most hawkish.", "21 to 29", [21, 29], "years of age", "range", None),
     ("The plan would cost $2-3 billion.", "$2-3 billion", [2_000_000_000, 3_000_000_000], "USD", "range", None),
     ("Output could grow 10-15% next year.", "10-15%", [10, 15], "percent", "range", None),
     # approximations and bounds

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 from ...extensions import SPANS_DATES, SPANS_ENTITIES, SPANS_PARAGRAPHS, doc_text
 from .figure import Fig
 from .numbers import plural_of, singularize
-from .resources import FigureRules, default_rules
+from .resources import FigureRules, default_rules, document_dollar
 from .scan import scan_sentence
 from .tokens import DASHES
 from .speed import RangeIndex, body_sentence_ranges, gate_ranges, may_hold_figure
@@ -37,7 +37,8 @@ def find_figures(doc: Doc, rules: FigureRules | None = None, *, use_parse: bool 
     para_starts = paragraph_starts(doc)
     parsed = use_parse and doc.has_annotation("DEP")
     lemmatized = doc.has_annotation("LEMMA")
-    state: dict = {}
+    dollar = document_dollar(rules, doc_text(doc))
+    state: dict = {"dollar": dollar}
     current_para = -1
     out: list[tuple[Span, dict]] = []
     sentences = list(body_sentence_ranges(doc))
@@ -47,7 +48,7 @@ def find_figures(doc: Doc, rules: FigureRules | None = None, *, use_parse: bool 
             continue
         para = bisect_right(para_starts, base) - 1
         if para != current_para:
-            state = {"year": state.get("year")}
+            state = {"year": state.get("year"), "dollar": dollar}
             current_para = para
         local_blocked = blocked_index.local(base, sent_end)
         local_dates = dates_index.local(base, sent_end)

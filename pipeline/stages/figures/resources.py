@@ -115,8 +115,9 @@ class Words:
 WORD_LISTS = tuple(f.name for f in fields(Words))
 
 TABLE_SPECS: dict[str, TableSpec] = {
-    "currencies": TableSpec("figures/currencies.tsv", ("form", "code", "position"),
-                            enums={"position": frozenset({"prefix", "suffix", "both"})}),
+    "currencies": TableSpec("figures/currencies.tsv", ("form", "code", "position"), ("dollar",),
+                            enums={"position": frozenset({"prefix", "suffix", "both"}),
+                                   "dollar": frozenset({"bare", "explicit"})}),
     "scales": TableSpec("figures/scales.tsv", ("form", "multiplier", "attached"),
                         enums={"attached": frozenset({"yes", "no", "only"})}, numeric=("multiplier",)),
     "number_words": TableSpec("figures/number_words.tsv", ("word", "value", "type"), ("change",),
@@ -146,6 +147,9 @@ class FigureRules:
     rows: dict[str, list[dict[str, str]]]
     currency_prefix: PhraseTable = field(default_factory=PhraseTable)
     currency_suffix: PhraseTable = field(default_factory=PhraseTable)
+    bare_dollar: frozenset[str] = frozenset()  # lowercase forms that name no kind of dollar ("$", "dollars")
+    explicit_dollar_re: re.Pattern | None = None  # the forms that do ("A$", "Australian dollars")
+    explicit_dollar: dict[str, str] = field(default_factory=dict)  # such a form (lowercase, spaces single) -> code
     scales: dict[str, tuple[float, str]] = field(default_factory=dict)
     number_words: dict[str, tuple[float, str, str | None]] = field(default_factory=dict)
     factor_verbs: dict[str, tuple[float, str | None]] = field(default_factory=dict)  # "double" -> (2, "increase")
@@ -215,6 +219,7 @@ class FigureRules:
 
 
 def _add_currencies(rules: FigureRules, rows: list[dict[str, str]]) -> None:
+    bare, explicit, parts = set(), {}, []
     for r in rows:
         if not re.fullmatch(r"[A-Z]{3}", r["code"]):
             raise ResourceError(f"figures/currencies.tsv: bad ISO code {r['code']!r} for {r['form']!r}")
@@ -222,6 +227,30 @@ def _add_currencies(rules: FigureRules, rows: list[dict[str, str]]) -> None:
             rules.currency_prefix.add(r["form"], r["code"], exact=True)
         if r["position"] in ("suffix", "both"):
             rules.currency_suffix.add(r["form"], r["code"])
+        if r.get("dollar") == "bare":
+            bare.add(r["form"].lower())
+        elif r.get("dollar") == "explicit":
+            form = " ".join(r["form"].split())
+            explicit[form.lower()] = r["code"]
+            body = re.escape(form).replace("\\ ", r"\s+")
+            # symbols and codes as written, words in any case; never inside a longer word or symbol
+            cased = body if not form.replace(" ", "").isalpha() or form.isupper() else "(?i:" + body + ")"
+            parts.append(r"(?<![\w$])(?:" + cased + ")" + (r"(?!\w)" if form[-1].isalpha() else ""))
+    rules.bare_dollar = frozenset(bare)
+    rules.explicit_dollar = explicit
+    rules.explicit_dollar_re = re.compile("|".join(sorted(parts, key=len, reverse=True))) if parts else None
+
+
+def document_dollar(rules: FigureRules, text: str) -> str | None:
+    """The code a bare "$" (or "dollars") has in a document (CONVENTIONS): USD (None here) unless the
+    document writes one other kind of dollar explicitly ("A$", "Australian dollars") and no US dollar."""
+    if rules.explicit_dollar_re is None or "$" not in text and "ollar" not in text and "D" not in text:
+        return None
+    codes = {rules.explicit_dollar.get(" ".join(m.group(0).split()).lower()) for m in rules.explicit_dollar_re.finditer(text)}
+    codes.discard(None)
+    if len(codes) == 1 and "USD" not in codes:
+        return codes.pop()
+    return None
 
 
 def _add_number_words(rules: FigureRules, rows: list[dict[str, str]]) -> None:

@@ -47,14 +47,15 @@ def scan_sentence(
     gated: bool = False,
 ) -> list[Fig]:
     """The figures of one sentence, offsets relative to ``text``. Pure (``state`` carries the
-    paragraph context: last poll source, its year, the last surveyed population and the last count)."""
+    paragraph context: last poll source, its year, the last surveyed population and the last count;
+    and the document's: ``"dollar"``, the code of a bare "$" when it is not USD)."""
     rules = rules or default_rules()
     state = state if state is not None else {}
     if not gated and not sentence_gate(rules.gates, text):
         return []
     if is_heading(text):
         return []
-    s = Sentence.of(text, rules, blocked, dates)
+    s = Sentence.of(text, rules, blocked, dates, state.get("dollar"))
     figs = scan_numbers(s)
     for f in figs:
         if f.kind == "count" and f.unit is None:
@@ -191,7 +192,10 @@ def figure_at(s: Sentence, i: int, labels: set[int]) -> Found:
         return Label(i)  # "Phases 1 and 2", "Articles 4 and 5"
     cur = currency_before(s, g.n0)
     if cur is not None:
-        g = replace(g, currency=cur[0], i0=cur[1])
+        code = cur[0]
+        if s.dollar and s.toks[cur[1]].lower in s.rules.bare_dollar and cur[1] == g.n0 - 1:
+            code = s.dollar  # "$5bn" in a document that writes "A$" elsewhere
+        g = replace(g, currency=code, i0=cur[1])
     if number_is_code(s, g.n0, g.n1, g.currency is not None):
         return None
     if g.currency is None and is_label(s, g.n0):
@@ -245,7 +249,8 @@ def build_figure(s: Sentence, g: Group, ranged: Group | None, *, allow_count: bo
     if fig.kind != "percent":
         cur = currency_after(s, fig.i1, fig.scale, fig.currency)  # "22 billion kronor", "600 billion USD"
         if cur is not None:
-            fig.currency = fig.currency or cur[0]
+            bare = s.dollar and cur[1] == fig.i1 + 1 and s.toks[fig.i1].lower in s.rules.bare_dollar
+            fig.currency = fig.currency or (s.dollar if bare else cur[0])
             _extend(s, fig, cur[1])
     if fig.currency is not None:
         fig.kind = "money"

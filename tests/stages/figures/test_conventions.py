@@ -142,3 +142,26 @@ def test_ages(nlp, text, figure_text, value, kind):
 
 def test_a_count_after_a_comma_is_no_age(nlp):
     assert _figures(nlp, "In March, 54 people were detained.")["54 people"][2]["unit"] == "people"
+
+
+# a bare "$" is USD unless the document writes one other kind of dollar explicitly
+@pytest.mark.parametrize("text,figure_text,currency", [
+    ("Canberra pledged A$3 billion last year. This year the budget adds $5 billion for the navy.", "$5 billion", "AUD"),
+    ("Ottawa spent 4 billion Canadian dollars. Another $2 billion went to ports.", "$2 billion", "CAD"),
+    ("Canberra pledged A$3 billion, and 2 billion dollars more went to ports.", "2 billion dollars", "AUD"),
+    ("The budget adds $5 billion for the navy.", "$5 billion", "USD"),
+    ("Canberra pledged A$3 billion and Washington US$4 billion; $5 billion is still missing.", "$5 billion", "USD"),
+])
+def test_currency_of_a_bare_dollar_from_the_document(nlp, text, figure_text, currency):
+    fig = _figures(nlp, text)[figure_text][2]
+    assert (fig["currency"], fig["unit"], fig["kind"]) == (currency, currency, "money")
+
+
+def test_document_dollar():
+    from pipeline.stages.figures.resources import default_rules, document_dollar
+
+    rules = default_rules()
+    assert document_dollar(rules, "Canberra spent A$3bn.") == "AUD"
+    assert document_dollar(rules, "It cost $5bn.") is None
+    assert document_dollar(rules, "A$3bn and US$4bn") is None
+    assert document_dollar(rules, "USA$4") is None

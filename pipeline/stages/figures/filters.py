@@ -224,9 +224,11 @@ def group_ok(s: Sentence, g: Group) -> bool:
     nw = s.rules.number_words
     first = s.toks[g.n0]
     prev = s.tok(g.n0 - 1)
-    if first.text[0].isupper() and not s.is_sentence_initial(g.n0) and not first.text.isupper():
-        if not (prev is not None and prev.text in (":", "(", "“", '"', "‘")):
+    if first.text[0].isupper() and not first.text.isupper():
+        if not s.is_sentence_initial(g.n0) and not (prev is not None and prev.text in (":", "(", "“", '"', "‘")):
             return False  # "the Five Eyes", "Group of Seven"
+        if is_title(s, g.n1):
+            return False  # a feature title: "Twenty Years On", “Six New Frameworks”
     if words in (["a"], ["an"]):
         return False
     if nw.get(words[0], (0, ""))[1] in ("scale", "hundred", "dozen"):
@@ -250,6 +252,24 @@ def group_ok(s: Sentence, g: Group) -> bool:
             if nxt is not None and nxt.text in DASHES and s.glued(g.n1 - 1, g.n1):
                 return False
     return True
+
+
+def is_title(s: Sentence, j: int) -> bool:
+    """Do the words from token ``j`` to a closing quote, a colon or the end of the sentence spell a
+    title with the Title-case number before them ("Twenty Years On", "Six New Frameworks")? Every
+    word of three letters or more is capitalized, and there is at least one."""
+    toks = s.toks
+    words = 0
+    for k in range(j, len(toks)):
+        w = toks[k]
+        if w.text in ("”", '"', "’", ":", ")", "!", "?") or (w.text == "." and k == len(toks) - 1):
+            break
+        if not w.is_word or len(w.text) < 3:
+            continue
+        if not w.text[0].isupper():
+            return False
+        words += 1
+    return words >= 1
 
 
 def one_is_figure(s: Sentence, g: Group) -> bool:

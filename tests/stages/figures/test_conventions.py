@@ -165,3 +165,16 @@ def test_document_dollar():
     assert document_dollar(rules, "It cost $5bn.") is None
     assert document_dollar(rules, "A$3bn and US$4bn") is None
     assert document_dollar(rules, "USA$4") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Her essay “Twenty Years On” revisits the treaty.",
+    "Twenty Years On: What the Treaty Changed",
+    'In the report "Six New Frameworks", the ministry sets goals.',
+])
+def test_a_feature_title_is_no_figure(nlp, text):
+    assert _figures(nlp, text) == {}
+
+
+def test_a_capitalized_count_opening_a_sentence_is_one(nlp):
+    check(nlp, "Three brigades were sent.", "Three brigades", 3, "brigades", "count")

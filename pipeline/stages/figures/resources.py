@@ -150,6 +150,7 @@ class FigureRules:
     bare_dollar: frozenset[str] = frozenset()  # lowercase forms that name no kind of dollar ("$", "dollars")
     explicit_dollar_re: re.Pattern | None = None  # the forms that do ("A$", "Australian dollars")
     explicit_dollar: dict[str, str] = field(default_factory=dict)  # such a form (lowercase, spaces single) -> code
+    dollar_codes: tuple[str, ...] = ()  # the explicit forms that are codes ("AUD")
     scales: dict[str, tuple[float, str]] = field(default_factory=dict)
     number_words: dict[str, tuple[float, str, str | None]] = field(default_factory=dict)
     factor_verbs: dict[str, tuple[float, str | None]] = field(default_factory=dict)  # "double" -> (2, "increase")
@@ -237,6 +238,7 @@ def _add_currencies(rules: FigureRules, rows: list[dict[str, str]]) -> None:
             cased = body if not form.replace(" ", "").isalpha() or form.isupper() else "(?i:" + body + ")"
             parts.append(r"(?<![\w$])(?:" + cased + ")" + (r"(?!\w)" if form[-1].isalpha() else ""))
     rules.bare_dollar = frozenset(bare)
+    rules.dollar_codes = tuple(f.upper() for f in explicit if "$" not in f and "dollar" not in f)
     rules.explicit_dollar = explicit
     rules.explicit_dollar_re = re.compile("|".join(sorted(parts, key=len, reverse=True))) if parts else None
 
@@ -244,13 +246,32 @@ def _add_currencies(rules: FigureRules, rows: list[dict[str, str]]) -> None:
 def document_dollar(rules: FigureRules, text: str) -> str | None:
     """The code a bare "$" (or "dollars") has in a document (CONVENTIONS): USD (None here) unless the
     document writes one other kind of dollar explicitly ("A$", "Australian dollars") and no US dollar."""
-    if rules.explicit_dollar_re is None or "$" not in text and "ollar" not in text and "D" not in text:
+    pattern = rules.explicit_dollar_re
+    if pattern is None:
         return None
-    codes = {rules.explicit_dollar.get(" ".join(m.group(0).split()).lower()) for m in rules.explicit_dollar_re.finditer(text)}
+    # every explicit form holds "$", "dollar" or is an uppercase code: the alternation is tried only
+    # around those (over a whole document it costs more than the rest of the stage)
+    spots = _every(text, "$") + _every(text.lower(), "dollar")
+    for code in rules.dollar_codes:
+        spots += _every(text, code)
+    codes = set()
+    for k in spots:
+        for m in pattern.finditer(text, max(0, k - 30), k + 30):
+            codes.add(rules.explicit_dollar.get(" ".join(m.group(0).split()).lower()))
     codes.discard(None)
     if len(codes) == 1 and "USD" not in codes:
         return codes.pop()
     return None
+
+
+def _every(text: str, sub: str) -> list[int]:
+    """Every index of ``sub`` in ``text``."""
+    out = []
+    k = text.find(sub)
+    while k >= 0:
+        out.append(k)
+        k = text.find(sub, k + 1)
+    return out
 
 
 def _add_number_words(rules: FigureRules, rows: list[dict[str, str]]) -> None:

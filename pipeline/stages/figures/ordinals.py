@@ -41,15 +41,35 @@ def ordinal_at(s: Sentence, i: int) -> Fig | None:
     return _counting_ordinal(s, i, j, value)
 
 
-def read_ordinal(s: Sentence, i: int) -> tuple[int, int] | None:
+def heading_ordinals(s: Sentence) -> list[Fig]:
+    """The ordinals of a heading, where every word is capitalized: a capitalized ordinal right before
+    the capitalized noun it ranks ("Fifth Round", "The 21st Century Navy"); not before a function
+    word, a number or a word of ``ordinal_stop``."""
+    out = []
+    rules = s.rules
+    for i, t in enumerate(s.toks):
+        read = read_ordinal(s, i, heading=True) if (t.is_word and t.text[0].isupper() and t.lower in rules.start_words) or t.is_digit else None
+        if read is None:
+            continue
+        value, j = read
+        noun = s.tok(j)
+        if (noun is None or not noun.is_word or not noun.text[0].isupper() or not s.spaced(j - 1, j) or noun.lower in s.words.ordinal_stop
+                or noun.lower in rules.number_words or rules.is_cue("function", noun.lower) or _is_day(s, i, j)):
+            continue
+        out.append(Fig(start=t.start, end=noun.end, i0=i, i1=j + 1, n0=i, value=value,
+                       unit=_singular(s, j), kind="ordinal", measured=noun.text))
+    return out
+
+
+def read_ordinal(s: Sentence, i: int, *, heading: bool = False) -> tuple[int, int] | None:
     """(rank, index after it) of the ordinal at token ``i``: a word ("third"), digits with a glued
     suffix ("21st") or tens and an ordinal joined by a hyphen ("twenty-first"). A Title-case word
-    inside a sentence is part of a name ("the Second World War")."""
+    inside a sentence is part of a name ("the Second World War"), unless the sentence is a heading."""
     toks = s.toks
     t = toks[i]
     nw = s.rules.number_words
     if t.is_word:
-        if t.text[0].isupper() and not s.is_sentence_initial(i):
+        if t.text[0].isupper() and not s.is_sentence_initial(i) and not heading:
             return None
         e = nw.get("ord:" + t.lower)
         if e is not None:

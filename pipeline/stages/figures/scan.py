@@ -23,7 +23,7 @@ from .filters import (
 from .groups import currency_before, read_group, with_percent
 from .measured import measured
 from .numbers import plural_of
-from .ordinals import ordinal_at
+from .ordinals import heading_ordinals, ordinal_at
 from .qualifiers import qualifier_after, qualifier_before
 from .resources import FigureRules, default_rules
 from .sources import sentence_sources
@@ -54,7 +54,10 @@ def scan_sentence(
     if not gated and not sentence_gate(rules.gates, text):
         return []
     if is_heading(text):
-        return []
+        # a heading's numbers are labels or titles ("Section 2", "Twenty Years On"); its ordinals
+        # before a noun rank ("Caldoria's Fifth Round of Talks")
+        s = Sentence.of(text, rules, blocked, dates)
+        return [f for f in heading_ordinals(s) if _kept(s, f)]
     s = Sentence.of(text, rules, blocked, dates, state.get("dollar"))
     figs = scan_numbers(s)
     for f in figs:

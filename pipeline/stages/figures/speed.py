@@ -106,7 +106,8 @@ def _one_and_ordinal_re(fractions: list[str], ordinals: set[str], one_bound: set
         + _alternation(superlatives) + r"|[a-z]+est)\b"
         + r"|\b(?:" + _alternation(rank_verbs) + r")\s+(?:" + ords + r")\b"
         + r"|(?:\b(?:" + _alternation(ordinal_dets) + r")|['’]s)\s+(?:" + ords + r")\b"
-        + r"|\b(?:" + ords + r")[" + dashes + r"][^\W\d_]",
+        + r"|\b(?:" + ords + r")[" + dashes + r"][^\W\d_]"
+        + r"|(?-i:\b(?:" + _alternation(w.capitalize() for w in ordinals) + r")\s+[A-Z])",  # a heading's "Fifth Round"
         re.I,
     )
 

@@ -58,3 +58,19 @@ NOT_ORDINAL_FIGURES = [
 @pytest.mark.parametrize("text", NOT_ORDINAL_FIGURES)
 def test_ordinals_that_are_no_figures(nlp, text):
     assert [t for t, f in figs(nlp, text) if f["kind"] == "ordinal"] == []
+
+
+@pytest.mark.parametrize("text,figure_text,value,unit", [
+    ("Fifth Time Lucky: Caldoria Tries Again", "Fifth Time", 5, "time"),
+    ("Caldoria Holds Its Third Election", "Third Election", 3, "election"),
+    ("The 21st Century Navy and Its Critics", "21st Century", 21, "century"),
+])
+def test_ordinals_in_a_heading(nlp, text, figure_text, value, unit):
+    found = {t: f for t, f in figs(nlp, text)}
+    assert figure_text in found, (text, list(found))
+    assert (found[figure_text]["value"], found[figure_text]["unit"], found[figure_text]["kind"]) == (value, unit, "ordinal")
+
+
+@pytest.mark.parametrize("text", ["Lessons of the Second World War for the Pacific", "Section 2 – Information Resilience"])
+def test_headings_without_ordinal_figures(nlp, text):
+    assert figs(nlp, text) == []

@@ -94,6 +94,10 @@ def _code_after(s: Sentence, n1: int, nxt, last) -> bool:
         after = s.tok(n1 + 1)
         if after is not None and after.start == nxt.end and (after.is_digit or after.is_word):
             return True  # 2+2, 24/7, 10:30 (but "b/d" is a unit after a space)
+    if nxt.text == "(":
+        after, close = s.tok(n1 + 1), s.tok(n1 + 2)
+        if after is not None and close is not None and after.start == nxt.end and close.text == ")" and close.start == after.end:
+            return True  # "a 6(b) study", "Article 26(2)": a section reference
     if nxt.is_word and last.is_digit:
         low = nxt.lower
         if low == "s" or low in ORDINAL_SUFFIXES:

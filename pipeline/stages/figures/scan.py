@@ -32,6 +32,7 @@ from .sentence import Sentence
 from .tokens import DASHES
 from .units import currency_after, fraction_after, measure_after
 
+_ROMAN_RE = re.compile(r"[IVXLC]+")
 _NUMBER_OF_RE = re.compile(r"(?:the )?number of (?:[\w-]+ )*?([a-z][\w-]*s)\b")
 
 Found = Fig | list | Label | None  # what one try at a token gives
@@ -400,4 +401,5 @@ def _restated(s: Sentence, bracket: int, g: Group) -> bool:
     if before is None or not s.spaced(bracket - 1, bracket):
         return False
     return before.is_digit or before.text == "%" or before.lower in s.words.percent_word or (
-        before.is_word and before.text[0].isupper() and not s.is_sentence_initial(bracket - 1))
+        before.is_word and before.text[0].isupper() and not s.is_sentence_initial(bracket - 1)
+        and not _ROMAN_RE.fullmatch(before.text))  # not "subsection VIII (5)"

@@ -92,6 +92,8 @@ def test_numbers_in_parentheses(nlp, text, figure_text, value):
 
 def test_list_markers_in_parentheses(nlp):
     assert list(_figures(nlp, "The plan has two aims: (1) deterrence and (2) defence.")) == ["two aims"]
+    assert _figures(nlp, "The steps of subsection VIII (5) and (6) would help.") == {}
+    assert _figures(nlp, "A 6(b) study by the agency found it.") == {}
 
 
 @pytest.mark.parametrize("text,figure_text,unit", [

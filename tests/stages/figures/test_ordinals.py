@@ -52,6 +52,7 @@ NOT_ORDINAL_FIGURES = [
     "The council held its first-ever summit.",               # "first-ever": no rank of a noun
     "The consultants gave first-hand accounts.",             # idiom
     "The summit opened on March 3rd.",                       # a day
+    "It was one of the first public efforts to map the trade.",  # not a precise rank
 ]
 
 

@@ -37,17 +37,14 @@ class FastEditTreeLemmatizer(EditTreeLemmatizer):
         return cache
 
     def _lemmas(self, orths: Iterable[int], tree_ids: Iterable[int]) -> list[Optional[str]]:
-        """The lemma of each word under each tree (None: the tree does not apply, or is -1: none
-        applied), via the cache."""
+        """The lemma of each (word, tree) pair via the cache (None: the tree does not apply, or is
+        -1, "none applies")."""
         cache, strings, apply = self._lemma_cache(), self.vocab.strings, self.trees.apply
-        out = []
+        get, out = cache.get, []
         for key in zip(orths, tree_ids):
-            if key[1] < 0:
-                out.append(None)
-                continue
-            lemma = cache.get(key, _MISSING)
+            lemma = get(key, _MISSING)
             if lemma is _MISSING:
-                lemma = cache[key] = apply(key[1], strings[key[0]])
+                lemma = cache[key] = apply(key[1], strings[key[0]]) if key[1] >= 0 else None
             out.append(lemma)
         return out
 
@@ -55,34 +52,31 @@ class FastEditTreeLemmatizer(EditTreeLemmatizer):
         labels = numpy.asarray(self.cfg["labels"], dtype="int64")
         guesses = []
         for doc, doc_scores in zip(docs, scores):
-            tree_ids = labels[self.numpy_ops.asarray(doc_scores.argmax(axis=1))].tolist() if len(doc) else []
-            orths = doc.to_array(ORTH).tolist()
-            lemmas = self._lemmas(orths, tree_ids)
-            guesses.append(numpy.array([tree if lemma is not None else -1 for tree, lemma in zip(tree_ids, lemmas)], dtype="int64"))
+            if not len(doc):
+                guesses.append(numpy.zeros(0, dtype="int64"))
+                continue
+            trees = labels[self.numpy_ops.asarray(doc_scores.argmax(axis=1))]
+            lemmas = self._lemmas(doc.to_array(ORTH).tolist(), trees.tolist())
+            guesses.append(numpy.where([lemma is not None for lemma in lemmas], trees, -1))
         return guesses
 
     def set_annotations(self, docs, batch_tree_ids) -> None:
         backoff = None if self.backoff is None else IDS.get(str(self.backoff).upper())
         if self.backoff is not None and backoff is None:  # a backoff to_array cannot read: spaCy's loop
             return super().set_annotations(docs, batch_tree_ids)
-        strings = self.vocab.strings
+        attrs = [LEMMA, ORTH] + ([backoff] if backoff is not None else [])
         for doc, tree_ids in zip(docs, batch_tree_ids):
             if hasattr(tree_ids, "get"):
                 tree_ids = tree_ids.get()
             if not len(doc):
                 continue
-            columns = doc.to_array([LEMMA, ORTH] + ([backoff] if backoff is not None else []))
-            lemmas = columns[:, 0].copy()
-            tree_ids = [int(t) for t in tree_ids]
-            applied = self._lemmas(columns[:, 1].tolist(), tree_ids)
-            for j, (tree, lemma) in enumerate(zip(tree_ids, applied)):
-                if not (self.overwrite or lemmas[j] == 0):
-                    continue
-                if tree != -1:  # the tree applies (predict checked it)
-                    lemmas[j] = strings.add(lemma)
-                elif backoff is not None:
-                    lemmas[j] = columns[j, 2]
-            doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+            columns = doc.to_array(attrs)
+            trees = numpy.asarray(tree_ids, dtype="int64").tolist()
+            lemmas = self._lemmas(columns[:, 1].tolist(), trees)
+            new = _new_lemmas(self.vocab.strings, trees, lemmas, columns[:, 0].tolist(), self.overwrite,
+                              columns[:, 2].tolist() if backoff is not None else None)
+            doc.from_array([LEMMA], numpy.array(new, dtype="uint64").reshape(-1, 1))
+        return None
 
     def initialize(self, *args, **kwargs):
         self.__dict__.pop("_claims_lemma_cache", None)
@@ -95,6 +89,23 @@ class FastEditTreeLemmatizer(EditTreeLemmatizer):
     def from_disk(self, path, exclude=tuple()):
         self.__dict__.pop("_claims_lemma_cache", None)
         return super().from_disk(path, exclude=exclude)
+
+
+def _new_lemmas(strings, trees: list[int], lemmas: list[Optional[str]], current: list[int], overwrite: bool,
+                fallback: Optional[list[int]]) -> list[int]:
+    """Each token's LEMMA hash as spaCy's ``set_annotations`` sets it: kept when set and not
+    ``overwrite``; else the tree's lemma (tree != -1, so it applies), the backoff value, or kept."""
+    added: dict[str, int] = {}  # strings.add once per lemma and Doc (memory zones drop what they added)
+    new = []
+    for j, (tree, lemma, value) in enumerate(zip(trees, lemmas, current)):
+        if value and not overwrite:
+            new.append(value)
+        elif tree >= 0:
+            key = added.get(lemma)  # type: ignore[arg-type]
+            new.append(key if key is not None else added.setdefault(lemma, strings.add(lemma)))  # type: ignore[arg-type]
+        else:
+            new.append(fallback[j] if fallback is not None else value)
+    return new
 
 
 def speed_up_lemmatizers(nlp: Language) -> list[str]:

@@ -104,9 +104,11 @@ def gemm_gflops(backend: str, shape: tuple[int, int, int] = (512, 192, 288), sec
     """GFLOP/s of ``backend``'s ``gemm`` on an (m x k) @ (k x n) float32 product, in this process.
 
     The default (m, n, k) is the shipped tok2vec's layer: 512 tokens, each a window of three
-    96-wide vectors (k = 288) into two maxout pieces of 96 (n = 192)."""
+    96-wide vectors (k = 288) into two maxout pieces of 96 (n = 192). BLAS threads are pinned
+    first, as in a run."""
     import numpy
 
+    pin_blas_threads()
     m, n, k = shape
     rng = numpy.random.default_rng(0)
     a = rng.random((m, k), dtype=numpy.float32)

@@ -52,6 +52,7 @@ class Prepared:
     example: Example
     features: UnitFeatures
     rule_claim: dict | None   # the rules' own record for the sentence at their shipped min_score
+    cats: dict[str, float] | None = None  # soft labels (a teacher's probabilities) instead of the gold label
 
 
 def prepare_examples(examples: Sequence[Example], nlp) -> list[Prepared]:
@@ -94,7 +95,8 @@ def gold_label(record: dict) -> str:
 
 
 def write_docbin(prepared: Sequence[Prepared], variant: str, path: Path) -> int:
-    """A DocBin of classifier inputs with exclusive ``cats`` for spaCy's training."""
+    """A DocBin of classifier inputs with exclusive ``cats`` for spaCy's training (one-hot gold labels,
+    or a teacher's probabilities where an example carries ``cats``)."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -102,8 +104,11 @@ def write_docbin(prepared: Sequence[Prepared], variant: str, path: Path) -> int:
     db = DocBin()
     for p in prepared:
         doc = nlp.make_doc(unit_text(p.example.sentence, p.features, variant))
-        label = gold_label(p.example.record)
-        doc.cats = {name: float(name == label) for name in LABELS}
+        if p.cats is not None:
+            doc.cats = {name: float(p.cats.get(name, 0.0)) for name in LABELS}
+        else:
+            label = gold_label(p.example.record)
+            doc.cats = {name: float(name == label) for name in LABELS}
         db.add(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     db.to_disk(path)
@@ -250,6 +255,9 @@ def write_json(path: Path, data: dict) -> None:
 # --- the driver: `claims train claims` ------------------------------------------------------
 
 DEFAULT_WORK_DIR = Path("build") / "claims"
+# The rule stage alone, every candidate kept: the features the classifier reads are the rules' own (as
+# at run time, where find_model_claims builds them from rule drafts), never a previous model's output.
+RULES_ONLY = {"components.claims.min_score": 0.0, "components.claims.use_model": False}
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "models" / "claims"
 CONFIGS = {"bow": REPO_ROOT / "configs" / "train-claims-bow.cfg", "ensemble": REPO_ROOT / "configs" / "train-claims.cfg"}
 
@@ -266,12 +274,12 @@ def prepared_splits(commentary: Path, splits: Sequence[str], work_dir: Path, *, 
     for split in splits:
         examples = load_examples(split, commentary, **({'directory': directory} if directory else {}))
         digest = hashlib.sha256(json.dumps([e.record for e in examples], sort_keys=True).encode()).hexdigest()[:16]
-        cache = work_dir / f"prepared-{split}-{digest}.pickle"
+        cache = work_dir / f"prepared-{split}-rules-{digest}.pickle"
         if cache.is_file():
             out[split] = pickle.loads(cache.read_bytes())
             continue
         if nlp is None:
-            nlp = build_nlp(overrides={"components.claims.min_score": 0.0})
+            nlp = build_nlp(overrides=RULES_ONLY)
         out[split] = prepare_examples(examples, nlp)
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(pickle.dumps(out[split]))
@@ -286,6 +294,7 @@ class Experiment:
     config: str          # key of CONFIGS
     variant: str         # key of VARIANTS
     vectors: bool = False
+    tag: str = ""        # set apart in the work folder (e.g. "distilled")
 
 
 EXPERIMENTS = (
@@ -323,7 +332,7 @@ def run_experiment(exp: Experiment, splits: dict[str, list[Prepared]], work_dir:
         overrides.update({"paths.vectors": str(vectors), "components.textcat.model.tok2vec.embed.include_static_vectors": True})
     if max_steps:
         overrides["training.max_steps"] = max_steps
-    name = f"{exp.config}-{exp.variant}{'-vectors' if exp.vectors else ''}"
+    name = f"{exp.config}-{exp.variant}{'-vectors' if exp.vectors else ''}{'-' + exp.tag if exp.tag else ''}"
     model_dir = train_variant(CONFIGS[exp.config], splits["train"], splits["dev"], exp.variant, work_dir / name, overrides=overrides)
     nlp = spacy.load(model_dir)
     preds, _ = model_predictions(nlp, splits["dev"], exp.variant, threshold=0.5)

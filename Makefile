@@ -52,7 +52,7 @@ claims-test: setup  ## the held-out test split, once, at the end (baselines, shi
 TEACHER_VENV  := build/teacher-venv
 TEACHER_MODEL := build/teacher/all-MiniLM-L6-v2
 TEACHER_DIR   := build/claims/teacher
-UNLABELLED    ?= 40000
+UNLABELLED    ?= 30000
 CLAIMS_OUT    ?= build/claims/distilled
 
 claims-teacher-env:  ## teacher venv (python3.11, torch 2.13.0 CPU, sentence-transformers, scikit-learn) + all-MiniLM-L6-v2 (Apache-2.0, sha256-checked)

@@ -252,7 +252,7 @@ def train_claims_cmd(
     work_dir: Annotated[Path, typer.Option(help="Scratch folder (converted data, checkpoints).")] = Path("build/claims"),
     vectors: Annotated[Optional[Path], typer.Option(help="Static vectors for the --all experiment that uses them (en_core_web_md's model folder).")] = None,
     teacher_labels: Annotated[Optional[Path], typer.Option(help="A teacher's soft labels (labels.jsonl of tools/claims_teacher.py) for the unlabelled sentences of `claims train teacher-texts`: train on them too (distillation).")] = None,
-    unlabelled: Annotated[int, typer.Option(min=1, help="How many unlabelled sentences teacher-texts exported (selects its cache).")] = 40000,
+    unlabelled: Annotated[int, typer.Option(min=1, help="How many unlabelled sentences teacher-texts exported (selects its cache).")] = 30000,
 ) -> None:
     """Train the claim classifier on the annotated commentary (train split; dev for selection and calibration)."""
     from .training.claims_annotation import AnnotationError
@@ -305,7 +305,7 @@ def evaluate_claims_cmd(
 def teacher_texts_cmd(
     commentary: Annotated[Path, typer.Option(help="Folder of the commentary the annotations point into.")] = DEFAULT_COMMENTARY,
     work_dir: Annotated[Path, typer.Option(help="Scratch folder (cached rule features; texts go to WORK_DIR/teacher).")] = Path("build/claims"),
-    unlabelled: Annotated[int, typer.Option(min=1, help="Unlabelled sentences to export (articles of no annotated split).")] = 40000,
+    unlabelled: Annotated[int, typer.Option(min=1, help="Unlabelled sentences to export (articles of no annotated split).")] = 30000,
 ) -> None:
     """Export the texts the MiniLM teacher embeds (train with gold labels, dev, unlabelled) to WORK_DIR/teacher/texts.jsonl."""
     import json as _json

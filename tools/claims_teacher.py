@@ -100,8 +100,22 @@ def embed(texts: list[str], model_dir: Path, out: Path, *, threads: int, max_min
     return np.stack([cache[text_key(t)] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
 
+def marker_matrix(rows: list[dict]):
+    """One-hot columns for the marker words seen in the train rows (the same columns for every row)."""
+    import numpy as np
+
+    vocab = sorted({m for r in rows if r["split"] == "train" for m in r.get("markers", [])})
+    index = {m: k for k, m in enumerate(vocab)}
+    out = np.zeros((len(rows), len(vocab)), dtype=np.float32)
+    for i, r in enumerate(rows):
+        for m in r.get("markers", []):
+            if m in index:
+                out[i, index[m]] = 1.0
+    return out
+
+
 def fit_teacher(x, y, groups):
-    """Multinomial logistic regression over ``LABELS``; C chosen by grouped (by article) cross-validation
+    """Multinomial logistic regression over the labels in ``y``; C chosen by grouped (by article) cross-validation
     on the training rows, by log loss. Returns the fitted model and the C."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -113,12 +127,30 @@ def fit_teacher(x, y, groups):
         losses = []
         for tr, te in GroupKFold(n_splits=FOLDS).split(x, y, groups):
             clf = LogisticRegression(C=c, max_iter=2000, random_state=SEED).fit(x[tr], y[tr])
-            losses.append(log_loss(y[te], clf.predict_proba(x[te]), labels=np.arange(len(LABELS))))
+            losses.append(log_loss(y[te], clf.predict_proba(x[te]), labels=clf.classes_))
         loss = float(np.mean(losses))
         print(f"C {c}: cross-validated log loss {loss:.4f}", file=sys.stderr)
         if loss < best_loss:
             best_c, best_loss = c, loss
     return LogisticRegression(C=best_c, max_iter=2000, random_state=SEED).fit(x, y), best_c
+
+
+def two_stage_probs(x, y, groups, x_rest):
+    """P(none) from a claim / not regression, P(type) = P(claim) * P(type | claim) from a regression fitted
+    on the claim sentences only; each with its own C (grouped cross-validation)."""
+    import numpy as np
+
+    claim = (y != 0).astype(int)
+    clf_claim, c1 = fit_teacher(x, claim, groups)
+    mask = claim == 1
+    clf_type, c2 = fit_teacher(x[mask], y[mask], [g for g, m in zip(groups, mask) if m])
+    p_claim = clf_claim.predict_proba(x_rest)[:, list(clf_claim.classes_).index(1)]
+    p_type = clf_type.predict_proba(x_rest)
+    out = np.zeros((len(x_rest), len(LABELS)))
+    out[:, 0] = 1 - p_claim
+    for k, label in enumerate(clf_type.classes_):
+        out[:, label] = p_claim * p_type[:, k]
+    return out, [c1, c2]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--max-minutes", type=float, default=None, help="stop embedding after this long (resumable)")
+    ap.add_argument("--with-markers", action="store_true", help="the rules' marker words (one-hot) beside the embedding")
+    ap.add_argument("--two-stage", action="store_true", help="claim / not and the type (over claims) as two regressions")
+    ap.add_argument("--labels", default="labels.jsonl", help="file name of the soft labels in --out")
     args = ap.parse_args(argv)
 
     import numpy as np
@@ -136,20 +171,27 @@ def main(argv: list[str] | None = None) -> int:
     vecs = embed([r["text"] for r in rows], args.model, args.out, threads=args.threads, max_minutes=args.max_minutes)
     if vecs is None:
         return 3
+    if args.with_markers:
+        vecs = np.hstack([vecs, marker_matrix(rows)])
     train = [i for i, r in enumerate(rows) if r["split"] == "train"]
     y = np.array([LABELS.index(rows[i]["label"]) for i in train])
-    clf, c = fit_teacher(vecs[train], y, [rows[i]["group"] for i in train])
+    groups = [rows[i]["group"] for i in train]
     rest = [i for i, r in enumerate(rows) if r["split"] != "train"]
-    probs = clf.predict_proba(vecs[rest]) if rest else np.zeros((0, len(LABELS)))
-    order = list(clf.classes_)
-    path = args.out / "labels.jsonl"
+    if args.two_stage:
+        probs, c = two_stage_probs(vecs[train], y, groups, vecs[rest])
+        order = list(range(len(LABELS)))
+    else:
+        clf, c = fit_teacher(vecs[train], y, groups)
+        probs = clf.predict_proba(vecs[rest]) if rest else np.zeros((0, len(LABELS)))
+        order = list(clf.classes_)
+    path = args.out / args.labels
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         for i, p in zip(rest, probs):
             cats = {label: round(float(p[order.index(k)]), 5) for k, label in enumerate(LABELS)}
             fh.write(json.dumps({"id": rows[i]["id"], "split": rows[i]["split"], "cats": cats}, sort_keys=True) + "\n")
     tmp.replace(path)
-    (args.out / "teacher.json").write_text(json.dumps({"C": c, "train": len(train), "labelled": len(rest),
+    (args.out / (Path(args.labels).stem + ".teacher.json")).write_text(json.dumps({"C": c, "train": len(train), "labelled": len(rest), "markers": args.with_markers,
                                                        "model_sha256_16": model_digest(args.model)}, indent=2) + "\n")
     print(f"done: teacher C={c} fitted on {len(train)} train sentences; {len(rest)} labelled -> {path}", file=sys.stderr)
     return 0

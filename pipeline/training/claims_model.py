@@ -17,6 +17,7 @@ import math
 import shutil
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +234,29 @@ def model_predictions(model_nlp, prepared: Sequence[Prepared], variant: str, *,
 
 # --- training -------------------------------------------------------------------------------
 
+@contextmanager
+def soft_targets():
+    """Let spaCy's exclusive textcat train on probabilities (a teacher's soft labels). Its loss, the squared
+    error against the target distribution, takes them as they are; only its input check asks for 0 / 1, and
+    this replaces that check (values in [0, 1] summing to 1) for the duration of one training call. The
+    saved model is a plain ``textcat``."""
+    from spacy.pipeline.textcat import TextCategorizer
+
+    original = TextCategorizer._validate_categories
+
+    def check(self, examples) -> None:
+        for ex in examples:
+            vals = list(ex.reference.cats.values())
+            if any(not 0.0 <= v <= 1.0 for v in vals) or (vals and abs(sum(vals) - 1.0) > 1e-3):
+                raise ValueError(f"soft cats must be a distribution over the labels: {ex.reference.cats}")
+
+    TextCategorizer._validate_categories = check
+    try:
+        yield
+    finally:
+        TextCategorizer._validate_categories = original
+
+
 def train_variant(config: Path, train: Sequence[Prepared], dev: Sequence[Prepared], variant: str,
                   work_dir: Path, *, overrides: dict | None = None) -> Path:
     """Train one classifier with spaCy's training loop; returns the best model's folder."""
@@ -243,8 +267,9 @@ def train_variant(config: Path, train: Sequence[Prepared], dev: Sequence[Prepare
     write_docbin(dev, variant, work / "dev.spacy")
     if (work / "model").exists():
         shutil.rmtree(work / "model")
-    spacy_train(config, work / "model", overrides={
-        "paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"), **(overrides or {})})
+    with soft_targets() if any(p.cats is not None for p in train) else nullcontext():
+        spacy_train(config, work / "model", overrides={
+            "paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"), **(overrides or {})})
     return work / "model" / "model-best"
 
 

@@ -22,14 +22,15 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..stages.claims.unit_features import markers
 from .claims_annotation import ANNOTATION_DIR, Example, file_sha256, read_jsonl, read_meta, sample_window
 from .claims_model import (LABELS, NONE_LABEL, RULES_ONLY, SHIPPED_EXPERIMENT, Experiment, Prepared, Prediction,
                            gold_label, prepared_splits, rule_features_by_sentence, score_predictions)
 
 TEACHER_DIR = "teacher"
 UNLABELLED_SEED = 1414
-PER_ARTICLE = 200  # sentences per unlabelled article at most (the title + one window)
-MAX_CHARS = 40_000  # an unlabelled article is read up to the first paragraph break after this (a prefix)
+PER_ARTICLE = 100  # sentences per unlabelled article at most (the title + one window): many articles
+MAX_CHARS = 20_000  # an unlabelled article is read up to the first paragraph break after this (a prefix)
 
 
 # --- unlabelled sentences ------------------------------------------------------------------
@@ -92,26 +93,28 @@ def _prefix(text: str, max_chars: int = MAX_CHARS) -> str:
 def _window_examples(path: Path, commentary: Path, doc, rng: random.Random, per_article: int) -> list[Prepared]:
     feats = rule_features_by_sentence(doc)
     sentences = [(a, b) for a, b in sorted(feats) if b > a]
-    sha = file_sha256(path)
+    sha, text = file_sha256(path), doc.text  # (doc.text builds a new string at each access)
     out = []
     for i in sample_window(sentences, rng, per_article):
         a, b = sentences[i]
         record = {"sid": f"{path.stem}#{i}", "file": path.relative_to(commentary).as_posix(), "sha256": sha,
                   "start_char": a, "end_char": b, "boilerplate": feats[(a, b)].boilerplate,
                   "claim": None, "type": None, "hedged": False, "speaker": None}
-        out.append(Prepared(Example(record, doc.text, doc.text[a:b], None), feats[(a, b)], None))
+        out.append(Prepared(Example(record, text, text[a:b], None), feats[(a, b)], None))
     return out
 
 
 # --- the texts the teacher embeds, and its labels read back -------------------------------------
 
 def teacher_texts(splits: dict[str, Sequence[Prepared]]) -> list[dict]:
-    """One row per sentence for the teacher: id, split, text; train rows carry the gold label and the
-    article (for grouped cross-validation). Dev and unlabelled rows carry no label."""
+    """One row per sentence for the teacher: id, split, text, the rules' marker words (an optional input of
+    the teacher); train rows carry the gold label and the article (for grouped cross-validation). Dev and
+    unlabelled rows carry no label."""
     rows = []
     for split, prepared in splits.items():
         for p in prepared:
-            row = {"id": p.example.record["sid"], "split": split, "text": p.example.sentence}
+            row = {"id": p.example.record["sid"], "split": split, "text": p.example.sentence,
+                   "markers": markers(p.features, SHIPPED_EXPERIMENT.variant)}
             if split == "train":
                 row.update(label=gold_label(p.example.record), group=p.example.record["file"])
             rows.append(row)

@@ -64,10 +64,11 @@ def test_teacher_texts_label_only_the_train_rows():
     rows = teacher_texts({"train": [_prepared("t#1", "Sanctions have failed.", "evaluation", file="t.txt")],
                           "dev": [_prepared("d#1", "The talks will collapse.", "prediction")],
                           "unlabelled": [_prepared("u#4", "Ministers met in Oslo.", None)]})
+    marks = ["xxruleevaluation", "xxrulescore0", "xxhedge"]
     assert rows == [
-        {"id": "t#1", "split": "train", "text": "Sanctions have failed.", "label": "evaluation", "group": "t.txt"},
-        {"id": "d#1", "split": "dev", "text": "The talks will collapse."},
-        {"id": "u#4", "split": "unlabelled", "text": "Ministers met in Oslo."},
+        {"id": "t#1", "split": "train", "text": "Sanctions have failed.", "markers": marks, "label": "evaluation", "group": "t.txt"},
+        {"id": "d#1", "split": "dev", "text": "The talks will collapse.", "markers": marks},
+        {"id": "u#4", "split": "unlabelled", "text": "Ministers met in Oslo.", "markers": marks},
     ]
 
 
@@ -113,3 +114,40 @@ def test_decide_gates_on_rule_candidates_and_takes_the_type_from_type_cats():
 def test_the_distilled_experiment_is_the_shipped_architecture_in_its_own_folder():
     exp = distilled_experiment(40000)
     assert (exp.name, exp.config, exp.variant, exp.tag) == ("BOW distilled from MiniLM on 40,000 sentences", "bow", "rules", "distilled")
+
+
+def test_spacy_textcat_trains_on_the_teachers_soft_labels(tmp_path):
+    """Distillation: the exclusive textcat trains on probabilities (spaCy's own check would refuse them
+    outside ``soft_targets``), and a sentence the teacher calls a likely prediction is learnt as one."""
+    import spacy
+
+    from pipeline.training.claims_model import CONFIGS, best_type, claim_probability, soft_targets, train_variant
+
+    gold = [_prepared(f"g#{i}", text, label, rule_type=None) for i, (text, label) in enumerate([
+        ("The reform was a failure.", "evaluation"), ("The summit was a success.", "evaluation"),
+        ("The ministers met in Oslo in May.", "none"), ("Turnout was 61 per cent.", "none")])]
+    soft = [Prepared(p.example, p.features, None, _cats(none=0.1, prediction=0.8, evaluation=0.1)) for p in [
+        _prepared(f"u#{i}", text, None, rule_type=None) for i, text in enumerate(
+            ["The truce will collapse by spring.", "Exports will collapse next year.", "The pact will collapse."])]]
+    overrides = {"training.max_steps": 60, "training.eval_frequency": 20}
+    model = spacy.load(train_variant(CONFIGS["bow"], gold + soft * 3, gold, "rules", tmp_path, overrides=overrides))
+    cats = model("The coalition will collapse\nxxrulenone xxrulescore0 xxhedge").cats
+    assert claim_probability(cats) > 0.5 and best_type(cats) == "prediction"
+    from spacy.pipeline.textcat import TextCategorizer
+
+    assert TextCategorizer._validate_categories.__qualname__ == "TextCategorizer._validate_categories"  # restored
+    with pytest.raises(ValueError, match="E851"):  # spaCy's own check: 0 / 1 only
+        TextCategorizer._validate_categories(None, [_bad_example()])
+    with soft_targets(), pytest.raises(ValueError, match="soft cats must be a distribution"):
+        TextCategorizer._validate_categories(None, [_bad_example()])
+
+
+def _bad_example():
+    import spacy
+    from spacy.training import Example as SpacyExample
+
+    nlp = spacy.blank("en")
+    doc = nlp("x")
+    ref = nlp("x")
+    ref.cats = {"none": 0.7, "prediction": 0.7}
+    return SpacyExample(doc, ref)

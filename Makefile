@@ -53,14 +53,14 @@ TEACHER_VENV  := build/teacher-venv
 TEACHER_MODEL := build/teacher/all-MiniLM-L6-v2
 TEACHER_DIR   := build/claims/teacher
 UNLABELLED    ?= 30000
-CLAIMS_OUT    ?= build/claims/distilled
+CLAIMS_OUT    ?= pipeline/models/claims
 
 claims-teacher-env:  ## teacher venv (python3.11, torch 2.13.0 CPU, sentence-transformers, scikit-learn) + all-MiniLM-L6-v2 (Apache-2.0, sha256-checked)
 	sh .ci/teacher-env.sh $(TEACHER_VENV) $(TEACHER_MODEL)
 
 claims-teacher-labels: setup claims-teacher-env  ## export texts, embed with MiniLM, fit the teacher, label dev + unlabelled; dev comparison
 	nice -n 10 $(BIN)/claims train teacher-texts --commentary $(COMMENTARY) --unlabelled $(UNLABELLED)
-	nice -n 10 $(TEACHER_VENV)/bin/python tools/claims_teacher.py --texts $(TEACHER_DIR)/texts.jsonl --model $(TEACHER_MODEL) --out $(TEACHER_DIR)
+	nice -n 10 $(TEACHER_VENV)/bin/python tools/claims_teacher.py --texts $(TEACHER_DIR)/texts.jsonl --model $(TEACHER_MODEL) --out $(TEACHER_DIR) --with-markers
 	$(BIN)/claims train evaluate-teacher --commentary $(COMMENTARY) --teacher-labels $(TEACHER_DIR)/labels.jsonl
 
 claims-teacher: claims-teacher-labels  ## the whole chain: the bag-of-words classifier distilled from MiniLM -> $(CLAIMS_OUT)

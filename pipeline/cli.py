@@ -253,6 +253,7 @@ def train_claims_cmd(
     vectors: Annotated[Optional[Path], typer.Option(help="Static vectors for the --all experiment that uses them (en_core_web_md's model folder).")] = None,
     teacher_labels: Annotated[Optional[Path], typer.Option(help="A teacher's soft labels (labels.jsonl of tools/claims_teacher.py) for the unlabelled sentences of `claims train teacher-texts`: train on them too (distillation).")] = None,
     unlabelled: Annotated[int, typer.Option(min=1, help="How many unlabelled sentences teacher-texts exported (selects its cache).")] = 30000,
+    gold_weight: Annotated[int, typer.Option(min=1, help="Repeat the annotated train sentences this often (beside soft-labelled ones).")] = 1,
 ) -> None:
     """Train the claim classifier on the annotated commentary (train split; dev for selection and calibration)."""
     from .training.claims_annotation import AnnotationError
@@ -268,14 +269,14 @@ def train_claims_cmd(
             from .training.claims_teacher import distilled_experiment, teacher_training_examples
 
             soft = teacher_training_examples(commentary, work_dir, teacher_labels, unlabelled)
-            extra, experiments = extra + soft, (distilled_experiment(len(soft)),)
+            extra, experiments = extra + soft, (distilled_experiment(len(soft), gold_weight),)
         result = train_claims(commentary, out, work_dir=work_dir, experiments=experiments,
-                              extra_train=extra, max_steps=max_steps, vectors=vectors)
+                              extra_train=extra, max_steps=max_steps, vectors=vectors, gold_weight=gold_weight)
     except (AnnotationError, ReviewDataError, ValueError) as err:
         _fail(str(err), 2)
     for name, row in result["table"].items():
         typer.echo(f"{name:62s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  type {row['type_accuracy']:.3f}")
-    typer.echo(f"review examples: {len(extra)}; shipped: {result['best']} (min_score {result['meta']['min_score']}) -> {out}")
+    typer.echo(f"extra examples (review, teacher): {len(extra)}; shipped: {result['best']} (min_score {result['meta']['min_score']}) -> {out}")
 
 
 @train_app.command("evaluate-claims")

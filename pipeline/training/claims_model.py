@@ -382,11 +382,12 @@ def calibrate_model(model_dir: Path, variant: str, dev: Sequence[Prepared]) -> d
 
 def train_claims(commentary: Path, out: Path = DEFAULT_OUTPUT, *, work_dir: Path = DEFAULT_WORK_DIR,
                  experiments: Sequence[Experiment] = EXPERIMENTS, vectors: Path | None = None,
-                 extra_train: Sequence[Prepared] = (), max_steps: int | None = None) -> dict:
+                 extra_train: Sequence[Prepared] = (), max_steps: int | None = None, gold_weight: int = 1) -> dict:
     """Train every experiment, compare them on dev with the baselines, calibrate the best on dev and
-    copy it with its meta into ``out``. The test split is not read here."""
+    copy it with its meta into ``out``. The annotated train sentences are repeated ``gold_weight`` times
+    (beside many soft-labelled ones). The test split is not read here."""
     splits = prepared_splits(commentary, ("train", "dev"), work_dir)
-    splits["train"] = splits["train"] + list(extra_train)
+    splits["train"] = splits["train"] * gold_weight + list(extra_train)
     examples = [p.example for p in splits["dev"]]
     table = {name: score_predictions(examples, preds) for name, preds in baseline_predictions(splits["dev"]).items()}
     trained: dict[str, tuple[Path, Experiment]] = {}
@@ -423,7 +424,10 @@ def label_model_card(model_dir: Path, experiment: str) -> None:
         "name": MODEL_NAME, "version": MODEL_VERSION, "license": "MIT",
         "description": f"Claim / not-claim and claim type of one sentence or clause ({experiment}); trained by "
                        "`claims train claims` on the annotated commentary corpus in pipeline/training/annotations/claims "
-                       "(offsets into ../shared/corpus/commentary, which is not redistributed).",
+                       "(offsets into ../shared/corpus/commentary, which is not redistributed)."
+                       + (" Distilled: the unlabelled sentences carry the probabilities of a teacher, all-MiniLM-L6-v2 "
+                          "(Apache-2.0) + logistic regression (`make claims-teacher`); no teacher weights are in this model."
+                          if "distilled" in experiment.lower() else ""),
     })
     path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 

@@ -165,10 +165,12 @@ def teacher_training_examples(commentary: Path, work_dir: Path, labels_path: Pat
     return soft
 
 
-def distilled_experiment(n: int) -> Experiment:
-    """The shipped architecture and input, trained on gold train + ``n`` soft-labelled sentences."""
-    return Experiment(f"BOW distilled from MiniLM on {n:,} sentences", SHIPPED_EXPERIMENT.config,
-                      SHIPPED_EXPERIMENT.variant, tag="distilled")
+def distilled_experiment(n: int, gold_weight: int = 1) -> Experiment:
+    """The shipped architecture and input, trained on gold train (``gold_weight`` times) + ``n``
+    soft-labelled sentences."""
+    weight = f", gold x{gold_weight}" if gold_weight > 1 else ""
+    return Experiment(f"BOW distilled from MiniLM on {n:,} sentences{weight}", SHIPPED_EXPERIMENT.config,
+                      SHIPPED_EXPERIMENT.variant, tag=f"distilled{gold_weight if gold_weight > 1 else ''}")
 
 
 # --- dev comparison: teacher, shipped classifier, average --------------------------------------

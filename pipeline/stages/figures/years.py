@@ -63,6 +63,11 @@ def decade_at(s: Sentence, i: int) -> Fig | None:
     if after is not None and s.glued(i + 1, i + 2) and (after.is_word or after.is_digit):
         return None
     value = int(t.text)
+    if after is not None and after.text in DASHES and s.glued(i + 1, i + 2) and len(t.text) == 4:
+        second = s.tok(i + 3)  # "the 1980s–1990s": a range of decades
+        if second is not None and s.glued(i + 2, i + 3) and _ends_decade(s, i + 4) and len(second.text) == 4 \
+                and YEAR_RE.fullmatch(second.text) and value < int(second.text) and _free_before(s, i):
+            return _fig(s, i, i, i + 5, [value, int(second.text)], RANGE_UNIT)
     i0 = i
     prev = s.tok(i - 1)
     if prev is not None and s.glued(i - 1, i) and prev.text in _APOSTROPHES and len(t.text) == 2:

@@ -105,6 +105,7 @@ RANGES = [
     ("Ivan Petrov (1931–2022) led the talks.", "1931–2022", [1931, 2022]),
     ("Emissions stayed at 2010 to 2014 levels.", "2010 to 2014", [2010, 2014]),
     ("The 2014-15 successes did not last.", "2014-15", [2014, 2015]),
+    ("The 1980s–1990s boom faded.", "1980s–1990s", [1980, 1990]),  # decades: their first years
     ("Ivan Petrov (1937−1945 in exile) returned.", "1937−1945", [1937, 1945]),
 ]
 

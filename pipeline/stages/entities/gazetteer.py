@@ -43,6 +43,8 @@ class Gazetteer:
     apposition_openers: frozenset[str]
     reporting_verbs: frozenset[str]
     title_premodifiers: frozenset[str]
+    bio_verbs: frozenset[str] = frozenset()
+    unit_heads: frozenset[str] = frozenset()
     short_owner: dict[str, int] = field(default_factory=dict)
     make_doc: Callable[[str], Doc] | None = None
     exercise_names_re: re.Pattern | None = None  # any exercise name (prefilter for exercise_re)
@@ -107,6 +109,8 @@ def compile_gazetteer(nlp: Language, entries: list[dict], lexicons: dict[str, li
         apposition_openers=frozenset(lexicons["apposition_openers"]),
         reporting_verbs=frozenset(lexicons["reporting_verbs"]),
         title_premodifiers=frozenset(lexicons["title_premodifiers"]),
+        bio_verbs=frozenset(lexicons.get("bio_verbs", ())),
+        unit_heads=frozenset(lexicons.get("unit_heads", ())),
         short_owner=names.short_owner,
         make_doc=LazyTokenizer(nlp),
         exercise_names_re=re.compile("|".join(re.escape(e) for e in exercises)) if exercises else None,

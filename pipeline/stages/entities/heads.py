@@ -33,7 +33,7 @@ def find_head_names(scene: Scene) -> list[Candidate]:
         i = max(run_end, first + 1)  # next run (moved back when "X and the Y" splits this one)
         if head_words.isdisjoint(texts[first:run_end]):
             continue  # no head word in the run
-        end, label_head, split_at = _name_end(view, gaz, first, run_end)
+        end, label_head, split_at = _name_end(view, gaz, first, run_end, scene.cover.nonperson)
         if split_at is not None:
             i = split_at
         if end is None:
@@ -71,11 +71,13 @@ def _run_end(view: DocView, i: int, limit: int, connectors: frozenset[str]) -> i
     return j
 
 
-def _name_end(view: DocView, gaz: Gazetteer, run_start: int, run_end: int) -> tuple[int | None, int | None, int | None]:
+def _name_end(view: DocView, gaz: Gazetteer, run_start: int, run_end: int,
+              nonperson: list[bool]) -> tuple[int | None, int | None, int | None]:
     """(end, label head, split) of the name in a run: it ends at the last head outside a
     complement, or at the end of an "of/for/on ..." complement after it; the label comes from
     that head ("Main Directorate of Deep-Sea Research" is an ORG, not a sea). ``split``: where
-    "X and the Y" starts a second name, to be scanned next (else None)."""
+    "X and the Y" (or "X and <a known name>") starts a second name, to be scanned next (else
+    None)."""
     end = label_head = None
     k = run_start
     in_comp = False
@@ -88,7 +90,8 @@ def _name_end(view: DocView, gaz: Gazetteer, run_start: int, run_end: int) -> tu
         )):
             in_comp = True  # "Strait of Hormuz", "Conference on Disarmament", not "Strait on Monday"
         elif view.lower[k] in ("and", "&") and end == k and (
-            k + 1 < run_end and (view.lower[k + 1] == "the" or any(view.texts[m] in gaz.heads for m in range(k + 1, run_end)))
+            k + 1 < run_end and (view.lower[k + 1] == "the" or nonperson[k + 1]
+                                 or any(view.texts[m] in gaz.heads for m in range(k + 1, run_end)))
         ):
             return end, label_head, k + 1  # "Bank of Japan and the Ministry of Finance": two names
         elif in_comp and (view.cap[k] or view.upper[k]) and word not in _MONTHS:

@@ -46,6 +46,9 @@ def find_gazetteer(view: DocView, gaz: Gazetteer) -> tuple[list[Candidate], Gaze
     qualified = _qualified(cands, view, gaz, cover)
     # "Government", "Embassy": entities only with their country ("the Japanese Government")
     cands = [c for c in cands if c.entry < 0 or "qualified_only" not in gaz.entries[c.entry]["flags"]]
+    if qualified:  # a body qualified without a longer span ("Poland's Ministry ...") replaces its plain reading
+        same = {(q.start, q.end) for q in qualified}
+        cands = [c for c in cands if (c.start, c.end) not in same or c.entry < 0 or "qualify" not in gaz.entries[c.entry]["flags"]]
     return cands + qualified, cover
 
 
@@ -59,6 +62,9 @@ def _qualified(cands: list[Candidate], view: DocView, gaz: Gazetteer, cover: Gaz
         before = cover.at_end.get(cand.start)
         if before is not None and (before.label == "NORP" or view.upper[before.start] or before.length == 1):
             country, start = before.actor, before.start
+        elif cand.start > 1 and view.texts[cand.start - 1] in POSSESSIVES and cover.at_end.get(cand.start - 1) is not None:
+            # "Poland's Ministry of National Defence": the country's, the span the body's alone
+            country = cover.at_end[cand.start - 1].actor
         elif end + 1 < view.n and view.lower[end] == "of":
             k = end + 1 + (view.lower[end + 1] == "the")
             after = cover.at_start.get(k)

@@ -36,6 +36,8 @@ RULE_WORD_ROLES = {
     "apposition_opener": "apposition_openers",   # "X Y, the former minister"
     "reporting_verb": "reporting_verbs",         # "said X Y", "X Y argued"
     "title_premodifier": "title_premodifiers",   # before a title: "former", "acting"
+    "bio_verb": "bio_verbs",                     # after an author bio's subject: "X Y is a ..."
+    "unit_head": "unit_heads",                   # a research unit in an author block: "Asia Program"
 }
 LEXICON_TABLES = {
     "titles": TableSpec(f"{RESOURCE_DIR}/titles.tsv", ("title", "kind"), enums={"kind": frozenset({"title", "role"})}),

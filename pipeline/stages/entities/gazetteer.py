@@ -45,6 +45,11 @@ class Gazetteer:
     title_premodifiers: frozenset[str]
     bio_verbs: frozenset[str] = frozenset()
     unit_heads: frozenset[str] = frozenset()
+    event_premodifiers: frozenset[str] = frozenset()
+    # lower-case event / law heads: word -> (label, the kinds of name they accept before them)
+    event_heads: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    event_head_orths: OrthSet | None = None
+    title_year_heads: frozenset[str] = frozenset()  # heads whose name keeps a leading year
     short_owner: dict[str, int] = field(default_factory=dict)
     make_doc: Callable[[str], Doc] | None = None
     exercise_names_re: re.Pattern | None = None  # any exercise name (prefilter for exercise_re)
@@ -111,6 +116,10 @@ def compile_gazetteer(nlp: Language, entries: list[dict], lexicons: dict[str, li
         title_premodifiers=frozenset(lexicons["title_premodifiers"]),
         bio_verbs=frozenset(lexicons.get("bio_verbs", ())),
         unit_heads=frozenset(lexicons.get("unit_heads", ())),
+        event_premodifiers=frozenset(lexicons.get("event_premodifiers", ())),
+        event_heads=_event_heads(lexicons.get("event_heads", ())),
+        event_head_orths=OrthSet(vocab.strings.add(w) for w, _, _ in lexicons.get("event_heads", ())),
+        title_year_heads=frozenset(lexicons.get("title_year_heads", ())),
         short_owner=names.short_owner,
         make_doc=LazyTokenizer(nlp),
         exercise_names_re=re.compile("|".join(re.escape(e) for e in exercises)) if exercises else None,
@@ -121,6 +130,14 @@ def compile_gazetteer(nlp: Language, entries: list[dict], lexicons: dict[str, li
         },
         head_orths=OrthSet(vocab.strings.add(w) for w, _ in lexicons["heads"]),
     )
+
+
+def _event_heads(rows) -> dict[str, tuple[str, frozenset[str]]]:
+    """event_heads.tsv rows (word, label, modifier) by word: (label, modifiers)."""
+    out: dict[str, tuple[str, set[str]]] = {}
+    for word, label, modifier in rows:
+        out.setdefault(word, (label, set()))[1].add(modifier)
+    return {word: (label, frozenset(mods)) for word, (label, mods) in out.items()}
 
 
 def _compile_names(nlp: Language, entries: list[dict], splitter: PatternWords) -> _NameTables:

@@ -41,10 +41,22 @@ def find_head_names(scene: Scene) -> list[Candidate]:
         start = _name_start(scene, first, end, label_head)
         if end - start < 2 or start > label_head:
             continue
-        cand = _head_candidate(scene, start, end, label_head)
+        while start < label_head and texts[start][:1].isdigit():
+            start += 1  # "The 2022 Strategic Concept": the run began at "The"
+        year = start - 1 if _title_year(view, gaz, start, label_head) else None
+        cand = _head_candidate(scene, start, end, label_head, year)
         if cand is not None:
             out.append(cand)
     return out
+
+
+def _title_year(view: DocView, gaz: Gazetteer, start: int, label_head: int) -> bool:
+    """A year right before a name whose head keeps it ("the 2029 Defence Update", "the 2022
+    Strategic Concept"); before other heads a year is a date ("the 2031 Lisbon Summit")."""
+    if start == 0 or view.texts[label_head] not in gaz.title_year_heads:
+        return False
+    word = view.texts[start - 1]
+    return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20") and view.in_region[start - 1]
 
 
 def _run_end(view: DocView, i: int, limit: int, connectors: frozenset[str]) -> int:
@@ -126,29 +138,32 @@ def _name_start(scene: Scene, run_start: int, end: int, label_head: int) -> int:
     return start
 
 
-def _head_candidate(scene: Scene, start: int, end: int, label_head: int) -> Candidate | None:
-    """The candidate of the name [start, end): the gazetteer's reading when it knows the name,
-    else a pattern candidate unless the name is no evidence of one (heading, common word + head,
-    a person's administration)."""
+def _head_candidate(scene: Scene, start: int, end: int, label_head: int, year: int | None = None) -> Candidate | None:
+    """The candidate of the name [start, end) (from ``year`` when a title year precedes it): the
+    gazetteer's reading when it knows the name, else a pattern candidate unless the name is no
+    evidence of one (heading, common word + head, a person's administration)."""
     view, gaz, cover = scene.view, scene.gaz, scene.cover
-    text = normalize_name(view.span_text(start, end))
+    first = start if year is None else year
+    text = normalize_name(view.span_text(first, end))
     if text in gaz.non_entities:
         return None
     label = gaz.heads[view.texts[label_head]]
-    idx = _known_name(scene, text, start, end, label_head, label)
+    idx = gaz.alias_index.get(text) if year is not None else None
+    if idx is None:
+        idx = _known_name(scene, normalize_name(view.span_text(start, end)), start, end, label_head, label)
     if idx is not None:
         entry = gaz.entries[idx]
-        return Candidate(start, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_GAZETTEER)
+        return Candidate(first, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_GAZETTEER)
     if view.heading[start]:
         return None  # title-case headings: capitalization is no evidence of a name
     modifiers = [k for k in range(start, label_head) if view.lower[k] not in gaz.connectors and view.texts[k][:1].isalnum()]
-    if label_head + 1 == end and (not modifiers or (len(modifiers) == 1 and view.is_common(modifiers[0]))):
+    if year is None and label_head + 1 == end and (not modifiers or (len(modifiers) == 1 and view.is_common(modifiers[0]))):
         return None  # "Wider War", "Task Force", "Security Department": a common word + head
     if label == "ORG" and view.texts[label_head] == "Administration" and any(
         cover.at_start.get(k) is None and not cover.nonperson[k] and view.cap[k] for k in range(start, label_head)
     ):
         return None  # "Trump Administration": a person's name + administration
-    return Candidate(start, end, label, text, slug_id(text), None, "pattern", PRIO_HEAD)
+    return Candidate(first, end, label, text, slug_id(text), None, "pattern", PRIO_HEAD)
 
 
 def _known_name(scene: Scene, text: str, start: int, end: int, label_head: int, label: str) -> int | None:

@@ -17,9 +17,13 @@ disappointed" -> Japan), a demonym, or a country-qualified body ("Russian Defenc
 
 Evidence is combined in one pass (:func:`find_entities`): the gazetteer (one case-sensitive
 PhraseMatcher plus a lowercase one for curated acronyms; :mod:`.matching`), model entities
-(labels mapped, the gazetteer overriding label and canonical where it knows the name), rules run
-only where a cheap lexical trigger fired (:mod:`.names`, :mod:`.acronyms`, :mod:`.heads`), the
-filters (:mod:`.filters`), then a document-level linking pass (:mod:`.linking`). All rule data
+(:mod:`.model`: spans trimmed to the name, the gazetteer overriding label and canonical where it
+knows the name, the rest kept only after filters: proper nouns outside headings, no products,
+numbers, titles, bare acronyms or common words, labels checked against head words and context),
+rules run only where a cheap lexical trigger fired (:mod:`.names`, :mod:`.acronyms`,
+:mod:`.heads`, :mod:`.events` for lower-case events and laws, :mod:`.authors` for bylines, bios
+and the metadata's authors), the filters (:mod:`.filters`: non-entities, pieces of longer
+names), then a document-level linking pass (:mod:`.linking`). All rule data
 (:mod:`.resources`) is loaded once in :meth:`EntityStage.initialize` and compiled
 (:mod:`.gazetteer`). :mod:`.speed` holds the token views and tables that stand in for Token
 objects, :mod:`.patterns` the matcher patterns made without pattern Docs, :mod:`.records` the

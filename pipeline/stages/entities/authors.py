@@ -47,7 +47,7 @@ def person_like(words: Sequence[str], gaz: Gazetteer) -> bool:
             continue
         if not word[:1].isupper() or word in gaz.name_stop or word in gaz.title_words or word in gaz.heads:
             return False
-        if len(word) > 2 and word.isupper():
+        if len(word) > 1 and word.isupper() and not word.endswith("."):
             return False  # an acronym: an institute, not a person
         named += 1
     return named >= 2 and not all(w.lower() in gaz.common_words for w in words if len(w) > 2)

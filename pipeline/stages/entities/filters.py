@@ -51,8 +51,32 @@ def drop_non_entities(cands: Iterable[Candidate], scene: Scene) -> list[Candidat
             continue  # "President", "Prime Minister" alone
         if cand.source == "model" and cand.label != "NORP" and all(view.lower[i] == view.texts[i] for i in range(cand.start, cand.end)):
             continue  # lowercase model entities ("the white paper")
+        if cand.label == "PERSON" and _part_of_longer_name(scene, cand):
+            continue
         out.append(cand)
     return out
+
+
+_HYPHENS = frozenset({"-", "‐"})
+
+
+def _part_of_longer_name(scene: Scene, cand: Candidate) -> bool:
+    """A person's name glued by a hyphen to another capitalized word ("Adenauer" in
+    "Konrad-Adenauer-Stiftung"), or a surname standing alone right after a capitalized word no
+    rule explains ("Rossi" in "Banca Rossi"; not after a title, a demonym or a sentence-opening
+    word)."""
+    view, gaz = scene.view, scene.gaz
+    start, end = cand.start, cand.end
+    if start > 1 and view.texts[start - 1] in _HYPHENS and not view.space_after[start - 2] and not view.space_after[start - 1] and view.cap[start - 2]:
+        return True
+    if end + 1 < view.n and view.texts[end] in _HYPHENS and not view.space_after[end - 1] and not view.space_after[end] and view.cap[end + 1]:
+        return True
+    if cand.length != 1 or not (cand.short or cand.source == "model") or start == 0:
+        return False
+    k = start - 1
+    if not view.cap[k] or view.texts[k] in gaz.title_words or scene.cover.nonperson[k] or start in scene.cover.any_at_end:
+        return False
+    return not (view.initial[k] and (view.is_stop(k) or view.is_common(k)))
 
 
 def prefer_curated(cands: Sequence[Candidate]) -> list[Candidate]:

@@ -16,8 +16,9 @@ from .filters import drop_non_entities, is_disjoint_in_order, prefer_curated, re
 from .gazetteer import Gazetteer
 from .heads import find_head_names
 from .linking import link_aliases
-from .matching import find_exercises, find_gazetteer, find_model_entities
-from .names import find_name_persons, find_title_persons
+from .matching import find_exercises, find_gazetteer
+from .model import find_model_entities
+from .names import find_name_persons, find_place_given_persons, find_title_persons
 from .scene import Scene
 from .spaces import plain_spaces, twin_doc
 from .speed import DocView
@@ -83,6 +84,7 @@ def _candidates(view: DocView, gaz: Gazetteer, *, model_ents: Sequence[Span] | N
     if patterns:
         cands += find_title_persons(scene)
         cands += find_name_persons(scene)
+        cands += find_place_given_persons(scene)
         acr, defined = find_acronym_definitions(scene)
         cands += acr
         cands += find_head_names(scene)

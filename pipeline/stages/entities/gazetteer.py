@@ -50,6 +50,10 @@ class Gazetteer:
     event_heads: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     event_head_orths: OrthSet | None = None
     title_year_heads: frozenset[str] = frozenset()  # heads whose name keeps a leading year
+    place_given_names: frozenset[str] = frozenset()  # "Georgia", "Jordan": places and given names
+    place_given_orths: OrthSet | None = None
+    org_words: frozenset[str] = frozenset()  # words organisations are named with ("Aerospace", "Stiftung")
+    event_openers: frozenset[str] = frozenset()  # "Operation", "Hurricane": an event's name follows
     short_owner: dict[str, int] = field(default_factory=dict)
     make_doc: Callable[[str], Doc] | None = None
     exercise_names_re: re.Pattern | None = None  # any exercise name (prefilter for exercise_re)
@@ -120,6 +124,10 @@ def compile_gazetteer(nlp: Language, entries: list[dict], lexicons: dict[str, li
         event_heads=_event_heads(lexicons.get("event_heads", ())),
         event_head_orths=OrthSet(vocab.strings.add(w) for w, _, _ in lexicons.get("event_heads", ())),
         title_year_heads=frozenset(lexicons.get("title_year_heads", ())),
+        place_given_names=frozenset(lexicons.get("place_given_names", ())),
+        place_given_orths=OrthSet(vocab.strings.add(w) for w in lexicons.get("place_given_names", ())),
+        org_words=frozenset(lexicons.get("org_words", ())),
+        event_openers=frozenset(lexicons.get("event_openers", ())),
         short_owner=names.short_owner,
         make_doc=LazyTokenizer(nlp),
         exercise_names_re=re.compile("|".join(re.escape(e) for e in exercises)) if exercises else None,

@@ -1,12 +1,8 @@
-"""Entities the stage knows by name: gazetteer matches (with country-qualified bodies), an earlier
-statistical NER's entities looked up in the gazetteer, and named exercises with a year."""
+"""Entities the stage knows by name: gazetteer matches (with country-qualified bodies) and named
+exercises with a year (a statistical NER's entities are :mod:`.model`'s)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from spacy.tokens import Span
-
-from .candidates import MODEL_LABEL_MAP, PRIO_GAZETTEER, PRIO_MODEL, Candidate
+from .candidates import PRIO_GAZETTEER, Candidate
 from .gazetteer import Gazetteer
 from .normalize import normalize_name, slug_id
 from .scene import GazetteerCover, Scene, gazetteer_cover
@@ -73,31 +69,6 @@ def _qualified(cands: list[Candidate], view: DocView, gaz: Gazetteer, cover: Gaz
         if country:
             canonical = f"{cand.canonical} ({country})"
             out.append(Candidate(start, end, cand.label, canonical, slug_id(canonical), country, "gazetteer", PRIO_GAZETTEER))
-    return out
-
-
-def find_model_entities(ents: Sequence[Span], scene: Scene) -> list[Candidate]:
-    """Entities of an earlier statistical NER, labels mapped, trimmed, looked up in the gazetteer."""
-    view, gaz = scene.view, scene.gaz
-    out = []
-    for ent in ents:
-        label = MODEL_LABEL_MAP.get(ent.label_)
-        if label is None:
-            continue
-        start, end = ent.start, ent.end
-        while start < end and (view.lower[start] in DETERMINERS or view.is_space[start]):
-            start += 1
-        while end > start and (view.texts[end - 1] in POSSESSIVES or view.is_space[end - 1] or not view.texts[end - 1].strip(".,;:")):
-            end -= 1
-        if start >= end or not view.in_region[start] or end > view.region_end[start]:
-            continue
-        text = normalize_name(view.span_text(start, end))
-        idx = gaz.alias_index.get(text)
-        if idx is not None:
-            entry = gaz.entries[idx]
-            out.append(Candidate(start, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_MODEL))
-        else:
-            out.append(Candidate(start, end, label, text, slug_id(text), None, "model", PRIO_MODEL))
     return out
 
 

@@ -45,6 +45,8 @@ RULE_WORD_ROLES = {
 LEXICON_TABLES = {
     "titles": TableSpec(f"{RESOURCE_DIR}/titles.tsv", ("title", "kind"), enums={"kind": frozenset({"title", "role"})}),
     "given_names": TableSpec(f"{RESOURCE_DIR}/given_names.tsv", ("name",)),
+    "model_words": TableSpec(f"{RESOURCE_DIR}/model_words.tsv", ("word", "role"), enums={"role": frozenset({"org_word", "event_opener"})}),
+    "place_given_names": TableSpec(f"{RESOURCE_DIR}/place_given_names.tsv", ("name",)),
     "heads": TableSpec(f"{RESOURCE_DIR}/heads.tsv", ("word", "label"), ("year",),
                        enums={"label": _LABEL_SET, "year": frozenset({"title"})}),
     "event_heads": TableSpec(f"{RESOURCE_DIR}/event_heads.tsv", ("word", "label", "modifier"),
@@ -178,6 +180,7 @@ def load_lexicons(root: str | Path | None = None) -> dict[str, list]:
     lexicons = {
         "titles": [[r["title"], r["kind"]] for r in tables["titles"]],
         "given_names": [r["name"] for r in tables["given_names"]],
+        "place_given_names": [r["name"] for r in tables["place_given_names"]],
         "heads": [[r["word"], r["label"]] for r in tables["heads"]],
         "title_year_heads": [r["word"] for r in tables["heads"] if r.get("year") == "title"],
         "event_heads": [[r["word"], r["label"], r["modifier"]] for r in tables["event_heads"]],
@@ -186,6 +189,8 @@ def load_lexicons(root: str | Path | None = None) -> dict[str, list]:
         "exercises": [r["name"] for r in tables["exercises"]],
         "common_words": [r["word"] for r in tables["common_words"]],
     }
+    lexicons["org_words"] = [r["word"] for r in tables["model_words"] if r["role"] == "org_word"]
+    lexicons["event_openers"] = [r["word"] for r in tables["model_words"] if r["role"] == "event_opener"]
     for role, name in RULE_WORD_ROLES.items():
         lexicons[name] = [r["word"] for r in tables["rule_words"] if r["role"] == role]
     return lexicons

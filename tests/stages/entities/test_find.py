@@ -251,12 +251,12 @@ def test_model_entities_are_mapped_and_overridden_by_the_gazetteer(nlp):
 
 
 def test_model_entity_unknown_to_the_rules_is_kept_and_never_cuts_a_curated_name(nlp):
-    doc = nlp.make_doc("Rosneft partner Tselina met Shinzo Abe in Tokyo.")
+    doc = nlp.make_doc("Rosneft partner Tselina Energy met Shinzo Abe in Tokyo.")
     doc = nlp.get_pipe("sentencizer")(doc)
-    doc.ents = [Span(doc, 2, 3, label="ORG"), Span(doc, 5, 6, label="PERSON")]  # "Tselina"; a partial "Abe"
+    doc.ents = [Span(doc, 2, 4, label="ORG"), Span(doc, 6, 7, label="PERSON")]  # "Tselina Energy"; a partial "Abe"
     doc = nlp.get_pipe("claims_entities")(doc)
-    assert ("Tselina", "ORG", "Tselina") in ents(doc)
-    assert find(doc, "Tselina")._.entity["source"] == "model"
+    assert ("Tselina Energy", "ORG", "Tselina Energy") in ents(doc)
+    assert find(doc, "Tselina Energy")._.entity["source"] == "model"
     assert ("Shinzo Abe", "PERSON", "Shinzo Abe") in ents(doc)
 
 

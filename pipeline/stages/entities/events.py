@@ -1,7 +1,8 @@
 """Events and laws written with a lower-case head: "the Balkan war" (one EVENT, not "Balkan"
 NORP), "the 2031 Lisbon summit" (the year stays a date), "the Russian presidential election",
 "the Minsk agreements", "the Gerasimov doctrine". The head words and the kinds of name each one
-takes are ``event_heads.tsv``'s; capitalized heads ("Summit", "Treaty") are the head-name rule's."""
+takes are ``event_heads.tsv``'s; capitalized heads ("Summit", "Treaty") are the head-name rule's.
+And laws named by a quoted title before their document noun: the “Going Out” strategy."""
 from __future__ import annotations
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -132,3 +133,39 @@ def _event_candidate(scene: Scene, start: int, end: int, label: str) -> Candidat
             entry = gaz.entries[idx]
             return Candidate(start, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_HEAD)
     return Candidate(start, end, label, text, slug_id(text), None, "pattern", PRIO_HEAD)
+
+
+_OPEN_QUOTES = frozenset({"“", "‘", '"'})
+_CLOSE_QUOTES = frozenset({"”", "’", '"'})
+# document nouns that make a quoted title before them a law's name (not "concept", "policy" or
+# "program": ideas, slogans and programmes are no laws)
+_TITLED_NOUNS = frozenset({"strategy", "plan", "doctrine", "agreement", "treaty", "declaration", "act", "law",
+                           "roadmap", "guidelines", "accord", "charter", "white"})
+_MAX_TITLE = 8
+
+
+def find_quoted_titles(scene: Scene) -> list[Candidate]:
+    """LAW candidates of a quoted title-case name right before a document noun: the “Going
+    Out” strategy, the “Made in China 2025” plan (the title without its quotes)."""
+    view, gaz = scene.view, scene.gaz
+    text = view.text
+    if "“" not in text and '"' not in text and "‘" not in text:
+        return []
+    out = []
+    for k in range(1, view.n - 1):
+        if view.texts[k] not in _CLOSE_QUOTES or view.lower[k + 1] not in _TITLED_NOUNS or not view.in_region[k]:
+            continue
+        j = k - 1
+        while j > 0 and k - j <= _MAX_TITLE and view.texts[j - 1] not in _OPEN_QUOTES:
+            j -= 1
+        if j == 0 or view.texts[j - 1] not in _OPEN_QUOTES or j >= k:
+            continue
+        words = [m for m in range(j, k) if view.texts[m][:1].isalnum()]
+        if not words or not all(view.cap[m] or view.upper[m] or (m != j and view.lower[m] in STOP_WORDS)
+                                or (view.texts[m].isdigit() and len(view.texts[m]) == 4) for m in words):
+            continue
+        if not view.cap[j] or len(words) < 2 and view.is_common(j):
+            continue
+        title = normalize_name(view.span_text(j, k))
+        out.append(Candidate(j, k, "LAW", title, slug_id(title), None, "pattern", PRIO_HEAD))
+    return out

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from ...extensions import doc_text
 from .acronyms import find_acronym_definitions
 from .authors import find_author_names
-from .events import find_lower_events
+from .events import find_lower_events, find_quoted_titles
 from .candidates import LABELS, Candidate
 from .filters import drop_non_entities, is_disjoint_in_order, prefer_curated, resolve_overlaps
 from .gazetteer import Gazetteer
@@ -89,6 +89,7 @@ def _candidates(view: DocView, gaz: Gazetteer, *, model_ents: Sequence[Span] | N
         cands += acr
         cands += find_head_names(scene)
         cands += find_lower_events(scene)
+        cands += find_quoted_titles(scene)
         cands += find_exercises(scene)
         cands += find_author_names(scene)
     kept = prefer_curated(drop_non_entities(cands, scene))

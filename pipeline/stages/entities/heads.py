@@ -150,7 +150,8 @@ def _head_candidate(scene: Scene, start: int, end: int, label_head: int, year: i
     label = gaz.heads[view.texts[label_head]]
     idx = gaz.alias_index.get(text) if year is not None else None
     if idx is None:
-        idx = _known_name(scene, normalize_name(view.span_text(start, end)), start, end, label_head, label)
+        plain = text if year is None else normalize_name(view.span_text(start, end))
+        idx = _known_name(scene, plain, start, end, label_head, label)
     if idx is not None:
         entry = gaz.entries[idx]
         return Candidate(first, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_GAZETTEER)

@@ -84,6 +84,22 @@ def test_event_and_law_traps(nlp, text, not_an_entity):
     assert (start, start + len(not_an_entity)) not in spans
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Beijing's “Going Abroad” strategy changed its lending.", [("Going Abroad", "LAW", "Going Abroad")]),
+        ("The “Made in Vardia 2030” plan worried its neighbours.", [("Made in Vardia 2030", "LAW", "Made in Vardia 2030")]),
+        ('The "Northern Shield" doctrine was adopted in May.', [("Northern Shield", "LAW", "Northern Shield")]),
+        # ideas, slogans and lower-case phrases in quotes are no laws
+        ("The “OODA loop” concept is old.", []),
+        ("He called it a “grand bargain” agreement.", []),
+        ("Critics mocked the ‘Vardia First’ policy.", []),
+    ],
+)
+def test_quoted_titles_before_a_document_noun(nlp, text, expected):
+    assert [e for e in ents(nlp(text)) if e[1] == "LAW"] == expected
+
+
 def test_the_title_year_of_a_law_is_no_date_but_a_summit_year_is(nlp):
     doc = nlp("The 2029 Defence Update was published before the 2031 Lisbon summit.")
     assert [s.text for s in doc.spans["dates"]] == ["2031"]

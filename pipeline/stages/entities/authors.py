@@ -115,10 +115,15 @@ def _bio_names(scene: Scene, start: int, end: int, spelled: dict[str, str]) -> l
     while i < end and (view.is_space[i] or view.texts[i] in gaz.title_words or view.texts[i] == "."):
         i += 1
     j = i
-    while j < end and (view.cap[j] or view.texts[j] in ("-", "‐") or (j > i and view.lower[j] in gaz.name_particles)):
+    while j < end and (view.cap[j] or view.upper[j] or view.texts[j] in ("-", "‐", ",") or _post_nominal(view.texts[j])
+                       or (j > i and view.lower[j] in gaz.name_particles)):
         j += 1
     if j >= end or view.lower[j] not in gaz.bio_verbs:
         return []
+    name_end = j
+    while name_end > i and (_post_nominal(view.texts[name_end - 1]) or view.texts[name_end - 1] == ","):
+        name_end -= 1  # "David Gioe FRHistS", "Jane Doe, OBE"
+    j = name_end
     words = [view.texts[k] for k in range(i, j) if view.texts[k] not in ("-", "‐")]
     if not person_like(words, gaz):
         return []
@@ -130,6 +135,11 @@ def _bio_names(scene: Scene, start: int, end: int, spelled: dict[str, str]) -> l
                 and view.texts[k + 1:k + 2] != ["-"]):
             out.append(Candidate(k, k + 1, "PERSON", subject.canonical, subject.kb_id, None, "alias", PRIO_TITLE))
     return out
+
+
+def _post_nominal(word: str) -> bool:
+    """Letters after a name: "OBE", "FRHistS", "PhD" (two capitals or more, no initial "J.")."""
+    return sum(c.isupper() for c in word) >= 2 and word.isalpha() or word == "PhD"
 
 
 def _metadata_mentions(view: DocView, authors: Sequence[str]) -> list[Candidate]:

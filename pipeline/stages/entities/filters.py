@@ -52,12 +52,26 @@ def drop_non_entities(cands: Iterable[Candidate], scene: Scene) -> list[Candidat
         if cand.source == "model" and cand.label != "NORP" and all(view.lower[i] == view.texts[i] for i in range(cand.start, cand.end)):
             continue  # lowercase model entities ("the white paper")
         if cand.label == "PERSON" and _part_of_longer_name(scene, cand):
-            continue
+            if not _first_name_before(scene, cand):
+                continue
+            # "Dimitry Medvedev": the known person with a first name spelled differently
+            cand = Candidate(cand.start - 1, cand.end, "PERSON", cand.canonical, cand.kb_id, cand.actor, cand.source, cand.prio)
         out.append(cand)
     return out
 
 
 _HYPHENS = frozenset({"-", "‐"})
+
+
+def _first_name_before(scene: Scene, cand: Candidate) -> bool:
+    """The capitalized word before a known person's surname starts like the person's first name
+    ("Dimitry" before "Medvedev", Dmitry Medvedev), so it is that name, spelled differently (not
+    "Banca" before "Rossi")."""
+    k = cand.start - 1
+    first = cand.canonical.split()[0] if " " in cand.canonical else ""
+    word = scene.view.texts[k]
+    return (cand.source != "model" and k >= 0 and len(word) > 2 and word.isalpha()
+            and first[:1] == word[:1] and scene.view.texts[k + 1] not in _HYPHENS)
 
 
 def _part_of_longer_name(scene: Scene, cand: Candidate) -> bool:

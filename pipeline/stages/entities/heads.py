@@ -41,13 +41,19 @@ def find_head_names(scene: Scene) -> list[Candidate]:
         start = _name_start(scene, first, end, label_head)
         if end - start < 2 or start > label_head:
             continue
-        while start < label_head and texts[start][:1].isdigit():
-            start += 1  # "The 2022 Strategic Concept": the run began at "The"
+        while start < label_head and (texts[start][:1].isdigit() or texts[start] in _MONTHS or _opening_verb(scene, start)):
+            start += 1  # "The 2022 Strategic Concept", "July 2023 ...", "Implement Defence Data Strategy"
         year = start - 1 if _title_year(view, gaz, start, label_head) else None
         cand = _head_candidate(scene, start, end, label_head, year)
         if cand is not None:
             out.append(cand)
     return out
+
+
+def _opening_verb(scene: Scene, k: int) -> bool:
+    """A sentence-opening verb before a name ("Implement Defence Data Strategy", a bullet point),
+    as the syntax model tags it (never without tags)."""
+    return scene.view.initial[k] and scene.doc.has_annotation("POS") and scene.doc[k].pos_ == "VERB"
 
 
 def _title_year(view: DocView, gaz: Gazetteer, start: int, label_head: int) -> bool:
@@ -102,10 +108,14 @@ def _name_end(view: DocView, gaz: Gazetteer, run_start: int, run_end: int,
         )):
             in_comp = True  # "Strait of Hormuz", "Conference on Disarmament", not "Strait on Monday"
         elif view.lower[k] in ("and", "&") and end == k and (
-            k + 1 < run_end and (view.lower[k + 1] == "the" or nonperson[k + 1]
-                                 or any(view.texts[m] in gaz.heads for m in range(k + 1, run_end)))
+            k + 1 < run_end and (view.lower[k + 1] == "the" or all(nonperson[k + 1:run_end]) or view.texts[k + 1] in gaz.heads
+                                 or (not in_comp and any(view.texts[m] in gaz.heads for m in range(k + 1, run_end))))
         ):
-            return end, label_head, k + 1  # "Bank of Japan and the Ministry of Finance": two names
+            # "Bank of Japan and the Ministry of Finance", "... Ministry of Defense and Wikimedia
+            # Commons": two names (not "Institute for National Security and Zionist Strategy")
+            return end, label_head, k + 1
+        elif in_comp and word in gaz.title_words and gaz.heads[view.texts[label_head]] in ("EVENT", "LAW"):
+            break  # "Riviera Plan of US President Donald Trump": the plan's name ends before the title
         elif in_comp and (view.cap[k] or view.upper[k]) and word not in _MONTHS:
             end = k + 1  # "... of World Economy and International Relations"
         elif end == k and (word[:1].isdigit() or word in _ROMAN):
@@ -160,11 +170,25 @@ def _head_candidate(scene: Scene, start: int, end: int, label_head: int, year: i
     modifiers = [k for k in range(start, label_head) if view.lower[k] not in gaz.connectors and view.texts[k][:1].isalnum()]
     if year is None and label_head + 1 == end and (not modifiers or (len(modifiers) == 1 and view.is_common(modifiers[0]))):
         return None  # "Wider War", "Task Force", "Security Department": a common word + head
+    head = view.texts[label_head]
+    if head == "Paper" and view.texts[label_head - 1] not in _PAPERS:
+        return None  # "Syassky Pulp & Paper": a company; a law's paper is white, green or a command paper
+    if year is None and head in gaz.title_year_heads and len(modifiers) == 1 and _demonym(cover, modifiers[0]):
+        return None  # "the German Framework", "Israeli Strategy": a country's document, unnamed
     if label == "ORG" and view.texts[label_head] == "Administration" and any(
         cover.at_start.get(k) is None and not cover.nonperson[k] and view.cap[k] for k in range(start, label_head)
     ):
         return None  # "Trump Administration": a person's name + administration
     return Candidate(first, end, label, text, slug_id(text), None, "pattern", PRIO_HEAD)
+
+
+_PAPERS = frozenset({"White", "Green", "Command", "Position", "Discussion", "Policy"})
+
+
+def _demonym(cover, k: int) -> bool:
+    """Token ``k`` is a gazetteer demonym (NORP) of its own."""
+    known = cover.any_at_end.get(k + 1)
+    return known is not None and known.start == k and known.label == "NORP"
 
 
 def _known_name(scene: Scene, text: str, start: int, end: int, label_head: int, label: str) -> int | None:
@@ -175,8 +199,8 @@ def _known_name(scene: Scene, text: str, start: int, end: int, label_head: int, 
     if idx is None and end - 1 == label_head and end - 1 > start:
         # "Sakhalin Island", "Minsk II Accords", "Huawei Group": a known name plus a head word
         idx = gaz.alias_index.get(normalize_name(view.span_text(start, end - 1)))
-        if idx is not None and _label_family(gaz.entries[idx]["label"]) != _label_family(label):
-            idx = None
+        if idx is not None and (_label_family(gaz.entries[idx]["label"]) != _label_family(label) or label == "EVENT"):
+            idx = None  # (an event plus an event word is another event: "Easter Offensive")
     if idx is None and start in at_start and at_start[start].end <= label_head:
         # "Russian Black Sea Fleet", "UK Royal Air Force": a country word before a known body
         rest = gaz.alias_index.get(normalize_name(view.span_text(at_start[start].end, end)))

@@ -120,6 +120,10 @@ def find_name_persons(scene: Scene) -> list[Candidate]:
         if all(view.is_common(k) for k in range(start + 1, end)):
             i = end
             continue  # "Christian Democratic ...", "Grant Funding": no surname
+        known = scene.cover.any_at_end.get(end)
+        if known is not None and known.label == "PERSON" and known.start > start:
+            i = end
+            continue  # "Secretary of Commerce Gina Raimondo": the known name is the person
         if _person_evidence(scene, start, end):
             text = normalize_name(view.span_text(start, end))
             out.append(Candidate(start, end, "PERSON", text, slug_id(text), None, "pattern", PRIO_NAME))
@@ -178,5 +182,10 @@ def find_place_given_persons(scene: Scene) -> list[Candidate]:
         if all(view.is_common(k) for k in range(i + 1, end) if view.cap[k]) and not _person_evidence(scene, i, end):
             continue
         text = normalize_name(view.span_text(i, end))
+        surname = scene.cover.any_at_end.get(end)
+        if surname is not None and surname.label == "PERSON" and surname.start == i + 1:
+            # "Georgia Meloni": the known person, her first name spelled as a place
+            out.append(Candidate(i, end, "PERSON", surname.canonical, surname.kb_id, surname.actor, "gazetteer", PRIO_NAME))
+            continue
         out.append(Candidate(i, end, "PERSON", text, slug_id(text), None, "pattern", PRIO_NAME))
     return out

@@ -53,6 +53,9 @@ def found(recs: list[dict]) -> set[tuple]:
          {("Tomasz Wrona", "PERSON", "Tomasz Wrona", "author_bio"), ("Tomasz", "PERSON", "Tomasz Wrona", "author_bio"),
           ("Vistula Security Institute", "ORG", "Vistula Security Institute", "author_bio"),
           ("Warsaw", "GPE", "Warsaw", "author_bio")}),
+        # a bio subject without post-nominal letters
+        (BODY + "Kadri Saar FRHistS is a senior fellow at the Vistula Security Institute.\n",
+         {("Kadri Saar", "PERSON", "Kadri Saar", "author_bio")}),
         # a bio subject whose first name is also a place
         (BODY + "Georgia Hale is a research analyst at the Vistula Security Institute.\n",
          {("Georgia Hale", "PERSON", "Georgia Hale", "author_bio")}),

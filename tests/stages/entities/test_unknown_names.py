@@ -118,3 +118,38 @@ def test_partial_spans_are_not_emitted(nlp, text, trap):
 )
 def test_span_boundaries(nlp, text, expected):
     assert expected in ents(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a known person's first name spelled differently is still that person
+        ("Prime Minister Dimitry Medvedev signed the decree.", ("Dimitry Medvedev", "PERSON", "Dmitry Medvedev")),
+        # a title's complement is no part of the name
+        ("Secretary of Commerce Gina Raimondo emphasized the risks.", ("Gina Raimondo", "PERSON", "Gina Raimondo")),
+        # a place-like first name before a known surname
+        ("Critics of Georgia Meloni were vocal.", ("Georgia Meloni", "PERSON", "Giorgia Meloni")),
+        # an event word after a holiday makes another event
+        ("The Easter Offensive of 1972 failed.", ("Easter Offensive", "EVENT", "Easter Offensive")),
+        # "and" before a known name that ends the run splits two names; before a longer name it does not
+        ("Images by the Vardian Ministry of Defence and Getty Images were used.", ("Getty Images", "ORG", "Getty Images")),
+        ("He joined the Harel Institute for National Security and Zionist Strategy.",
+         ("Harel Institute for National Security and Zionist Strategy", "ORG", "Harel Institute for National Security and Zionist Strategy")),
+    ],
+)
+def test_boundaries_of_known_and_unknown_names(nlp, text, expected):
+    assert expected in ents(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text, not_an_entity",
+    [
+        ("The Riviera Plan of Vardian President Ivo Kask was dropped.", "Riviera Plan of Vardian President Ivo Kask"),
+        ("Volkhov Pulp & Paper supplied the cellulose.", "Volkhov Pulp & Paper"),
+        ("The German Framework was never published.", "German Framework"),
+        ("Implement Defence Data Strategy", "Implement Defence Data Strategy"),
+    ],
+)
+def test_head_name_traps(nlp, text, not_an_entity):
+    doc = nlp(text)
+    assert not_an_entity not in [s.text for s in doc.spans[SPANS_ENTITIES]]

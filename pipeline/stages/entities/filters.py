@@ -65,13 +65,16 @@ _HYPHENS = frozenset({"-", "‐"})
 
 def _first_name_before(scene: Scene, cand: Candidate) -> bool:
     """The capitalized word before a known person's surname starts like the person's first name
-    ("Dimitry" before "Medvedev", Dmitry Medvedev), so it is that name, spelled differently (not
-    "Banca" before "Rossi")."""
+    ("Dimitry" before "Medvedev", Dmitry Medvedev) and is no other known given name, so it is
+    that name, spelled differently (not "Banca" before "Rossi", not "Jason" before "Healey")."""
     k = cand.start - 1
     first = cand.canonical.split()[0] if " " in cand.canonical else ""
     word = scene.view.texts[k]
-    return (cand.source != "model" and k >= 0 and len(word) > 2 and word.isalpha()
-            and first[:1] == word[:1] and scene.view.texts[k + 1] not in _HYPHENS)
+    if cand.source == "model" or k < 0 or len(word) < 3 or not word.isalpha() or first[:1] != word[:1]:
+        return False
+    if word in scene.gaz.given_names and not (word.startswith(first) or first.startswith(word)):
+        return False  # "Jason Healey" is not John Healey ("Pete" / "Peter" Hegseth is Pete Hegseth)
+    return scene.view.texts[k + 1] not in _HYPHENS
 
 
 def _part_of_longer_name(scene: Scene, cand: Candidate) -> bool:

@@ -114,8 +114,9 @@ def _name_end(view: DocView, gaz: Gazetteer, run_start: int, run_end: int,
             # "Bank of Japan and the Ministry of Finance", "... Ministry of Defense and Wikimedia
             # Commons": two names (not "Institute for National Security and Zionist Strategy")
             return end, label_head, k + 1
-        elif in_comp and word in gaz.title_words and gaz.heads[view.texts[label_head]] in ("EVENT", "LAW"):
-            break  # "Riviera Plan of US President Donald Trump": the plan's name ends before the title
+        elif in_comp and word in gaz.title_phrases and gaz.heads[view.texts[label_head]] in ("EVENT", "LAW"):
+            end = label_head + 1  # "Riviera Plan of US President Donald Trump": the plan's name is its own
+            break
         elif in_comp and (view.cap[k] or view.upper[k]) and word not in _MONTHS:
             end = k + 1  # "... of World Economy and International Relations"
         elif end == k and (word[:1].isdigit() or word in _ROMAN):

@@ -121,7 +121,7 @@ def find_name_persons(scene: Scene) -> list[Candidate]:
             i = end
             continue  # "Christian Democratic ...", "Grant Funding": no surname
         known = scene.cover.any_at_end.get(end)
-        if known is not None and known.label == "PERSON" and known.start > start:
+        if known is not None and known.label == "PERSON" and known.start > start and known.length > 1:
             i = end
             continue  # "Secretary of Commerce Gina Raimondo": the known name is the person
         if _person_evidence(scene, start, end):

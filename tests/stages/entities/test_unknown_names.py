@@ -125,6 +125,8 @@ def test_span_boundaries(nlp, text, expected):
     [
         # a known person's first name spelled differently is still that person
         ("Prime Minister Dimitry Medvedev signed the decree.", ("Dimitry Medvedev", "PERSON", "Dmitry Medvedev")),
+        # ... but a different known given name before a known surname is another person
+        ("Jason Healey wrote the study.", ("Jason Healey", "PERSON", "Jason Healey")),
         # a title's complement is no part of the name
         ("Secretary of Commerce Gina Raimondo emphasized the risks.", ("Gina Raimondo", "PERSON", "Gina Raimondo")),
         # a place-like first name before a known surname
@@ -145,6 +147,7 @@ def test_boundaries_of_known_and_unknown_names(nlp, text, expected):
     "text, not_an_entity",
     [
         ("The Riviera Plan of Vardian President Ivo Kask was dropped.", "Riviera Plan of Vardian President Ivo Kask"),
+        ("The Riviera Plan of Vardian President Ivo Kask was dropped.", "Riviera Plan of Vardian"),
         ("Volkhov Pulp & Paper supplied the cellulose.", "Volkhov Pulp & Paper"),
         ("The German Framework was never published.", "German Framework"),
         ("Implement Defence Data Strategy", "Implement Defence Data Strategy"),
@@ -153,3 +156,16 @@ def test_boundaries_of_known_and_unknown_names(nlp, text, expected):
 def test_head_name_traps(nlp, text, not_an_entity):
     doc = nlp(text)
     assert not_an_entity not in [s.text for s in doc.spans[SPANS_ENTITIES]]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # words of titles ("Defence", "Security") inside a law's or an event's complement are no titles
+        ("NATO adopted the Concept for Deterrence and Defence of the Euro-Atlantic Area.", "Concept for Deterrence and Defence of the Euro-Atlantic Area"),
+        ("The Vardia-Estland Joint Declaration on Security Cooperation was signed.", "Vardia-Estland Joint Declaration on Security Cooperation"),
+        ("The Riviera Plan of Vardian President Ivo Kask was dropped.", "Riviera Plan"),
+    ],
+)
+def test_law_complements(nlp, text, name):
+    assert name in [s.text for s in nlp(text).spans[SPANS_ENTITIES]]

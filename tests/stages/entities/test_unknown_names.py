@@ -168,4 +168,5 @@ def test_head_name_traps(nlp, text, not_an_entity):
     ],
 )
 def test_law_complements(nlp, text, name):
-    assert name in [s.text for s in nlp(text).spans[SPANS_ENTITIES]]
+    doc = nlp(text)
+    assert name in [s.text for s in doc.spans[SPANS_ENTITIES]]

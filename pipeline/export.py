@@ -19,17 +19,19 @@ kind and status, the pipeline version, config hash, inputs, column types and orp
 from __future__ import annotations
 
 import json
-import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contract import OUTPUT_KINDS, REVIEWABLE_KINDS, load_schema
+from .dataset_card import EXPORT_STATUSES, card_markdown, dataset_card
+from .dataset_tables import PREDICTION_COLUMNS, figure_bounds, prediction_rows
 from .io import atomic_writer, dumps_record, read_jsonl
-from .review.decisions import load_review, now_iso
+from .review.agreement import agreement
+from .review.decisions import load_review
 
 FORMATS = ("parquet", "csv", "jsonl")
-EXPORT_STATUSES = ("accepted", "rejected", "edited", "pending")
-REVIEW_COLUMNS = ("review_status", "reviewed_by", "reviewed_at", "edited_fields", "original_values")
+REVIEW_COLUMNS = ("review_status", "reviewed_by", "reviewed_at", "edited_fields", "original_values", "adjudicated_by")
 CARD_NAME = "dataset_card"
 
 
@@ -246,39 +248,76 @@ def _export_status(status: str) -> str:
     return status if status in EXPORT_STATUSES else "pending"
 
 
+def reviewer_columns(reviewers: list[str]) -> dict[str, tuple[str, str]]:
+    """reviewer -> (status column, edits column): ``status_by_<name>``, ``edits_by_<name>`` (the name
+    reduced to letters, digits and underscores; a clash gets a number)."""
+    out: dict[str, tuple[str, str]] = {}
+    taken: set[str] = set()
+    for name in reviewers:
+        base = re.sub(r"\W+", "_", name, flags=re.ASCII).strip("_") or "reviewer"
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}_{n}"
+        taken.add(slug)
+        out[name] = (f"status_by_{slug}", f"edits_by_{slug}")
+    return out
+
+
+def _review_row(record: dict, state, sentence_text: dict[str, str] | None, per_reviewer: dict[str, tuple[str, str]]) -> dict:
+    """A reviewable record's row: edits applied, the merged review, and each reviewer's own."""
+    row = dict(record)
+    edits = dict(state.edits) if state else {}
+    original = {k: record.get(k) for k in edits if record.get(k) != edits[k]}
+    row.update(edits)
+    row["sentence_text"] = (sentence_text or {}).get(record.get("sentence_id"))
+    status = _export_status(state.status) if state else "pending"
+    row["review_status"] = status
+    row["reviewed_by"] = state.reviewer if state and status not in ("pending", "conflict") else None
+    row["reviewed_at"] = state.time if state and status not in ("pending", "conflict") else None
+    row["edited_fields"] = sorted(original)
+    row["original_values"] = original or None
+    row["adjudicated_by"] = state.adjudicated_by if state else None
+    for name, (status_col, edits_col) in per_reviewer.items():
+        track = state.for_reviewer(name) if state else None
+        row[status_col] = _export_status(track.status) if track else "pending"
+        row[edits_col] = {k: v for k, v in track.edits.items()} if track and track.edits else None
+    return row
+
+
 def build_table(kind: str, records: list[dict], review=None, sentence_text: dict[str, str] | None = None) -> Table:
-    """One kind's table: review merged for reviewable kinds, columns typed."""
+    """One kind's table: review merged for reviewable kinds (with one status and one edits column
+    per reviewer), columns typed."""
     props = load_schema(kind).get("properties", {})
     columns: list[str] = list(props)
+    reviewable = kind in REVIEWABLE_KINDS
+    per_reviewer = reviewer_columns(review.track_reviewers if review else []) if reviewable else {}
+    extra = ["sentence_text", *REVIEW_COLUMNS, *(c for pair in per_reviewer.values() for c in pair)] if reviewable else []
+    if kind == "figures":  # value: a number; value_low / value_high: a range's bounds (typed columns, no JSON)
+        columns[columns.index("value") + 1:columns.index("value") + 1] = ["value_low", "value_high"]
     rows = []
     for record in records:
-        row = dict(record)
-        if kind in REVIEWABLE_KINDS:
-            state = review.states.get(record["id"]) if review else None
-            edits = dict(state.edits) if state else {}
-            original = {k: record.get(k) for k in edits if record.get(k) != edits[k]}
-            row.update(edits)
-            row["sentence_text"] = (sentence_text or {}).get(record.get("sentence_id"))
-            status = _export_status(state.status) if state else "pending"
-            row["review_status"] = status
-            row["reviewed_by"] = state.reviewer if state and status != "pending" else None
-            row["reviewed_at"] = state.time if state and status != "pending" else None
-            row["edited_fields"] = sorted(original)
-            row["original_values"] = original or None
+        row = _review_row(record, review.states.get(record["id"]) if review else None, sentence_text, per_reviewer) if reviewable else dict(record)
+        if kind == "figures":
+            row["value"], row["value_low"], row["value_high"] = figure_bounds(row.get("value"))
         rows.append(row)
         for key in row:
-            if key not in columns and key not in REVIEW_COLUMNS and key != "sentence_text":
+            if key not in columns and key not in extra:
                 columns.append(key)
-    if kind in REVIEWABLE_KINDS:
-        columns += ["sentence_text", *REVIEW_COLUMNS]
+    columns += extra
+    edits_cols = {pair[1] for pair in per_reviewer.values()}
     types: dict[str, tuple] = {}
     for col in columns:
         if col == "reviewed_at":
             types[col] = ("timestamp",)
-        elif col == "original_values":
+        elif col == "original_values" or col in edits_cols:
             types[col] = ("json",)
         elif col == "edited_fields":
             types[col] = ("list", "str")
+        elif col in ("adjudicated_by", "sentence_text") or col.startswith("status_by_"):
+            types[col] = ("str",)
+        elif kind == "figures" and col in ("value", "value_low", "value_high"):
+            types[col] = ("float",)
         else:
             types[col] = column_type([r.get(col) for r in rows], props.get(col))
     coerced = [{c: (r.get(c) if types[c][0] == "timestamp" else _coerce(r.get(c), types[c])) for c in columns} for r in rows]
@@ -336,8 +375,18 @@ class ExportResult:
     card: dict = field(default_factory=dict)
 
 
-def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, accepted_only: bool = False) -> ExportResult:
-    """Write one table per record kind of the run in ``out_dir`` into ``to``, plus the dataset card."""
+def predictions_table(claims: Table, records: dict[str, list[dict]]) -> Table:
+    """The predictions (claims of type prediction, review applied) with their horizon."""
+    rows = prediction_rows(claims.rows, records.get("dates", []), records.get("documents", []))
+    columns = list(PREDICTION_COLUMNS)
+    types = {c: ("float",) if c == "score" else ("bool",) if c in ("hedged", "negated") else ("str",) for c in columns}
+    return Table("predictions", columns, types, [{c: _coerce(r.get(c), types[c]) for c in columns} for r in rows])
+
+
+def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, accepted_only: bool = False,
+               license: str | None = None) -> ExportResult:  # noqa: A002  (the card's word)
+    """Write one table per record kind of the run in ``out_dir`` into ``to`` (and the predictions
+    table), plus the dataset card; ``license`` is the licence the dataset is shared under."""
     out, target = Path(out_dir), Path(to)
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -364,10 +413,16 @@ def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, acc
             status_counts[kind] = counts
             if accepted_only:
                 table.rows = [r for r in table.rows if r["review_status"] in ("accepted", "edited")]
+        tables[kind] = table
+    if "claims" in tables:
+        tables["predictions"] = predictions_table(tables["claims"], records)
+    for kind, table in tables.items():
         path = target / f"{kind}.{fmt}"
         WRITERS[fmt](table, path)
-        files[kind], rows[kind], tables[kind] = path, len(table.rows), table
-    card = dataset_card(out, fmt, accepted_only, tables, status_counts, review)
+        files[kind], rows[kind] = path, len(table.rows)
+    shapes = {kind: {"rows": len(t.rows), "columns": {c: type_name(t.types[c]) for c in t.columns}} for kind, t in tables.items()}
+    card = dataset_card(out, fmt, accepted_only, shapes, status_counts, review, license=license)
+    card["review"]["agreement"] = agreement_summary(review, records)
     with atomic_writer(target / f"{CARD_NAME}.json") as fh:
         fh.write(json.dumps(card, ensure_ascii=False, indent=2) + "\n")
     with atomic_writer(target / f"{CARD_NAME}.md") as fh:
@@ -375,121 +430,14 @@ def export_run(out_dir: str | Path, to: str | Path, fmt: str = "parquet", *, acc
     return ExportResult(target, files, rows, status_counts, review.orphans, card)
 
 
-def dataset_card(out: Path, fmt: str, accepted_only: bool, tables: dict[str, Table], status_counts: dict, review) -> dict:
-    run = {}
-    if (out / "run.json").exists():
-        try:
-            run = json.loads((out / "run.json").read_text(encoding="utf-8"))
-        except ValueError:
-            run = {}
-    inputs = run.get("inputs") or [
-        {"doc_id": d["doc_id"], "source": d.get("source"), "line": d.get("source_line"), "sha256": d.get("sha256")}
-        for d in read_jsonl(out / "documents.jsonl")
-    ]
-    return {
-        "created": now_iso(),
-        "source_run": str(out.resolve()),
-        "format": fmt,
-        "accepted_only": accepted_only,
-        "pipeline_version": run.get("pipeline_version"),
-        "config_hash": run.get("config_hash"),
-        "config": run.get("config"),
-        "spacy_version": run.get("spacy_version"),
-        "model": run.get("model"),
-        "n_inputs": len(inputs),
-        "inputs": inputs,
-        "input_errors": len(run.get("errors") or []),
-        "tables": {
-            kind: {
-                "file": f"{kind}.{fmt}",
-                "rows": len(t.rows),
-                "status_counts": status_counts.get(kind),
-                "columns": {c: type_name(t.types[c]) for c in t.columns},
-            }
-            for kind, t in tables.items()
-        },
-        "review": {
-            "file": "review.jsonl",
-            "n_decisions": len(review.decisions),
-            "reviewers": review.reviewers,
-            "orphan_decisions": review.orphans,
-            "unreadable_lines": [{"line": n, "reason": r} for n, r in review.bad_lines],
-        },
-    }
-
-
-def _md(text: object) -> str:
-    """Table-cell safe text: pipes and newlines escaped, HTML angle brackets neutralized."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def card_markdown(card: dict) -> str:
-    lines = [
-        "# Dataset card",
-        "",
-        f"Exported {card['created']} from `{_md(card['source_run'])}` as **{card['format']}**"
-        + (" (accepted and edited records only)." if card["accepted_only"] else "."),
-        "",
-        f"- pipeline version: {_md(card['pipeline_version'])}",
-        f"- config: {_md(card['config'])} (hash {_md(card['config_hash'])})",
-        f"- spaCy: {_md(card['spacy_version'])}",
-        f"- inputs: {card['n_inputs']} documents; input errors: {card['input_errors']}",
-        f"- review decisions: {card['review']['n_decisions']} by {', '.join(_md(r) for r in card['review']['reviewers']) or 'nobody yet'}",
-        "",
-        "## Tables",
-        "",
-        "| table | file | rows | accepted | rejected | edited | pending |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
-    for kind, info in card["tables"].items():
-        sc = info["status_counts"] or {}
-        cells = [str(sc.get(s, "")) if sc else "" for s in EXPORT_STATUSES]
-        lines.append(f"| {kind} | {info['file']} | {info['rows']} | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "Status counts are over the whole run; `rows` is what the file holds. `review_status` is accepted,",
-        "rejected, edited (accepted with changes; the fields hold the edited values, `original_values` the",
-        "replaced ones) or pending (never reviewed, or skipped).",
-        "",
-        "## Columns",
-        "",
-    ]
-    for kind, info in card["tables"].items():
-        lines.append(f"**{kind}**: " + ", ".join(f"`{c}` {t}" for c, t in info["columns"].items()))
-        lines.append("")
-    if card["format"] == "csv":
-        lines += ["In CSV, list and object columns hold JSON strings; empty cells are nulls.", ""]
-    orphans = card["review"]["orphan_decisions"]
-    lines += ["## Orphan decisions", ""]
-    if orphans:
-        lines += [
-            f"{len(orphans)} reviewed record(s) no longer exist in this run (the pipeline changed them); their decisions "
-            "stay in review.jsonl and re-attach if the record returns.",
-            "",
-            "| record | kind | document | status | decisions | reviewers |",
-            "|---|---|---|---|---:|---|",
-        ]
-        for o in orphans:
-            lines.append(f"| {_md(o['record_id'])} | {_md(o['kind'])} | {_md(o['doc_id'])} | {o['status']} | {o['n_decisions']} | {_md(', '.join(map(str, o['reviewers'])))} |")
-    else:
-        lines.append("None: every decision is attached to a record of this run.")
-    if card["review"]["unreadable_lines"]:
-        lines += ["", f"Unreadable lines in review.jsonl: {', '.join(str(x['line']) for x in card['review']['unreadable_lines'])}."]
-    lines += ["", "## Inputs", "", "| document | source | sha256 |", "|---|---|---|"]
-    for i in card["inputs"]:
-        src = f"{i.get('source')}:{i['line']}" if i.get("line") else i.get("source")
-        lines.append(f"| {_md(i['doc_id'])} | {_md(src)} | {str(i.get('sha256') or '')[:12]} |")
-    lines += [
-        "",
-        "## Loading",
-        "",
-        "```python",
-        "import pandas as pd",
-        f"claims = pd.read_{'json' if card['format'] == 'jsonl' else card['format']}(\"claims.{card['format']}\"{', lines=True' if card['format'] == 'jsonl' else ''})",
-        "```",
-        "",
-    ]
-    return "\n".join(lines)
+def agreement_summary(review, records: dict[str, list[dict]]) -> dict:
+    """Per kind: conflicts, adjudicated records and every reviewer pair's agreement (for the card)."""
+    result = agreement(review.states, {k: v for k, v in records.items() if k in REVIEWABLE_KINDS})
+    return {"reviewers": result["reviewers"], "kinds": {
+        kind: {"conflicts": info["conflicts"], "adjudicated": info["adjudicated"], "decided_by": info["decided_by"],
+               "pairs": [{"a": p["a"], "b": p["b"], "n": p["n"], "verdict": p["verdict"],
+                          "fields": {f: st for f, st in p["fields"].items() if st["n"]}} for p in info["pairs"]]}
+        for kind, info in result["kinds"].items()}}
 
 
 def load_table(path: str | Path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.util import registry
 
+from .speed import NumpyBlasOps
 from .syntax import make_install_ud_noun_chunks
 
 from .stages import segment
@@ -60,7 +61,11 @@ Language.factory(
     assigns=["doc.spans", "span._.claim"],
 )(make_claims)
 
+# thinc ops: numpy's BLAS for matrix products (pipeline.speed; build_nlp puts it on every model),
+# so that thinc.api.get_ops("claims_numpy_blas") / use_ops(...) find it by name too
+registry.ops("ClaimsNumpyBlasOps")(NumpyBlasOps)
+
 # [nlp.after_pipeline_creation] callback: doc.noun_chunks for UD dependency labels
 registry.callbacks("claims.install_ud_noun_chunks.v1")(make_install_ud_noun_chunks)
 
-__all__ = ["make_install_ud_noun_chunks", "make_dates", "make_figures", "make_segmenter", "make_claims", "make_entities"]
+__all__ = ["NumpyBlasOps", "make_install_ud_noun_chunks", "make_dates", "make_figures", "make_segmenter", "make_claims", "make_entities"]

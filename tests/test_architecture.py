@@ -20,11 +20,11 @@ PIPELINE = Path(__file__).resolve().parent.parent / "pipeline"
 # stages; the registry that binds them; the run; the tools over a run's files; the command line.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("pipeline", "pipeline.io", "pipeline.contract", "pipeline.resources", "pipeline.regex_structure")),
-    ("doc", ("pipeline.extensions", "pipeline.records", "pipeline.syntax")),
+    ("doc", ("pipeline.extensions", "pipeline.records", "pipeline.syntax", "pipeline.speed")),
     ("stages", ("pipeline.stages",)),
     ("registry", ("pipeline.registry",)),
     ("run", ("pipeline.run", "pipeline.runner")),
-    ("tools", ("pipeline.training", "pipeline.schema", "pipeline.evaluate", "pipeline.export", "pipeline.report", "pipeline.review",
+    ("tools", ("pipeline.training", "pipeline.schema", "pipeline.evaluate", "pipeline.export", "pipeline.dataset_card", "pipeline.dataset_tables", "pipeline.report", "pipeline.review",
                "pipeline.bench", "pipeline.bench_figures", "pipeline.bench_dates")),
     ("cli", ("pipeline.cli", "pipeline.__main__", "pipeline.api")),
 ]

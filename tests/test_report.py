@@ -80,7 +80,8 @@ def test_counts_per_kind_and_type(page):
     assert ["money", "1"] in rows and ["percent", "1"] in rows  # figures by kind
     # claims by type, with the reviewer's edit applied (recommendation -> prediction)
     assert ["prediction", "5"] in rows and ["evaluation", "2"] in rows and ["interpretation", "1"] in rows
-    assert ["claims", "0", "1", "0", "0", "7", "8"] in rows  # review: accepted edited rejected skipped pending total
+    assert ["claims", "0", "1", "0", "0", "0", "7", "8"] in rows  # review: accepted edited rejected conflict skipped pending total
+    assert ["ann", "1", "0", "0", "0"] in rows  # decided by each reviewer: claims, figures, dates, entities
 
 
 def test_entities_figures_certainty_and_errors(page):
@@ -112,3 +113,52 @@ def test_empty_run(tmp_path):
     parser = Collector()
     parser.feed(build_report(out))
     assert ["none"] in parser.rows
+
+
+def test_reviewers_progress_and_agreement(tmp_path):
+    out = make_run(tmp_path)
+    texts = ("Western governments should not mistake this slowdown for a retreat.",
+             "Sabotage of undersea cables costs little and achieves a lot.")
+    for text, (ann, bob) in zip(texts, (("accept", "reject"), ("accept", "accept"))):
+        claim = record(out, "claims", text)
+        for name, decision in (("ann", ann), ("bob", bob)):
+            append_decision(out, make_decision(claim["id"], "claims", decision, reviewer=name, doc_id=claim["doc_id"]))
+    parser = Collector()
+    parser.feed(build_report(out))
+    assert ["ann", "2", "0", "0", "0"] in parser.rows and ["bob", "2", "0", "0", "0"] in parser.rows
+    # (accept, reject) and (accept, accept): 50%, chance 1/2, kappa 0; one conflict left
+    assert ["claims", "ann / bob", "2", "50%", "0", "1", "0"] in parser.rows
+    assert ["claims", "1", "0", "0", "1", "0", "6", "8"] in parser.rows  # one accepted by both, one conflict
+
+
+def test_what_the_articles_argue_predictions_and_strongest_claims(tmp_path):
+    out = make_run(tmp_path)
+    western = record(out, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    append_decision(out, make_decision(western["id"], "claims", "reject", reviewer="ann", doc_id="arctic-ports"))
+    html = build_report(out)
+    parser = Collector()
+    parser.feed(html)
+    rows = parser.rows
+    nato = "NATO will probably expand its patrols in the Baltic Sea before 2026, said Ingrid Holm of the Baltic Security Centre."
+    baltic = "Baltic Cables: A Cheap Way to Cause Expensive Trouble"
+    # each document's strongest claims, one per type first, in text order; the rejected one left out
+    argue = rows[rows.index(["document", "type", "claim", "speaker", "score"]) + 1:]
+    assert argue[:4] == [
+        ["Ice, Ports and Patience: Moscow's Northern Bet", "prediction",
+         "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.", "the author", "0.82"],
+        ["", "prediction", "\u201cThe route will remain a seasonal curiosity for at least a decade,\u201d said Lars Henriksen, a shipping analyst in Oslo.",
+         "Lars Henriksen", "0.74"],
+        ["", "interpretation", "Beijing is likely to keep investing in Arctic ports because it wants leverage over future trade lanes.",
+         "the author (hedged)", "0.55"],
+        [baltic, "evaluation", "Sabotage of undersea cables costs little and achieves a lot.", "the author", "0.63"]]
+    # predictions that name their date, the nearest first
+    assert ["2025-12-31", "before 2026", nato, "Ingrid Holm (hedged)", baltic] in rows
+    kyiv = next(r for r in rows if r[:2] == ["2026-12-31", "2026"])
+    assert kyiv[2] == "Officials in <b>Kyiv</b> argue that the sanctions will fail by 2026."
+    assert rows.index(["2025-12-31", "before 2026", nato, "Ingrid Holm (hedged)", baltic]) < rows.index(kyiv)
+    # strongest claims: by score, at most two per document, the rejected one (0.91) left out
+    head = rows.index(["document", "claim", "type", "certainty", "speaker", "score", "status"])
+    strongest = rows[head + 1:head + 7]
+    assert [r[5] for r in strongest] == ["0.82", "0.78", "0.74", "0.7", "0.63", "0.41"]
+    assert all(western["text"] not in r for r in rows[head:])
+    assert html.count("<details>") == 5 and "<summary><h2>Figures (5)</h2></summary>" in html

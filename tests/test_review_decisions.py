@@ -120,11 +120,12 @@ def test_undo_by_target_and_by_reviewer():
     other = dec("c1", "edit", reviewer="bob", edits={"type": "evaluation"})
     undo_target = dec("c1", "undo", target=r1["id"])
     states = replay([a1, r1, other, undo_target])
-    # ann's reject is undone; bob's edit is the latest effective decision
-    assert states["c1"].status == "edited" and states["c1"].reviewer == "bob"
+    # ann's reject is undone, so ann accepted as is while bob changed the type: a conflict
+    assert states["c1"].status == "conflict" and states["c1"].for_reviewer("ann").status == "accepted"
+    assert states["c1"].for_reviewer("bob").edits == {"type": "evaluation"}
     # a bare undo by ann on c1 cancels ann's latest effective decision (the accept), not bob's edit
     states = replay([a1, r1, other, undo_target, dec("c1", "undo")])
-    assert states["c1"].status == "edited" and states["c1"].n_decisions == 1
+    assert states["c1"].status == "edited" and states["c1"].n_decisions == 1 and states["c1"].reviewer == "bob"
     # undoing everything returns the record to pending (no state)
     states = replay([a1, dec("c1", "undo", target=a1["id"])])
     assert "c1" not in states
@@ -234,3 +235,110 @@ def test_decisions_stay_attached_across_reruns_and_orphans_are_reported(tmp_path
     assert [(o["record_id"], o["kind"], o["doc_id"], o["status"]) for o in summary.orphans] == [(claim["id"], "claims", "arctic-ports", "rejected")]
     assert summary.states[kept["id"]].status == "accepted"
     assert ARCTIC[claim["start_char"]:claim["end_char"]] == claim["text"]
+
+
+# --- the incremental cache the server keeps -------------------------------------------------------
+
+
+def test_cache_reads_only_appended_lines_and_matches_a_full_replay(tmp_path):
+    from pipeline.review.cache import ReviewCache
+
+    cache = ReviewCache(tmp_path)
+    assert cache.refresh() == set() and cache.states == {}
+    a1, r2 = dec("c1", "accept"), dec("c2", "reject")
+    append_decision(tmp_path, a1)
+    append_decision(tmp_path, r2)
+    assert cache.refresh() == {"c1", "c2"}
+    assert cache.refresh() == set()  # nothing new: nothing read, nothing replayed
+    version = cache.version
+    append_decision(tmp_path, dec("c2", "undo", target=r2["id"]))
+    append_decision(tmp_path, dec("c3", "edit", edits={"type": "prediction"}, reviewer="bob"))
+    assert cache.refresh() == {"c2", "c3"} and cache.version != version
+    full = replay(read_decisions(tmp_path).decisions)
+    assert {k: v.to_dict() for k, v in cache.states.items()} == {k: v.to_dict() for k, v in full.items()}
+    assert set(cache.states) == {"c1", "c3"} and cache.states["c3"].status == "edited"
+    assert cache.last_effective("ann")["id"] == a1["id"] and cache.last_effective("bob")["record_id"] == "c3"
+    assert not cache.is_effective(r2["id"]) and cache.is_effective(a1["id"])
+
+
+def test_cache_waits_for_a_complete_line_and_starts_over_after_a_rewrite(tmp_path):
+    from pipeline.review.cache import ReviewCache
+
+    cache = ReviewCache(tmp_path)
+    append_decision(tmp_path, dec("c1", "accept"))
+    line = json.dumps(dec("c2", "reject"))
+    with review_path(tmp_path).open("a", encoding="utf-8") as fh:
+        fh.write(line[:20])  # a writer in the middle of its line
+    assert cache.refresh() == {"c1"}
+    with review_path(tmp_path).open("a", encoding="utf-8") as fh:
+        fh.write(line[20:] + "\n")
+    assert cache.refresh() == {"c2"} and cache.states["c2"].status == "rejected" and not cache.log.bad_lines
+    review_path(tmp_path).write_text(json.dumps(dec("c9", "accept")) + "\n", encoding="utf-8")  # replaced, shorter
+    assert cache.refresh() >= {"c1", "c2", "c9"}
+    assert set(cache.states) == {"c9"} and len(cache.log.decisions) == 1
+
+
+# --- teams: each reviewer's own outcome, conflicts, adjudication, agreement -----------------------
+
+
+def test_reviewers_who_agree_merge_and_reviewers_who_disagree_conflict():
+    log = [
+        dec("c1", "accept"), dec("c1", "accept", reviewer="bob"),  # agree
+        dec("c2", "accept"), dec("c2", "reject", reviewer="bob"),  # accept against reject
+        dec("c3", "edit", edits={"type": "prediction"}), dec("c3", "edit", reviewer="bob", edits={"type": "prediction"}),  # same edit
+        dec("c4", "edit", edits={"type": "prediction"}), dec("c4", "accept", reviewer="bob"),  # edited against as is
+        dec("c5", "reject"), dec("c5", "skip", reviewer="bob"),  # a skip is no opinion
+    ]
+    states = replay(log)
+    assert {rid: s.status for rid, s in states.items()} == {
+        "c1": "accepted", "c2": "conflict", "c3": "edited", "c4": "conflict", "c5": "rejected"}
+    assert states["c2"].to_dict()["by_reviewer"] == {"ann": "accepted", "bob": "rejected"}
+    assert states["c4"].edits == {}  # a conflict applies nobody's edits
+    assert states["c3"].edits == {"type": "prediction"} and states["c3"].reviewers == ["ann", "bob"]
+
+
+def test_an_adjudication_settles_a_conflict_and_its_undo_reopens_it():
+    record = {"id": "c1", "type": "interpretation", "start_char": 0, "end_char": 5, "text": "Mosco"}
+    log = [dec("c1", "edit", edits={"type": "prediction"}), dec("c1", "reject", reviewer="bob")]
+    settle = make_decision("c1", "claims", "edit", reviewer="carol", doc_id="d1", edits={"type": "prediction"}, adjudicate=True)
+    assert settle["adjudicate"] is True
+    states = replay([*log, settle])
+    assert (states["c1"].status, states["c1"].edits, states["c1"].adjudicated_by) == ("edited", {"type": "prediction"}, "carol")
+    review = apply_review(record, states["c1"])["review"]
+    assert review["team_status"] == "edited" and review["adjudicated_by"] == "carol"
+    assert {name: r["status"] for name, r in review["by_reviewer"].items()} == {"ann": "edited", "bob": "rejected"}
+    states = replay([*log, settle, dec("c1", "undo", reviewer="carol", target=settle["id"])])
+    assert states["c1"].status == "conflict" and states["c1"].adjudicated_by is None
+
+
+def test_cohen_kappa_and_agreement_per_kind_and_field():
+    from pipeline.review.agreement import agreement, cohen_kappa, format_agreement
+
+    assert cohen_kappa([]) is None
+    assert cohen_kappa([("a", "a"), ("b", "b")]) == 1.0
+    assert cohen_kappa([("a", "a"), ("a", "a")]) is None  # one label only: chance agreement is total
+    # 2x2 table a/a 20, a/b 5, b/a 10, b/b 15: po 0.7, pe 0.5 -> kappa 0.4
+    assert cohen_kappa([("a", "a")] * 20 + [("a", "b")] * 5 + [("b", "a")] * 10 + [("b", "b")] * 15) == pytest.approx(0.4)
+
+    records = {"claims": [{"id": f"c{i}", "type": "evaluation", "start_char": 0, "end_char": 5} for i in range(1, 6)]}
+    log = [
+        dec("c1", "accept"), dec("c1", "accept", reviewer="bob"),
+        dec("c2", "reject"), dec("c2", "reject", reviewer="bob"),
+        dec("c3", "accept"), dec("c3", "reject", reviewer="bob"),
+        dec("c4", "edit", edits={"type": "prediction"}), dec("c4", "accept", reviewer="bob"),
+        dec("c5", "accept"),  # only ann: not compared
+    ]
+    result = agreement(replay(log), records)
+    claims = result["kinds"]["claims"]
+    assert result["reviewers"] == ["ann", "bob"]
+    assert claims["decided_by"] == {"ann": 5, "bob": 4} and claims["conflicts"] == 2 and claims["adjudicated"] == 0
+    pair = claims["pairs"][0]
+    assert (pair["a"], pair["b"], pair["n"]) == ("ann", "bob", 4)
+    # verdicts: (acc, acc) (rej, rej) (acc, rej) (acc, acc): po 0.75, pe (3*2 + 1*2)/16 = 0.5 -> kappa 0.5
+    assert pair["verdict"] == {"n": 4, "agreement": 0.75, "kappa": 0.5}
+    # type over the two both accepted: (evaluation, evaluation) and (prediction, evaluation)
+    assert pair["fields"]["type"] == {"n": 2, "agreement": 0.5, "kappa": 0.0}
+    assert pair["fields"]["span"]["agreement"] == 1.0
+    text = format_agreement(result)
+    assert "ann / bob: 4 decided by both; accept/reject 75% (κ 0.50, n=4)" in text and "type 50% (κ 0.00, n=2)" in text
+    assert "2 conflicts to settle" in text

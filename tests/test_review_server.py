@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from pipeline.review.decisions import read_decisions
-from pipeline.review.server import HOST, ReviewApp, RunFolderError, start_in_thread
+from pipeline.review.server import HOST, ApiError, ReviewApp, RunFolderError, start_in_thread
 
 from .review_run import ESCAPES, make_run, record
 
@@ -69,11 +69,23 @@ def file_hashes(folder):
 def test_binds_loopback_and_serves_its_assets_with_security_headers(server):
     assert server.server_address[0] == "127.0.0.1"
     status, headers, body = request(server, "GET", "/")
-    assert status == 200 and b'<script src="/static/app.js"' in body
+    assert status == 200 and b'<script type="module" src="/static/app.js"' in body
     assert "script-src 'self'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
-    for path, ctype in (("/static/app.js", "text/javascript"), ("/static/app.css", "text/css")):
+    modules = ("app", "util", "textview", "queue", "edit")
+    for path, ctype in [*((f"/static/{m}.js", "text/javascript") for m in modules), ("/static/app.css", "text/css")]:
         status, headers, body = request(server, "GET", path)
         assert status == 200 and headers["Content-Type"].startswith(ctype) and body
+
+
+def test_every_module_the_page_imports_is_served():
+    from pipeline.review.server import STATIC_DIR, STATIC_FILES
+
+    served = {name for name, _ in STATIC_FILES.values()}
+    imported = set()
+    for js in STATIC_DIR.glob("*.js"):
+        imported |= set(re.findall(r"from '\./([\w-]+\.js)'", js.read_text(encoding="utf-8")))
+    assert imported and imported <= served
+    assert {p.name for p in STATIC_DIR.iterdir()} == served  # and nothing in static/ is left unserved
 
 
 @pytest.mark.parametrize(
@@ -127,7 +139,7 @@ def test_run_queue_and_document(server, run_dir):
     run = get_json(server, "/api/run")
     assert run["reviewer"] == "ann" and run["config_hash"] == "0123456789abcdef"
     assert [d["doc_id"] for d in run["documents"]] == ["arctic-ports", "baltic-cables", "escapes"]
-    assert run["status_counts"]["claims"] == {"pending": 8, "accepted": 0, "rejected": 0, "edited": 0, "skipped": 0}
+    assert run["status_counts"]["claims"] == {"pending": 8, "accepted": 0, "rejected": 0, "edited": 0, "skipped": 0, "conflict": 0}
     contract = get_json(server, "/api/contract")  # what the page knows of record kinds, from pipeline/contract.py
     assert contract["review_order"] == ["claims", "figures", "dates", "entities"]
     claims = next(k for k in contract["kinds"] if k["name"] == "claims")
@@ -142,6 +154,12 @@ def test_run_queue_and_document(server, run_dir):
     assert [(i["doc_id"], i["label"], i["score"], i["status"]) for i in queue[:2]] == [
         ("arctic-ports", "prediction", 0.82, "pending"), ("arctic-ports", "prediction", 0.74, "pending")]
     assert len(get_json(server, "/api/queue?kind=figures")["items"]) == 5
+    # what the page searches and filters on: the text and the kind's facets (contract.RecordKind.facets)
+    holm = next(i for i in queue if i["facets"]["speaker"] == "Ingrid Holm")
+    assert holm["text"].startswith("NATO will probably expand") and holm["facets"] == {
+        "speaker": "Ingrid Holm", "hedged": True, "certainty": "medium", "negated": False}
+    russia = next(i for i in get_json(server, "/api/queue?kind=entities")["items"] if i["text"] == "Russia")
+    assert russia["facets"] == {"canonical": "Russia", "kb_id": "Q159", "source": "gazetteer"} and russia["label"] == "GPE"
     assert request(server, "GET", "/api/queue?kind=sentences")[0] == 400
 
     doc = get_json(server, "/api/doc?id=escapes")
@@ -185,7 +203,17 @@ def test_decisions_append_and_merge_without_touching_record_files(server, run_di
 
     queue = {i["id"]: i for i in get_json(server, "/api/queue?kind=claims")["items"]}
     assert queue[c1["id"]]["status"] == "accepted"
+    assert (queue[c2["id"]]["text"], queue[c2["id"]]["facets"]["hedged"]) == (c2["text"][:-1], True)  # edits applied
     assert (queue[c2["id"]]["status"], queue[c2["id"]]["label"]) == ("edited", "prediction")
+
+
+def test_review_version_changes_only_with_a_decision(server, run_dir):
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    first = get_json(server, "/api/run")["review_version"]
+    assert get_json(server, "/api/run")["review_version"] == first  # the page reloads nothing on focus
+    post(server, {"record_id": c1["id"], "decision": "accept"})
+    second = get_json(server, "/api/run")
+    assert second["review_version"] != first and second["n_decisions"] == 1
 
 
 def test_an_edit_that_changes_nothing_is_refused(server, run_dir):
@@ -229,9 +257,10 @@ def test_two_reviewers_on_two_servers_at_once(run_dir):
         assert not errors
         log = read_decisions(run_dir)
         assert not log.bad_lines and len(log.decisions) == 4 * len(ids)
-        # each server sees the other's decisions (the file is the only state)
+        # each server sees the other's decisions (the file is the only state): ann accepted what bob
+        # rejected, so every record is a conflict, not whichever decision came last
         seen = {i["status"] for i in get_json(servers[1], "/api/queue?kind=entities")["items"]}
-        assert seen <= {"accepted", "rejected"} and seen
+        assert seen == {"conflict"}
     finally:
         for srv in servers:
             srv.shutdown()
@@ -314,3 +343,127 @@ def test_cli_review_serves_until_stopped(run_dir):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# --- bulk decisions -----------------------------------------------------------------------------
+
+
+def bulk(srv, body):
+    status, _, data = request(srv, "POST", "/api/bulk", body)
+    return status, json.loads(data)
+
+
+def test_bulk_accept_decides_each_undecided_record_once_and_undo_takes_back_the_batch(server, run_dir):
+    entities = get_json(server, "/api/queue?kind=entities")["items"]
+    gpe = [i["id"] for i in entities if i["label"] == "GPE"]
+    assert len(gpe) == 5  # Moscow, Russia, Oslo, Beijing, Kyiv
+    russia = record(run_dir, "entities", "Russia")
+    post(server, {"record_id": russia["id"], "decision": "reject"})  # decided before: left alone
+    before = len(read_decisions(run_dir).decisions)
+
+    status, out = bulk(server, {"kind": "entities", "decision": "accept", "record_ids": gpe})
+    assert status == 200 and (out["n"], out["already_decided"], out["decision"]) == (4, 1, "accept")
+    assert out["batch"].startswith("b_") and {i["status"] for i in out["items"]} == {"accepted"}
+    assert all(i["review"]["reviewer"] == "ann" for i in out["items"])
+    lines = read_decisions(run_dir).decisions[before:]
+    assert [(d["record_id"], d["decision"], d["batch"]) for d in lines] == [(i, "accept", out["batch"]) for i in gpe if i != russia["id"]]
+    queue = {i["id"]: i["status"] for i in get_json(server, "/api/queue?kind=entities")["items"]}
+    assert [queue[i] for i in gpe] == ["rejected" if i == russia["id"] else "accepted" for i in gpe]
+
+    status, undone = post(server, {"decision": "undo"})  # a bare undo takes back the whole bulk action
+    assert status == 200 and undone["undone_batch"] == out["batch"] and undone["n"] == 4
+    assert {i["status"] for i in undone["items"]} == {"pending"}
+    undo_lines = read_decisions(run_dir).decisions[before + 4:]
+    assert [(d["decision"], d["target"], d["batch"]) for d in undo_lines] == [("undo", d["id"], out["batch"]) for d in lines]
+    queue = {i["id"]: i["status"] for i in get_json(server, "/api/queue?kind=entities")["items"]}
+    assert [queue[i] for i in gpe] == ["rejected" if i == russia["id"] else "pending" for i in gpe]
+    assert post(server, {"decision": "undo", "batch": out["batch"]})[0] == 404  # nothing of it left in effect
+    status, again = post(server, {"decision": "undo"})  # the next undo is the single reject before it
+    assert status == 200 and again["record"]["id"] == russia["id"] and again["record"]["review"]["status"] == "pending"
+
+
+def test_bulk_refuses_bad_requests_without_writing(server, run_dir):
+    claims = [i["id"] for i in get_json(server, "/api/queue?kind=claims")["items"]]
+    fig = record(run_dir, "figures", "36 million tonnes")
+    assert bulk(server, {"kind": "claims", "decision": "edit", "record_ids": claims})[0] == 400
+    assert bulk(server, {"kind": "claims", "decision": "accept", "record_ids": claims + ["clm_0000000000000000"]})[0] == 404
+    assert bulk(server, {"kind": "claims", "decision": "accept", "record_ids": claims + [fig["id"]]})[0] == 400
+    assert bulk(server, {"kind": "claims", "decision": "accept", "record_ids": []})[0] == 400
+    assert bulk(server, {"kind": "sentences", "decision": "accept", "record_ids": claims})[0] == 400
+    assert post(server, {"record_id": claims[0], "decision": "accept", "batch": "b_1"})[0] == 400
+    assert not (run_dir / "review.jsonl").exists()
+    # a bulk body may be far larger than a single decision's (record ids of a whole batch)
+    status, out = bulk(server, {"kind": "claims", "decision": "reject", "record_ids": claims * 3000})
+    assert status == 200 and out["n"] == len(claims) and len(read_decisions(run_dir).decisions) == len(claims)
+
+
+# --- teams --------------------------------------------------------------------------------------
+
+
+def test_two_reviewers_conflict_per_reviewer_views_and_an_adjudication(run_dir):
+    ann, bob, carol = (ReviewApp(run_dir, reviewer=name) for name in ("ann", "bob", "carol"))
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    ann.api_decide({"record_id": c1["id"], "decision": "accept", "view": "ann"})
+    bob.api_decide({"record_id": c1["id"], "decision": "reject", "view": "bob"})
+    ann.api_decide({"record_id": c2["id"], "decision": "edit", "edits": {"type": "evaluation"}, "view": "ann"})
+    out = bob.api_decide({"record_id": c2["id"], "decision": "edit", "edits": {"type": "evaluation"}, "view": "bob"})
+    assert out["record"]["review"]["status"] == "edited" and out["record"]["review"]["team_status"] == "edited"  # they agree
+
+    team = {i["id"]: i["status"] for i in carol.api_queue("claims")["items"]}
+    assert (team[c1["id"]], team[c2["id"]]) == ("conflict", "edited")
+    mine = {i["id"]: i["status"] for i in carol.api_queue("claims", "bob")["items"]}  # bob's own view
+    assert (mine[c1["id"]], mine[c2["id"]]) == ("rejected", "edited")
+    assert carol.api_run()["reviewers"] == ["ann", "bob", "carol"]
+    assert carol.api_run()["status_counts"]["claims"]["conflict"] == 1
+    doc = carol.api_doc("arctic-ports")
+    rec = next(r for r in doc["records"]["claims"] if r["id"] == c1["id"])
+    assert {n: r["status"] for n, r in rec["review"]["by_reviewer"].items()} == {"ann": "accepted", "bob": "rejected"}
+    with pytest.raises(ApiError, match="unknown view"):
+        carol.api_queue("claims", "mallory")
+
+    result = carol.api_agreement()["kinds"]["claims"]
+    assert result["conflicts"] == 1 and result["decided_by"] == {"ann": 2, "bob": 2}
+    assert result["pairs"][0]["verdict"] == {"n": 2, "agreement": 0.5, "kappa": 0.0}
+
+    settled = carol.api_decide({"record_id": c1["id"], "decision": "reject", "adjudicate": True})
+    assert settled["decision"]["adjudicate"] is True
+    assert settled["record"]["review"]["status"] == "rejected" and settled["record"]["review"]["adjudicated_by"] == "carol"
+    assert carol.api_agreement()["kinds"]["claims"]["conflicts"] == 0
+    undone = carol.api_decide({"decision": "undo"})  # back to the conflict
+    assert undone["record"]["review"]["status"] == "conflict"
+    with pytest.raises(ApiError, match="adjudicate"):
+        carol.api_decide({"record_id": c1["id"], "decision": "skip", "adjudicate": True})
+
+
+def test_accepting_what_the_team_view_shows_takes_on_the_teams_edits(run_dir):
+    ann, bob = ReviewApp(run_dir, reviewer="ann"), ReviewApp(run_dir, reviewer="bob")
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    ann.api_decide({"record_id": c2["id"], "decision": "edit", "edits": {"type": "evaluation"}})
+    out = bob.api_decide({"record_id": c2["id"], "decision": "accept"})  # bob accepts the evaluation he sees
+    assert out["decision"]["decision"] == "edit" and out["decision"]["edits"] == {"type": "evaluation"}
+    assert out["record"]["review"]["status"] == "edited" and out["record"]["type"] == "evaluation"
+    # in his own view bob would have seen the original: an accept there is an accept as is, and conflicts
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    ann.api_decide({"record_id": c1["id"], "decision": "edit", "edits": {"hedged": True}})
+    own = bob.api_decide({"record_id": c1["id"], "decision": "accept", "view": "bob"})
+    assert own["decision"]["edits"] == {} and own["record"]["review"]["team_status"] == "conflict"
+
+
+def test_cli_review_agreement(run_dir):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    c1 = record(run_dir, "claims", "Russia's plan to expand traffic on the Northern Sea Route will fall short of its targets.")
+    c2 = record(run_dir, "claims", "Western governments should not mistake this slowdown for a retreat.")
+    for name, decisions_ in (("ann", ("accept", "reject")), ("bob", ("accept", "accept"))):
+        app_ = ReviewApp(run_dir, reviewer=name)
+        for rec, decision in zip((c1, c2), decisions_):
+            app_.api_decide({"record_id": rec["id"], "decision": decision, "view": name})
+    result = CliRunner().invoke(app, ["review", str(run_dir), "--agreement"])
+    assert result.exit_code == 0, result.output
+    assert "reviewers: ann, bob" in result.output
+    assert "claims: 8 records; decided by ann 2, bob 2; 1 conflicts to settle, 0 settled by an adjudicator" in result.output
+    assert "ann / bob: 2 decided by both; accept/reject 50% (κ 0.00, n=2)" in result.output
+    assert "entities: 13 records; decided by ann 0, bob 0" in result.output

@@ -206,5 +206,16 @@ def summarize(steps: Sequence[Step], corpora: dict[str, Corpus], load_before, lo
         "workers": workers,
         "runs": rows,
     }
+    report["gemm"] = gemm_report(full_config)
     report["targets"] = targets(rows, workers=workers, big=next(k for k in corpora if k != "1x"))
     return report
+
+
+def gemm_report(config: Path) -> dict:
+    """GFLOP/s of each matrix backend on this machine (one thread, the tok2vec's shape) and the one
+    the runs used (``$CLAIMS_GEMM``, else the config's ``[system] gemm``)."""
+    from ..run import load_pipeline_config
+    from ..speed import GEMM_BACKENDS, choose_gemm, gemm_gflops
+
+    used = choose_gemm(load_pipeline_config(config).get("system", {}).get("gemm"))
+    return {"gflops": {name: gemm_gflops(name) for name in GEMM_BACKENDS}, "shape": "512x288 @ 288x192 float32", "used": used}

@@ -18,6 +18,11 @@ def format_table(report: dict) -> str:
         f"load average (1/5/15 min) before {report['load_average']['before']} after {report['load_average']['after']}"
         " -- other jobs on the machine slow every wall-clock figure",
     ]
+    if report.get("gemm"):
+        g = report["gemm"]
+        speeds = ", ".join(f"{name} {gflops:.1f}" for name, gflops in g["gflops"].items())
+        lines.append(f"matrix multiplication GFLOP/s ({g['shape']}, one thread): {speeds}; the runs used {g['used']} "
+                     "(CLAIMS_GEMM / [system] gemm)")
     for size, c in report["corpora"].items():
         lines.append(f"corpus {size}: {c['words']:,} words, {c['docs']:,} documents" + (f" ({c['repeated_docs']} repeated)" if c["repeated_docs"] else ""))
     lines.append("")

@@ -8,7 +8,9 @@ One line per decision::
 ``decision`` is ``accept`` | ``reject`` | ``skip`` | ``edit`` | ``undo``. ``edits`` (for ``edit``)
 maps field -> new value (``start_char``/``end_char`` change the span; ``text`` follows them).
 ``undo`` cancels the decision whose ``id`` is ``target`` (or, without a target, the reviewer's
-latest still-effective decision on ``record_id``).
+latest still-effective decision on ``record_id``). A bulk action (accept or reject many records at
+once) writes one line per record, all with the same ``"batch": "b_…"``; undoing it writes one undo
+line per record with that batch id too.
 
 The file is the only state: extraction files are never modified, and every reader replays the
 whole file. Appends take an exclusive ``flock`` on the file, write one complete line with a single
@@ -16,9 +18,12 @@ whole file. Appends take an exclusive ``flock`` on the file, write one complete 
 servers or two processes on the same folder lose nothing and never interleave lines.
 
 Replay (:func:`replay`): per record, the effective decisions are the ones not undone, in file
-order. Edits accumulate over the effective ``edit`` decisions; the status is the latest effective
-decision (``accept`` with earlier edits -> ``edited``; ``skip`` -> ``skipped``, exported as
-pending). Decisions whose record no longer exists in the run are *orphans*: they are kept in the
+order. Each reviewer's own outcome is replayed apart: edits accumulate over the reviewer's
+effective ``edit`` decisions; the status is the reviewer's latest effective decision (``accept``
+with earlier edits -> ``edited``; ``skip`` -> ``skipped``, exported as pending). The record's status
+is the reviewers' common outcome, ``conflict`` when they disagree (a reject against an accept, or
+different edited values), and an ``"adjudicate": true`` decision (an adjudicator settling the
+record) wins over all of them. Decisions whose record no longer exists in the run are *orphans*: they are kept in the
 file, reported by the server, the report and the dataset card, and re-attach if the record
 returns (ids are stable across re-runs).
 """
@@ -33,22 +38,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..contract import BY_NAME, REVIEWABLE_KINDS, EditableField, allowed_values
+from ..contract import REVIEWABLE_KINDS
+from .validation import MAX_TEXT_FIELD, SPAN_FIELDS, DecisionError, validate_edits  # noqa: F401  (re-exported)
 
 REVIEW_FILE = "review.jsonl"
 DECISIONS = ("accept", "reject", "skip", "edit", "undo")
-# accepted / rejected / edited / skipped / pending; datasets fold "skipped" into "pending".
-STATUSES = ("pending", "accepted", "rejected", "edited", "skipped")
+# accepted / rejected / edited / skipped / pending, and conflict (reviewers disagree, nobody settled
+# it yet); datasets fold "skipped" into "pending".
+STATUSES = ("pending", "accepted", "rejected", "edited", "skipped", "conflict")
+DECIDED = ("accepted", "rejected", "edited")
 _STATUS_OF = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "edit": "edited"}
-
-# The fields a reviewer may change are the contract's (``contract.RecordKind.editable``); the span
-# boundaries are editable for every kind; ``text`` is never sent, it follows the offsets.
-SPAN_FIELDS = ("start_char", "end_char")
-MAX_TEXT_FIELD = 500
-
-
-class DecisionError(ValueError):
-    """A decision that cannot be recorded (unknown decision, bad edit, unknown record)."""
 
 
 def now_iso() -> str:
@@ -64,76 +63,6 @@ def review_path(out_dir: str | Path) -> Path:
     return Path(out_dir) / REVIEW_FILE
 
 
-# --- validation ---------------------------------------------------------------------------------
-
-
-def validate_edits(kind: str, edits: Mapping, *, text: str | None = None, record: Mapping | None = None) -> dict:
-    """Checked copy of ``edits`` for a record of ``kind``; adds ``text`` when the span moves.
-
-    ``text`` is the document text (needed to check and apply new span boundaries); ``record`` the
-    current record (its other boundary is kept when only one boundary changes).
-    """
-    if not isinstance(edits, Mapping) or not edits:
-        raise DecisionError("an edit needs at least one changed field")
-    contract_kind = BY_NAME.get(kind)
-    if contract_kind is None or not contract_kind.reviewable:
-        raise DecisionError(f"records of kind {kind!r} are not reviewable")
-    clean: dict = {}
-    for key, value in edits.items():
-        if key in SPAN_FIELDS:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise DecisionError(f"{key} must be a non-negative integer")
-            clean[key] = value
-            continue
-        spec = contract_kind.editable_field(key)
-        if spec is None:
-            editable = ", ".join((*(f.name for f in contract_kind.editable), *SPAN_FIELDS))
-            raise DecisionError(f"field {key!r} of {kind} is not editable (editable: {editable})")
-        clean[key] = _checked_value(kind, spec, value)
-    if any(k in clean for k in SPAN_FIELDS):
-        clean.update(_checked_span(clean, text, record))
-    return clean
-
-
-def _checked_value(kind: str, spec: EditableField, value: object) -> object:
-    """``value`` for the field ``spec`` with its JSON type and allowed values checked (strings stripped)."""
-    key, types = spec.name, spec.types
-    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-        raise DecisionError(f"{key} must be {_type_names(types)}")
-    if isinstance(value, str):
-        value = value.strip()
-        if len(value) > MAX_TEXT_FIELD:
-            raise DecisionError(f"{key} is longer than {MAX_TEXT_FIELD} characters")
-        if not value and spec.nullable:
-            return None
-        if not value:
-            raise DecisionError(f"{key} must not be empty")
-        allowed = allowed_values(kind, key)
-        if allowed and value not in allowed:
-            raise DecisionError(f"{key} must be one of {', '.join(map(str, allowed))}, not {value!r}")
-    return value
-
-
-def _checked_span(clean: Mapping, text: str | None, record: Mapping | None) -> dict:
-    """New span boundaries (one may come from ``record``) checked against the text, with the new ``text``."""
-    start = clean.get("start_char", (record or {}).get("start_char"))
-    end = clean.get("end_char", (record or {}).get("end_char"))
-    if start is None or end is None:
-        raise DecisionError("span edits need both boundaries")
-    if text is None:
-        raise DecisionError("the document text is not available, span boundaries cannot be edited")
-    if not 0 <= start < end <= len(text):
-        raise DecisionError(f"span {start}-{end} is outside the document (0-{len(text)}) or empty")
-    if not text[start:end].strip():
-        raise DecisionError("the new span is only whitespace")
-    return {"start_char": start, "end_char": end, "text": text[start:end]}
-
-
-def _type_names(types: tuple[type, ...]) -> str:
-    names = {str: "a string", bool: "true or false", int: "a number", float: "a number", type(None): "null"}
-    return " or ".join(dict.fromkeys(names[t] for t in types))
-
-
 def make_decision(
     record_id: str | None,
     kind: str,
@@ -143,8 +72,12 @@ def make_decision(
     doc_id: str | None = None,
     edits: Mapping | None = None,
     target: str | None = None,
+    batch: str | None = None,
+    adjudicate: bool = False,
 ) -> dict:
-    """A decision line (not yet written). ``edits`` must already be validated."""
+    """A decision line (not yet written). ``edits`` must already be validated. ``batch`` names the
+    bulk action the line belongs to (one line per record, all with the same batch id);
+    ``adjudicate`` marks a decision that settles the record whatever its reviewers decided."""
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if kind not in REVIEWABLE_KINDS:
@@ -155,7 +88,7 @@ def make_decision(
         raise DecisionError(f"a {decision} decision carries no edits")
     if not isinstance(reviewer, str) or not reviewer.strip() or len(reviewer) > 100:
         raise DecisionError("reviewer must be a non-empty name (at most 100 characters)")
-    return {
+    line = {
         "id": new_decision_id(),
         "record_id": record_id,
         "kind": kind,
@@ -166,6 +99,15 @@ def make_decision(
         "reviewer": reviewer.strip(),
         "time": now_iso(),
     }
+    if batch is not None:
+        line["batch"] = batch
+    if adjudicate:
+        line["adjudicate"] = True
+    return line
+
+
+def new_batch_id() -> str:
+    return "b_" + uuid.uuid4().hex[:16]
 
 
 # --- writing and reading ------------------------------------------------------------------------
@@ -173,8 +115,18 @@ def make_decision(
 
 def append_decision(out_dir: str | Path, decision: Mapping) -> dict:
     """Append one decision line durably; safe against concurrent writers (threads or processes)."""
+    append_decisions(out_dir, [decision])
+    return dict(decision)
+
+
+def append_decisions(out_dir: str | Path, decisions: Iterable[Mapping]) -> int:
+    """Append decision lines in one locked write and one fsync (a bulk decision is all or nothing
+    for other readers: they see none of its lines or all of them). Returns how many."""
     path = review_path(out_dir)
-    line = (json.dumps(dict(decision), ensure_ascii=False, separators=(", ", ": ")) + "\n").encode("utf-8")
+    lines = [json.dumps(dict(d), ensure_ascii=False, separators=(", ", ": ")) + "\n" for d in decisions]
+    if not lines:
+        return 0
+    data = "".join(lines).encode("utf-8")
     created = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
@@ -183,8 +135,8 @@ def append_decision(out_dir: str | Path, decision: Mapping) -> dict:
             size = os.fstat(fd).st_size
             if size and _last_byte(path, size) != b"\n":
                 # A writer died mid-line: start on a fresh line so this decision stays readable.
-                line = b"\n" + line
-            _write_all(fd, line)
+                data = b"\n" + data
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -192,7 +144,7 @@ def append_decision(out_dir: str | Path, decision: Mapping) -> dict:
         os.close(fd)
     if created:
         _fsync_dir(path.parent)
-    return dict(decision)
+    return len(lines)
 
 
 def _last_byte(path: Path, size: int) -> bytes:
@@ -235,28 +187,40 @@ def read_decisions(out_dir: str | Path) -> DecisionLog:
     path = review_path(out_dir)
     if not path.exists():
         return log
+    data = read_shared(path)
+    for n, raw in enumerate(data.split(b"\n"), 1):
+        parse_line(raw, n, log)
+    return log
+
+
+def read_shared(path: Path, offset: int = 0) -> bytes:
+    """The file's bytes from ``offset`` on, read under a shared lock (no half-written line)."""
     with path.open("rb") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
         try:
-            data = fh.read()
+            fh.seek(offset)
+            return fh.read()
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    for n, raw in enumerate(data.split(b"\n"), 1):
-        if not raw.strip():
-            continue
-        try:
-            item = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            log.bad_lines.append((n, f"not JSON ({err.__class__.__name__})"))
-            continue
-        if not isinstance(item, dict) or item.get("decision") not in DECISIONS or not isinstance(item.get("reviewer"), str):
-            log.bad_lines.append((n, "not a decision record"))
-            continue
-        item.setdefault("id", f"line{n}")
-        item.setdefault("edits", {})
-        item.setdefault("target", None)
-        log.decisions.append(item)
-    return log
+
+
+def parse_line(raw: bytes, n: int, log: DecisionLog) -> dict | None:
+    """Add line ``n`` to ``log`` (as a decision or as an unreadable line); returns the decision."""
+    if not raw.strip():
+        return None
+    try:
+        item = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        log.bad_lines.append((n, f"not JSON ({err.__class__.__name__})"))
+        return None
+    if not isinstance(item, dict) or item.get("decision") not in DECISIONS or not isinstance(item.get("reviewer"), str):
+        log.bad_lines.append((n, "not a decision record"))
+        return None
+    item.setdefault("id", f"line{n}")
+    item.setdefault("edits", {})
+    item.setdefault("target", None)
+    log.decisions.append(item)
+    return item
 
 
 # --- replay -------------------------------------------------------------------------------------
@@ -264,7 +228,8 @@ def read_decisions(out_dir: str | Path) -> DecisionLog:
 
 @dataclass
 class ReviewState:
-    """The merged outcome of every effective decision on one record."""
+    """The outcome of every effective decision on one record: merged over the reviewers (the
+    record's state) or one reviewer's own (an entry of ``by_reviewer``)."""
 
     record_id: str
     kind: str
@@ -276,6 +241,8 @@ class ReviewState:
     decision_id: str | None = None  # the latest effective decision
     n_decisions: int = 0  # effective ones
     reviewers: list[str] = field(default_factory=list)
+    by_reviewer: dict[str, ReviewState] = field(default_factory=dict)  # each reviewer's own outcome
+    adjudicated_by: str | None = None  # who settled the record (an adjudication wins over the reviewers)
 
     def to_dict(self) -> dict:
         return {
@@ -288,7 +255,22 @@ class ReviewState:
             "decision_id": self.decision_id,
             "n_decisions": self.n_decisions,
             "reviewers": list(self.reviewers),
+            "by_reviewer": {name: track.status for name, track in self.by_reviewer.items()},
+            "adjudicated_by": self.adjudicated_by,
         }
+
+    def outcome(self) -> tuple | None:
+        """What a reviewer decided, comparable between reviewers: the verdict and the edited values
+        (None while undecided). Accepting as is and accepting with a changed type differ."""
+        if self.status == "rejected":
+            return ("rejected",)
+        if self.status in ("accepted", "edited"):
+            return ("accepted", json.dumps(self.edits, sort_keys=True, ensure_ascii=False))
+        return None
+
+    def for_reviewer(self, name: str) -> ReviewState | None:
+        """The state as one reviewer left it (None: that reviewer decided nothing on the record)."""
+        return self.by_reviewer.get(name)
 
 
 def effective_decisions(decisions: Iterable[Mapping]) -> list[dict]:
@@ -315,28 +297,93 @@ def effective_decisions(decisions: Iterable[Mapping]) -> list[dict]:
     return [d for d in kept if d["id"] in alive]
 
 
+def group_by_record(decisions: Iterable[Mapping], owner: dict[str, str] | None = None,
+                    groups: dict[str, list[dict]] | None = None) -> dict[str, list[dict]]:
+    """Decision lines per record id, in file order; an undo goes with the record of the decision it
+    targets. ``owner`` (decision id -> record id) and ``groups`` are updated in place when given, so
+    lines appended later can be grouped without reading the earlier ones again."""
+    owner = {} if owner is None else owner
+    groups = {} if groups is None else groups
+    for d in decisions:
+        rid = d.get("record_id")
+        if d.get("decision") == "undo":
+            rid = owner.get(d.get("target") or "", rid)
+        elif rid:
+            owner[d["id"]] = rid
+        if rid:
+            groups.setdefault(rid, []).append(dict(d))
+    return groups
+
+
+def replay_record(record_id: str, lines: Iterable[Mapping]) -> ReviewState | None:
+    """The state of one record from its decision lines in file order (None: nothing in effect).
+
+    Each reviewer's decisions make that reviewer's own outcome (latest wins, edits add up); an
+    ``adjudicate`` decision is kept apart. The record's state is then the adjudication when there is
+    one, else the reviewers' common outcome, else ``conflict``: reviewers who disagree are never
+    settled by whoever spoke last.
+    """
+    tracks: dict[str, ReviewState] = {}
+    adjudication: ReviewState | None = None
+    merged = None
+    for d in effective_decisions(lines):
+        if merged is None:
+            merged = ReviewState(record_id=record_id, kind=d.get("kind", ""), doc_id=d.get("doc_id"))
+        name = d.get("reviewer")
+        if d.get("adjudicate"):
+            adjudication = adjudication or ReviewState(record_id=record_id, kind=merged.kind, doc_id=merged.doc_id)
+            _apply_decision(adjudication, d)
+        else:
+            _apply_decision(tracks.setdefault(name, ReviewState(record_id=record_id, kind=merged.kind, doc_id=merged.doc_id)), d)
+        merged.n_decisions += 1
+        if name not in merged.reviewers:
+            merged.reviewers.append(name)
+    if merged is None:
+        return None
+    merged.by_reviewer = tracks
+    _merge(merged, tracks, adjudication)
+    return merged
+
+
+def _apply_decision(state: ReviewState, d: Mapping) -> None:
+    if d["decision"] == "edit":
+        state.edits.update(d.get("edits") or {})
+    status = _STATUS_OF[d["decision"]]
+    if status == "accepted" and state.edits:
+        status = "edited"
+    if status == "skipped" and state.status in DECIDED:
+        status = state.status  # skipping past a decided record does not undecide it
+    state.status = status
+    state.reviewer, state.time, state.decision_id = d.get("reviewer"), d.get("time"), d["id"]
+    state.n_decisions += 1
+
+
+def _merge(merged: ReviewState, tracks: Mapping[str, ReviewState], adjudication: ReviewState | None) -> None:
+    """The record's state from its reviewers' outcomes (in place)."""
+    decided = [t for t in tracks.values() if t.status in DECIDED]
+    if adjudication is not None and adjudication.status in DECIDED:
+        source = adjudication
+        merged.adjudicated_by = adjudication.reviewer
+    elif not decided:
+        source = max(tracks.values(), key=lambda t: t.time or "", default=adjudication)
+    elif len({t.outcome() for t in decided}) == 1:
+        source = max(decided, key=lambda t: t.time or "")
+    else:
+        latest = max(decided, key=lambda t: t.time or "")
+        merged.status, merged.edits = "conflict", {}
+        merged.reviewer, merged.time, merged.decision_id = latest.reviewer, latest.time, latest.decision_id
+        return
+    merged.status, merged.edits = source.status, dict(source.edits)
+    merged.reviewer, merged.time, merged.decision_id = source.reviewer, source.time, source.decision_id
+
+
 def replay(decisions: Iterable[Mapping]) -> dict[str, ReviewState]:
     """record_id -> ReviewState from decisions in file order (latest effective decision wins)."""
     states: dict[str, ReviewState] = {}
-    for d in effective_decisions(decisions):
-        rid = d.get("record_id")
-        if not rid:
-            continue
-        state = states.get(rid)
-        if state is None:
-            state = states[rid] = ReviewState(record_id=rid, kind=d.get("kind", ""), doc_id=d.get("doc_id"))
-        if d["decision"] == "edit":
-            state.edits.update(d.get("edits") or {})
-        status = _STATUS_OF[d["decision"]]
-        if status == "accepted" and state.edits:
-            status = "edited"
-        if status == "skipped" and state.status in ("accepted", "rejected", "edited"):
-            status = state.status  # skipping past a decided record does not undecide it
-        state.status = status
-        state.reviewer, state.time, state.decision_id = d.get("reviewer"), d.get("time"), d["id"]
-        state.n_decisions += 1
-        if d.get("reviewer") not in state.reviewers:
-            state.reviewers.append(d.get("reviewer"))
+    for rid, lines in group_by_record(decisions).items():
+        state = replay_record(rid, lines)
+        if state is not None:
+            states[rid] = state
     return states
 
 
@@ -364,7 +411,19 @@ def apply_review(record: Mapping, state: ReviewState | None) -> dict:
         "time": state.time,
         "decision_id": state.decision_id,
     }
+    if state.by_reviewer:
+        out["review"].update(team_summary(state))
     return out
+
+
+def team_summary(state: ReviewState) -> dict:
+    """Each reviewer's outcome on a record, who settled it, and the record's merged status."""
+    return {
+        "by_reviewer": {name: {"status": t.status, "edits": dict(t.edits), "time": t.time, "decision_id": t.decision_id}
+                        for name, t in sorted(state.by_reviewer.items())},
+        "adjudicated_by": state.adjudicated_by,
+        "team_status": state.status,
+    }
 
 
 def find_orphans(states: Mapping[str, ReviewState], decisions: Iterable[Mapping], known_ids: set[str]) -> list[dict]:
@@ -423,6 +482,11 @@ class ReviewSummary:
     @property
     def reviewers(self) -> list[str]:
         return sorted({d["reviewer"] for d in self.decisions})
+
+    @property
+    def track_reviewers(self) -> list[str]:
+        """The reviewers with a decision of their own (not only adjudications) on a record of the run."""
+        return sorted({name for state in self.states.values() for name in state.by_reviewer})
 
 
 def load_review(out_dir: str | Path, known_ids: set[str] | None = None) -> ReviewSummary:

@@ -19,6 +19,7 @@ from .. import __version__
 from .. import registry as _registry  # noqa: F401  (registers the factories)
 from ..extensions import ensure_extensions
 from ..resources import PACKAGE_ROOT as RESOURCES_ROOT
+from ..speed import GemmChoiceError, choose_gemm, keep_freed_memory, pin_blas_threads, speed_up_lemmatizers, use_gemm
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout, when running from one (nothing at run time needs it)
@@ -183,11 +184,19 @@ def build_nlp(config_path: str | Path | None = None, overrides: dict | None = No
     """Assemble and initialize the pipeline the way ``spacy assemble`` does.
 
     Sourced (trained) components are not re-initialized; the project's rule components load
-    their data in ``initialize``.
+    their data in ``initialize``. Then the speed layer (:mod:`pipeline.speed`): the matrix
+    backend of ``$CLAIMS_GEMM`` / ``[system] gemm`` on every model, BLAS threads pinned, the
+    trainable lemmatizer's cache, malloc keeping freed memory.
     """
     config = load_pipeline_config(config_path, overrides, model=model)
     for source in config_sources(config):
         check_model_available(source)
+    try:
+        backend = choose_gemm(config.get("system", {}).get("gemm"))
+        pin_blas_threads()
+        keep_freed_memory()
+    except GemmChoiceError as err:
+        raise PipelineConfigError(str(err)) from None
     try:
         nlp = util.load_model_from_config(config, auto_fill=True, validate=True)
         sourced = util.get_sourced_components(config)
@@ -197,6 +206,8 @@ def build_nlp(config_path: str | Path | None = None, overrides: dict | None = No
         raise PipelineConfigError(f"cannot build the pipeline: {describe_config_error(err, config)}") from None
     # Gazetteer patterns fill the default 10,000-entry tokenizer cache before any text is read.
     nlp.tokenizer.max_cache_size = 1_000_000  # type: ignore[attr-defined]
+    use_gemm(nlp, backend)
+    speed_up_lemmatizers(nlp)
     ensure_extensions()
     nlp.meta["claims_sources"] = config_sources(config)  # the assembled config no longer names them
     return nlp
@@ -236,6 +247,7 @@ def model_info(nlp: Language) -> dict:
         "sources": sources,
         "models": metas,
         "trained_components": trained,
+        "gemm": nlp.meta.get("claims_gemm"),  # the matrix backend (pipeline.speed); records do not depend on it
         "pipeline": list(nlp.pipe_names),  # a SimpleFrozenList cannot be unpickled
     }
 

@@ -36,7 +36,10 @@ def test_run_bench_in_process_small(tmp_path):
     statuses = {t["target"]: t["status"] for t in report["targets"]}
     assert statuses["full pipeline with syntax model, 1 core (words/s)"] == "n/a"  # rules.cfg has no model
     assert all(s in ("PASS", "FAIL", "n/a") for s in statuses.values())
+    gemm = report["gemm"]
+    assert set(gemm["gflops"]) == {"numpy", "blis"} and min(gemm["gflops"].values()) > 0 and gemm["used"] in gemm["gflops"]
     table = bench.format_table(report)
+    assert "matrix multiplication GFLOP/s" in table and f"the runs used {gemm['used']}" in table
     assert "rules, 2 workers, 2x" in table and "load average" in table and "[" in table
     assert "rules, 1 worker: median of 3 runs" in table
     json_path, txt_path = bench.write_report(report, tmp_path / "out")

@@ -160,7 +160,7 @@ def decided_cues(text: str, f: ClaimFeatures) -> list[list]:
         family = row.family
         if family:
             if family != "booster":
-                if not c.fronted:
+                if not c.fronted and "not_hedge" not in row.flags:
                     decided.add((c.start_char, c.end_char, "hedge", text[c.start_char:c.end_char]))
             else:
                 decided.add((c.start_char, c.end_char, "booster", text[c.start_char:c.end_char]))

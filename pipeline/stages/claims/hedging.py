@@ -14,6 +14,12 @@ CERTAINTY_RANK = {"low": 0, "medium": 1, "high": 2}
 SUB_FACTOR = 0.7  # weight of a type cue in a subordinate clause when the main clause has one of its own
 
 
+def is_hedge(row) -> bool:
+    """An epistemic hedge by CONVENTIONS.md: a hedge family, not flagged ``not_hedge`` ("would",
+    ability "could not", "relatively", "partly", approximators count toward the score only)."""
+    return bool(row.family) and row.family != "booster" and "not_hedge" not in row.flags
+
+
 def normalize_certainty(cues: Iterable[Cue]) -> tuple[bool, str, bool]:
     """(hedged, certainty, negative_polarity) from hedge/booster cues. Pure.
 
@@ -30,8 +36,10 @@ def normalize_certainty(cues: Iterable[Cue]) -> tuple[bool, str, bool]:
             continue
         if row.family == "booster":
             neg = neg or row.polarity == "neg"
-        elif row.lexicon in ("modality", "frames") and not c.fronted:  # a hedge
+        elif row.lexicon in ("modality", "frames") and not c.fronted:
             neg = neg or row.polarity == "neg"
+            if not is_hedge(row):
+                continue  # scores like a hedge but CONVENTIONS says it does not hedge on its own
             r = CERTAINTY_RANK.get(row.certainty, 1)
             if certainty is None or r < rank:
                 certainty, rank = row.certainty, r

@@ -19,7 +19,7 @@ CALIBRATION_FILE = "calibration.tsv"
 CLAIM_TYPES = ("prediction", "evaluation", "causal", "recommendation", "interpretation")
 TYPE_LEXICONS = CLAIM_TYPES  # one cue file per claim type, named after it
 MATCHED_LEXICONS = TYPE_LEXICONS + ("modality", "attribution", "negation", "background")
-KNOWN_FLAGS = frozenset({"comma_det", "verb", "nocond", "notcap", "number", "first_person", "notperfect", "clause", "initial", "comma", "that", "initial_as", "imperative"})
+KNOWN_FLAGS = frozenset({"comma_det", "verb", "nocond", "notcap", "number", "first_person", "notperfect", "clause", "initial", "comma", "that", "initial_as", "imperative", "not_hedge"})
 SCORE_FEATURES = ("bias", "type_strength", "type_cap", "hedge", "booster", "attributed", "direct_quote", "present", "past_narrative", "past_copula", "negated", "first_person", "question", "short", "long_list")
 
 _CUE_OPTIONAL = ("flags", "note")

@@ -319,6 +319,19 @@ def is_quantity(ctx: DocContext, region: tuple[int, int]) -> bool:
     )
 
 
+def _one_person(ctx: DocContext, speaker: Speaker) -> bool:
+    """The speaker can be "he" or "she": a PERSON entity, or a name of capitalised words whose
+    last word is not a plural ("Elena Varga", not "EU diplomats" or "the ministry")."""
+    text, _span, ent_span = speaker
+    if ent_span is not None:
+        lo = bisect.bisect_left(ctx.ent_starts, ent_span[0])
+        for x in ctx.ents[max(0, lo - 1):lo + 2]:
+            if (x.start_char, x.end_char) == tuple(ent_span):
+                return x.label_ in PERSON_LABELS
+    words = text.split()
+    return bool(words) and all(w[:1].isupper() for w in words) and not words[-1].endswith("s")
+
+
 def resolve_speaker(ctx: DocContext, region: tuple[int, int], last: Speaker | None) -> tuple[Speaker | None, Speaker | None]:
     """(the speaker the tokens ``region`` name, the speaker memory after it). "I"/"we" are the
     author; he/she resolve to the nearer of ``last`` (the last speaker named) and the last person
@@ -335,6 +348,8 @@ def resolve_speaker(ctx: DocContext, region: tuple[int, int], last: Speaker | No
     if len(toks) == 1 and word in words.person:
         char = tt.idx[toks[0]]
         recent = last if last is not None and last[1] and char - last[1][0] < PRONOUN_REACH.get(word, 600) else None
+        if word in ("he", "she") and recent is not None and not _one_person(ctx, recent):
+            recent = None  # "EU diplomats argue ... She said ...": she is not the diplomats
         if word in ("he", "she"):
             lo = bisect.bisect_left(ctx.ent_starts, s)
             persons = [x for x in ctx.ents[max(0, lo - 40):lo] if x.end <= s and x.label_ in PERSON_LABELS and char - x.start_char < 1500]

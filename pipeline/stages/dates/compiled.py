@@ -64,6 +64,8 @@ class Grammar:
     mods: dict[str, dict[str, str]]           # kind -> form -> mod
     sets: dict[str, str]
     events: dict[str, str]
+    holidays: dict[str, str]                   # holiday (apostrophes as "'", spaces single) -> its rule
+    zones: dict[str, str]                      # place or abbreviation -> IANA zone or fixed offset
     roles: dict[str, frozenset[str]]           # role (context.tsv) -> lowercase forms
     amount_before: re.Pattern                  # an amount ends right before (the "amount" role)
     cue_tense: dict[str, str]

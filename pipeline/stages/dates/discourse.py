@@ -11,6 +11,7 @@ from .compiled import Grammar
 from .find import Candidate, Found, iter_found
 from .grammar import default_grammar
 from .normalize import normalize_cached
+from .normalize_calendar import zone_offset
 from .phrase import normalize_groups
 from .speed import DocView
 from .tense import tense_at
@@ -63,9 +64,25 @@ def resolve_dates(view: DocView, anchor: str | None, *, use_parse: bool, discour
 
 
 def _shared(g: Grammar, text: str, found: list[tuple[Found, dict]]) -> list[tuple[Found, dict]]:
-    """One sentence's dates after coordinated dates share their year."""
+    """One sentence's dates after coordinated dates share their year and times take their day."""
     share_year(text, [(f.cand, value) for f, value in found], g)
+    times_on_their_day(g, [(f.cand, value) for f, value in found])
     return found
+
+
+def times_on_their_day(g: Grammar, found: list[tuple[Candidate, dict]]) -> None:
+    """A clock time after a day in its sentence is a time of that day, its zone's offset taken on it
+    ("On 2 May 2030, at 9:30 Kyiv time" -> 2030-05-02T09:30+03:00; CONVENTIONS). Edits in place."""
+    day = None
+    for cand, value in found:
+        v = value["value"] or ""
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", v):
+            day = v
+        elif cand.rule == "time" and v.startswith("T") and day is not None:
+            zone = g.zones.get(" ".join((cand.groups.get("zone") or cand.groups.get("tz") or "").split()))
+            clock = v[:6]
+            offset = zone_offset(zone, parse_anchor(day)) if zone else v[6:]
+            value.update(value=f"{day}{clock}{offset}")
 
 
 def _narrative_year(g: Grammar, value: dict, cand: Candidate, ref: str, anchor: str | None) -> None:

@@ -195,8 +195,35 @@ def _accept_vague_duration(c: Candidate, a: _Around) -> bool:
     return a.prev in a.g.roles["vague_duration"]  # "for years", "take months", "just weeks later"
 
 
+_AGE_AFTER = re.compile(r"(?:-|\s+)old\b|\s+of\s+age\b", re.IGNORECASE)
+_TITLE_AFTER = re.compile(r"\s*[”\"’]|\s+[A-Z]")
+
+
+def _accept_rate(c: Candidate, a: _Around) -> bool:
+    """ "per month" is a rate anywhere; "a month" only after an amount ("US$ 5 billion a year")."""
+    if c.groups.get("per", "").lower() == "per":
+        return True
+    return a.g.amount_before.search(a.text[max(a.lo, c.start - 25):c.start]) is not None
+
+
+def _not_an_age_or_title(c: Candidate, a: _Around) -> bool:
+    """ "65 years of age", "a 54-year-old", "30 years old" are ages (CONVENTIONS: not dates);
+    "Twenty Years On" in a title is a name."""
+    if _AGE_AFTER.match(a.text, c.end, a.hi):
+        return False
+    num, unit = c.groups.get("num") or "", c.groups.get("unit") or ""
+    return not (num[:1].isupper() and unit[:1].isupper() and _TITLE_AFTER.match(a.text, c.end, a.hi))
+
+
+def _accept_holiday(c: Candidate, a: _Around) -> bool:
+    """ "the Good Friday Agreement", "Easter Island": a holiday followed by a name word is a name."""
+    return re.match(r"\s+[A-Z]", a.text[c.end:min(a.hi, c.end + 3)]) is None
+
+
 def _accept_duration(c: Candidate, a: _Around) -> bool:
     gr, prev, roles = c.groups, a.prev, a.g.roles
+    if not _not_an_age_or_title(c, a):
+        return False
     num = (gr.get("num") or "").lower()
     if num in ("a", "an") and a.g.amount_before.search(a.text[max(a.lo, c.start - 25):c.start]):
         return False  # "US$ 5 billion a year": a rate (the figure's unit), not a duration
@@ -231,7 +258,8 @@ _CHECKS = {
     "year": _accept_year, "month": _accept_month, "season": _accept_season, "weekday": _not_a_name,
     "time": _not_a_name, "deictic": _not_a_capitalized_name, "set": _not_a_capitalized_name,
     "vague_duration": _accept_vague_duration, "duration": _accept_duration,
-    "relative": _accept_relative, "discourse": _accept_discourse,
+    "relative": _accept_relative, "discourse": _accept_discourse, "rate": _accept_rate,
+    "duration_range": _not_an_age_or_title, "holiday": _accept_holiday,
 }
 
 
@@ -370,8 +398,20 @@ def _body_sentences_with(view: DocView, start_arr: np.ndarray) -> list[tuple[int
 
 
 def _inside_entity(text: str, cand: Candidate, ranges: Iterable[tuple[int, int]]) -> bool:
-    """Does the candidate overlap one of the entity ``ranges`` (other than by closing it after "of")?"""
-    return any(s < cand.end and cand.start < e and not _trailing_of_date(text, cand, s, e) for s, e in ranges)
+    """Does the candidate overlap one of the entity ``ranges`` (other than by closing it after "of",
+    or as a year opening it, or as the place of a time's zone)? A holiday is a date even when it is
+    the whole entity ("Independence Day, 2027"), not inside a longer one ("the Good Friday Agreement")."""
+    return any(s < cand.end and cand.start < e and not _trailing_of_date(text, cand, s, e)
+               and not (cand.rule == "holiday" and cand.start <= s and e <= cand.end)  # not "Good Friday Agreement"
+               and not _leading_year(text, cand, s, e) and not (cand.rule == "time" and cand.start < s and e <= cand.end)
+               for s, e in ranges)  # "9:30 Kyiv time": the zone's place is an entity inside the time
+
+
+def _leading_year(text: str, cand: Candidate, start: int, end: int) -> bool:
+    """ "the 2031 Lisbon summit": a year that opens a name as a word of its own is still a date
+    (CONVENTIONS); "Shield-2029", "Outlook 2040" and "Zapad 2021" are not."""
+    return (cand.rule == "year" and cand.end < end and text[cand.end:cand.end + 1] == " "
+            and text[start:cand.start].lower() in ("", "the "))
 
 
 def _trailing_of_date(text: str, cand: Candidate, start: int, end: int) -> bool:

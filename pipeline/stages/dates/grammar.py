@@ -22,7 +22,7 @@ from .normalize_relative import RELATIVE_RULES
 from .normalize_spans import SPAN_RULES
 from .resources import CONTEXT_ROLES, TABLES, TENSE_WORD_ROLES, load_tables
 from .rows import forget_joined, joined, word_key
-from .values import norm_space
+from .values import holiday_key, norm_space
 
 # pattern rule (patterns.tsv) -> its normalizer ``(groups, grammar, anchor, tense, reference) -> value``
 RULES: dict[str, Callable] = {**SPAN_RULES, **CALENDAR_RULES, **RELATIVE_RULES}
@@ -64,6 +64,9 @@ def build_macros(t: dict[str, list[dict[str, str]]]) -> dict[str, str]:
         "ORD": ordinal, "APPROX": _alt(mods["approx_point"]), "PREFIX": _alt(mods["prefix"]),
         "SETWORD": _alt(r["form"] for r in t["sets"]),
         "EVENT": "(?-i:" + _alt(r["form"] for r in t["events"]) + ")",
+        "HOLIDAY": "(?-i:" + _alt(r["form"] for r in t["holidays"]).replace("'", "['’]") + r")(?![\w])",
+        "ZONE": "(?-i:" + _alt(r["form"] for r in t["zones"] if not r["form"].isupper()) + ")",
+        "TZ": "(?-i:" + _alt(r["form"] for r in t["zones"] if r["form"].isupper()) + ")",
     }
     m["POINT"] = (
         f"(?:{day}(?:\\sof)?\\s{month},?\\s{year}|{month}\\s{day},?\\s{year}|(?:{pmod}[\\s-])?{month},?\\s{year}"
@@ -139,7 +142,33 @@ def _count_words(tables: dict[str, list[dict[str, str]]]) -> dict:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["value"]):
             raise _bad("events", r, "value must be YYYY-MM-DD")
         events[norm_space(r["form"])] = r["value"]
-    return {"numbers": numbers, "ordinals": ordinals, "units": units, "mods": mods, "sets": sets, "events": events}
+    return {"numbers": numbers, "ordinals": ordinals, "units": units, "mods": mods, "sets": sets, "events": events,
+            **_holidays_and_zones(tables)}
+
+
+_HOLIDAY_RULE = re.compile(r"(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|1[0-2])/[1-7]/(?:-1|[1-5])|easter[+-]\d{1,2}")
+_OFFSET = re.compile(r"[+-](?:0\d|1[0-4]):[0-5]\d")
+
+
+def _holidays_and_zones(tables: dict[str, list[dict[str, str]]]) -> dict:
+    """Holidays (form -> rule) and time zones (place or abbreviation -> IANA zone or offset)."""
+    from zoneinfo import ZoneInfo
+
+    holidays = {}
+    for r in tables["holidays"]:
+        if not _HOLIDAY_RULE.fullmatch(r["rule"]):
+            raise _bad("holidays", r, "rule must be MM-DD, MM/W/N or easter+N")
+        holidays[holiday_key(r["form"])] = r["rule"]
+    zones = {}
+    for r in tables["zones"]:
+        if not _OFFSET.fullmatch(r["zone"]):
+            try:
+                ZoneInfo(r["zone"])
+            except Exception:
+                raise _bad("zones", r, "zone must be an IANA time zone or an offset like +03:00") from None
+        zones[norm_space(r["form"])] = r["zone"]
+    return {"holidays": holidays, "zones": zones}
+
 
 
 def _context_words(tables: dict[str, list[dict[str, str]]]) -> dict:

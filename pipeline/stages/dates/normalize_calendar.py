@@ -4,13 +4,19 @@ centuries, quarters and clock times. One function per pattern rule, all with the
 ``(groups, grammar, anchor, tense, reference) -> value``."""
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
+import re
+
 from .values import (
     NO_ANCHOR,
     NO_REFERENCE,
+    Anchor,
     Reject,
     Unresolved,
     day_number,
     direction,
+    holiday_key,
     mod_of,
     month_number,
     norm_space,
@@ -180,7 +186,66 @@ def _n_time(gr, g, anchor, tense, ref):
         h += 12
     elif ampm == "am" and h == 12:
         h = 0
-    return timex("time", f"T{h:02d}:{mi:02d}")
+    zone = g.zones.get(norm_space(gr.get("zone") or gr.get("tz") or ""))
+    return timex("time", f"T{h:02d}:{mi:02d}{zone_offset(zone, anchor) if zone else ''}")
+
+
+def zone_offset(zone: str, anchor: Anchor | None) -> str:
+    """ "+03:00": a fixed offset as written, or an IANA zone's offset on the anchor's day (its month,
+    its year's January, or 1 January 2000 when there is no anchor: summer time needs a day)."""
+    if zone[:1] in "+-":
+        return zone
+    from zoneinfo import ZoneInfo
+
+    day = _dt.datetime(anchor.year if anchor else 2000, (anchor.month or 1) if anchor else 1,
+                       (anchor.day or 15) if anchor and anchor.month else 1, 12)
+    off = ZoneInfo(zone).utcoffset(day)
+    minutes = int(off.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _n_holiday(gr, g, anchor, tense, ref):
+    """ "Independence Day, 2027" -> 2027-07-04; without a year a fixed holiday resolves like "July 4"
+    (tense decides the year) and a movable one has no value (CONVENTIONS)."""
+    rule = g.holidays[holiday_key(gr["holiday"])]
+    if gr.get("year"):
+        return timex("date", holiday_date(rule, int(gr["year"])).isoformat())
+    if not re.fullmatch(r"\d\d-\d\d", rule):
+        raise Unresolved("movable feast without a year")
+    m, d = int(rule[:2]), int(rule[3:])
+    require(anchor, "year")
+    y = year_for_month(m, d, anchor, tense)
+    return timex("date", f"{y:04d}-{m:02d}-{d:02d}", relative=True, anchor=anchor.text)
+
+
+def holiday_date(rule: str, year: int) -> _dt.date:
+    """The day of a holiday rule (holidays.tsv) in ``year``."""
+    if rule.startswith("easter"):
+        return _easter(year) + _dt.timedelta(days=int(rule[6:]))
+    if "/" in rule:
+        month, weekday, nth = (int(x) for x in rule.split("/"))
+        if nth > 0:
+            first = _dt.date(year, month, 1)
+            return first + _dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+        last = _dt.date(year, month, calendar.monthrange(year, month)[1])
+        return last - _dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+    return _dt.date(year, int(rule[:2]), int(rule[3:]))
+
+
+def _easter(year: int) -> _dt.date:
+    """Western Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month = (h + el - 7 * m + 114) // 31
+    day = (h + el - 7 * m + 114) % 31 + 1
+    return _dt.date(year, month, day)
 
 
 CALENDAR_RULES = {
@@ -188,5 +253,5 @@ CALENDAR_RULES = {
     "decade": _n_decade, "century": _n_century, "season_year": _n_season_year,
     "month_year": _n_month_year, "event": _n_event, "day_month": _n_day_month, "fiscal": _n_fiscal,
     "mod_year": _n_mod_year, "year": _n_year, "time": _n_time, "weekday": _n_weekday, "month": _n_month,
-    "season": _n_season,
+    "season": _n_season, "holiday": _n_holiday,
 }

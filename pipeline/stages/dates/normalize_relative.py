@@ -1,5 +1,6 @@
-"""Normalizers of relative and deictic expressions: "last year", "next spring", "that year",
-"two years later", "five years ago", "recent years", "today", "the end of <x>". They need an
+"""Normalizers of relative and deictic expressions: "last year", "this past Sunday", "the next
+decade", "that year", "two years later", "five years ago", "three months prior", "recent years",
+"today", "the present time", "the end of <x>", "the first seven months of 2029". They need an
 anchor (the publication date) or a reference (the last date mentioned before them) and say so
 (``Unresolved``) when it is missing or too coarse."""
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .values import (
     SEASON_MONTHS,
     Reject,
     Unresolved,
+    duration_value,
     mod_of,
     month_number,
     norm_space,
@@ -51,10 +53,13 @@ def _n_partof(gr, g, anchor, tense, ref):
     return inner
 
 
+_REL_STEP = {"last": -1, "next": 1, "this past": -1, "this coming": 1, "coming": 1}
+
+
 def _n_relative(gr, g, anchor, tense, ref):
-    rel = gr["rel"].lower()
+    rel = norm_space(gr["rel"].lower())
     require(anchor, "year")
-    k = {"last": -1, "next": 1}.get(rel, 0)
+    k = _REL_STEP.get(rel, 0)
     base = dict(relative=True, anchor=anchor.text)
     if gr.get("month"):       # "February last year"
         return timex("date", f"{anchor.year + k:04d}-{month_number(g, gr['month']):02d}", **base)
@@ -128,7 +133,7 @@ def _n_ago(gr, g, anchor, tense, ref):
     direction = norm_space(gr["dir"].lower())
     n = number_value(g, gr.get("num")) if gr.get("num") else None
     mod = mod_of(g, "quantity", gr.get("qmod"))
-    sign = -1 if direction in ("ago", "earlier") else 1
+    sign = -1 if direction in ("ago", "earlier", "prior") else 1
     uses_ref = direction in ("earlier", "later")
     if n is None:
         if uses_ref:
@@ -165,14 +170,40 @@ def _n_ago(gr, g, anchor, tense, ref):
 
 
 def _n_vague_ref(gr, g, anchor, tense, ref):
-    rel = gr["rel"].lower()
-    return timex("date", "PAST_REF" if rel == "recent" else "FUTURE_REF", relative=True,
-                   anchor=anchor.text if anchor else None)
+    """ "recent years" -> PXY, "the coming months" -> PXM: vague durations (CONVENTIONS)."""
+    return timex("duration", duration_value(None, g.units[gr["unit"].lower()]))
+
+
+def _n_partyear(gr, g, anchor, tense, ref):
+    """ "the first seven months of 2029" -> 2029-01/2029-07, "the last two quarters of this year"
+    -> 2030-Q3/2030-Q4: the part of a year as an interval (CONVENTIONS)."""
+    n = number_value(g, gr["num"])
+    months = gr["unit"].lower() == "months"
+    count = 12 if months else 4
+    if n is None or n != int(n) or not 1 <= n < count:
+        raise Reject("not a part of a year")
+    rel = norm_space((gr.get("rel") or "").lower())
+    base = dict(relative=False)
+    if gr.get("year"):
+        y = int(gr["year"])
+    elif rel in ("that", "the same", "the previous", "the following"):
+        ra = parse_anchor(ref)
+        if ra is None:
+            raise Unresolved(NO_REFERENCE)
+        y = ra.year + {"the previous": -1, "the following": 1}.get(rel, 0)
+        base = dict(relative=True, anchor=ref)
+    else:
+        require(anchor, "year")
+        y = anchor.year + {"last": -1, "next": 1, "the previous": -1, "the following": 1}.get(rel, 0)
+        base = dict(relative=True, anchor=anchor.text)
+    first, last = (1, int(n)) if gr["pos"].lower() == "first" else (count - int(n) + 1, count)
+    part = (lambda i: f"{y:04d}-{i:02d}") if months else (lambda i: f"{y:04d}-Q{i}")
+    return timex("date", f"{part(first)}/{part(last)}", begin=part(first), end=part(last), **base)
 
 
 def _n_deictic(gr, g, anchor, tense, ref):
     word = norm_space(gr["word"].lower())
-    if word == "today":
+    if word == "today" or word.startswith("the present"):
         if anchor is None:
             raise Unresolved(NO_ANCHOR)
         return timex("date", anchor.text, relative=True, anchor=anchor.text)
@@ -187,5 +218,5 @@ def _n_deictic(gr, g, anchor, tense, ref):
 
 RELATIVE_RULES = {
     "partof": _n_partof, "relative": _n_relative, "discourse": _n_discourse, "ago": _n_ago,
-    "vague_ref": _n_vague_ref, "deictic": _n_deictic,
+    "vague_ref": _n_vague_ref, "deictic": _n_deictic, "partyear": _n_partyear,
 }

@@ -1,6 +1,7 @@
-"""Normalizers of durations ("seven decades", "a year and a half"), sets ("annually", "every
-other year", "on Mondays") and ranges ("between 2019 and 2021", "4-6 March", "2014-16"); a range
-normalizes its two sides as phrases of their own."""
+"""Normalizers of durations ("seven decades", "a year and a half", "2-4 years", "20 years or so"),
+sets and rates ("annually", "every other year", "on Mondays", "$900 per month"), ranges ("March-April
+2030", "4-6 March", "2014-16"; a range normalizes its two sides as phrases of their own) and vague
+references with no value ("earlier years", "the near future")."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ import re
 from .compiled import Grammar
 from .phrase import normalize_phrase
 from .values import (
+    VAGUE,
     Anchor,
     Reject,
     day_number,
@@ -45,6 +47,27 @@ def _n_set(gr, g, anchor, tense, ref):
     return timex("set", duration_value(n, g.units[unit.lower()]))
 
 
+def _n_rate(gr, g, anchor, tense, ref):
+    """ "$900 per month", "US$ 5 billion a year": a rate is a set of its period (CONVENTIONS)."""
+    return timex("set", duration_value(1.0, g.units[gr["unit"].lower()]))
+
+
+def _n_duration_range(gr, g, anchor, tense, ref):
+    """ "2-4 years", "two to three months": the range of durations [P2Y,P4Y] (CONVENTIONS)."""
+    unit = g.units[gr["unit"].lower()]
+    a, b = number_value(g, gr["num"]), number_value(g, gr["num2"])
+    if a is None or b is None or a >= b:
+        raise Reject("not a range of counts")
+    return timex("duration", f"[{duration_value(a, unit)},{duration_value(b, unit)}]",
+                 mod=mod_of(g, "quantity", gr.get("qmod")))
+
+
+def _n_vague_point(gr, g, anchor, tense, ref):
+    """ "earlier years", "the near future", "the weeks and months to come": a date with no value
+    (CONVENTIONS: null when text and publication date cannot give one)."""
+    return timex("date", None, unresolved=VAGUE)
+
+
 def _n_duration(gr, g, anchor, tense, ref):
     unit = g.units[gr["unit"].lower()]
     plural = gr["unit"].lower() != _singular(gr["unit"].lower())
@@ -66,7 +89,8 @@ def _n_duration(gr, g, anchor, tense, ref):
         n = None if plural else 1.0
     else:
         raise Reject("no count")
-    return timex("duration", duration_value(n, unit), mod=mod_of(g, "quantity", gr.get("qmod")))
+    mod = "APPROX" if gr.get("orso") else mod_of(g, "quantity", gr.get("qmod"))
+    return timex("duration", duration_value(n, unit), mod=mod)
 
 
 def _singular(form: str) -> str:
@@ -140,5 +164,6 @@ def _n_range_short(gr, g, anchor, tense, ref):
 
 SPAN_RULES = {
     "range": _n_range, "range_days": _n_range_days, "range_short": _n_range_short, "set": _n_set,
-    "duration": _n_duration, "vague_duration": _n_vague_duration,
+    "duration": _n_duration, "vague_duration": _n_vague_duration, "rate": _n_rate,
+    "duration_range": _n_duration_range, "vague_point": _n_vague_point,
 }

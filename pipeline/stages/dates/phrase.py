@@ -16,7 +16,7 @@ from .values import Anchor, Reject, Unresolved, parse_anchor, timex
 CONTEXT_ONLY_RULES: frozenset[str] = frozenset()
 RULE_TYPES = {
     "range": "date", "range_days": "date", "range_short": "date", "duration": "duration",
-    "vague_duration": "duration", "set": "set", "time": "time",
+    "vague_duration": "duration", "set": "set", "time": "time", "rate": "set", "duration_range": "duration",
 }
 
 

@@ -35,6 +35,8 @@ TABLES: dict[str, TableSpec] = {
                            enums={"mod": TIMEX_MODS, "kind": MODIFIER_KINDS}),
     "sets": TableSpec("dates/sets.tsv", ("form", "value")),
     "events": TableSpec("dates/events.tsv", ("form", "value")),
+    "holidays": TableSpec("dates/holidays.tsv", ("form", "rule")),
+    "zones": TableSpec("dates/zones.tsv", ("form", "zone")),
     "context": TableSpec("dates/context.tsv", ("form", "role"), enums={"role": CONTEXT_ROLES}),
     "tense_cues": TableSpec("dates/tense_cues.tsv", ("form", "tense"), enums={"tense": TENSES}),
     "tense_words": TableSpec("dates/tense_words.tsv", ("form", "role"), enums={"role": TENSE_WORD_ROLES}),

@@ -12,6 +12,7 @@ from .compiled import Grammar, Unit
 TYPES = ("date", "time", "duration", "set")
 NO_ANCHOR = "no publication date"
 NO_REFERENCE = "no earlier date in the text"
+VAGUE = "vague: no value by convention"
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 
 
@@ -34,6 +35,11 @@ class Unresolved(Exception):
 def norm_space(s: str) -> str:
     """``s`` with every run of whitespace as one space, stripped (the form tables are keyed by)."""
     return " ".join(s.split())
+
+
+def holiday_key(form: str) -> str:
+    """The key of a holiday as written: curly apostrophes as straight ones, spaces single."""
+    return norm_space(form.replace("’", "'"))
 
 
 @dataclass(frozen=True)

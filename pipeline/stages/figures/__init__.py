@@ -16,21 +16,21 @@ Writes: ``doc.spans["figures"]`` (label = kind) and ``span._.figure``, a dict of
 Decisions (see also ``pipeline/resources/figures/README.md``):
 
 * ``value`` is the full number: "US$ 200 million" -> 200000000 with ``scale`` 1000000.
-* A count's ``unit`` is the lemma of the counted noun's head ("410 nuclear weapons" -> "weapon",
-  "people" -> "person"); the whole noun phrase goes to ``measured`` ("nuclear weapons"). The span covers
-  qualifier, number, scale, unit and counted noun ("more than seven decades", "two of the disputed
-  islands"). Bare numbers after "the number of allies ... rose from three to eight" count allies.
-* Fractions ("half", "a quarter", "two-thirds", "one in five") and factors ("doubled", "threefold",
-  "six times larger") have unit None and kind "other"; a frequency ("met more than 20 times") is a count
-  of "time". Ranking ordinals ("the third-largest") have kind "ordinal", unit None; a bare number
-  ("zero", "21") kind "other", unit None.
+* A count's ``unit`` is the counted noun in the plural, as CONVENTIONS asks ("410 nuclear weapons" ->
+  "weapons", "one person" -> "people"); the whole noun phrase goes to ``measured`` ("nuclear weapons").
+  The span covers qualifier, number, scale, unit and counted noun ("more than seven decades", "two of
+  the disputed islands"). Bare numbers after "the number of allies ... rose from three to eight" count allies.
+* Fractions ("half", "a quarter", "two-thirds", "one in five") have unit "fraction" and factors
+  ("doubled", "threefold", "six times larger") unit "multiplier", both kind "other"; a frequency ("met
+  more than 20 times") is a count of "times". Ranking ordinals ("the third-largest") have kind
+  "ordinal", unit "rank"; a bare number ("zero", "21") kind "other", unit None.
 * Percentage points: unit "percentage_point", kind "percent". Ranges: kind "range", value [low, high],
   span "between 2,000 and 3,000 troops".
 * "fell from 12 to 9" gives two figures, each with change/change_from/change_to, compared with each other.
 * Qualifiers: nearly/almost/about/some = approx; over/more than/-plus = more_than; under/fewer than =
   less_than; at least/or more = at_least; up to/as many as = up_to.
-* Spelled-out numbers used anaphorically ("the two countries"), the pronoun "one", enumerations, codes
-  and names (G7, F-35, Nord Stream 2, "1718 Committee"), page and footnote references, calendar years,
+* Counts after a determiner are figures ("the two governments", CONVENTIONS). The pronoun "one",
+  enumerations, codes and names (G7, F-35, Nord Stream 2, "1718 Committee"), page and footnote references, calendar years,
   days and times are not figures. A number inside a date span is not a figure unless it is a duration.
 
 Layout (a Doc comes in at :mod:`.component`, the figures go out through :mod:`.records`):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .figure import Fig, Group
-from .numbers import looks_plural, singularize
+from .numbers import looks_plural, plural_of
 from .phrases import np_after
 from .sentence import Sentence
 from .tokens import DASHES
@@ -21,13 +21,13 @@ class Counted(NamedTuple):
 
 
 def lemma(s: Sentence, i: int) -> str:
-    """The lemma of token ``i`` as a counted noun (no lemmatizer: :func:`singularize`)."""
-    return singularize(s.toks[i].text, s.rules)
+    """The unit of a count whose counted noun is token ``i``: the noun in the plural (:func:`plural_of`)."""
+    return plural_of(s.toks[i].text, s.rules)
 
 
 def counted_after(s: Sentence, fig: Fig, g: Group) -> Counted | None:
     """The counted noun after the figure: "410 nuclear weapons", "two of the disputed islands",
-    "12-member panel"."""
+    "12-member panel", "a nine-member board"."""
     j = fig.i1
     t = s.tok(j)
     if t is None:
@@ -35,8 +35,10 @@ def counted_after(s: Sentence, fig: Fig, g: Group) -> Counted | None:
     # "12-member": a hyphenated compound
     if t.text in DASHES and s.glued(j - 1, j) and s.glued(j, j + 1):
         w = s.tok(j + 1)
-        if w is None or not w.is_word or g.raw_words:
+        if w is None or not w.is_word:
             return None
+        if g.raw_words and not _compound_noun(s, j, w):
+            return None  # "a nine-member board" counts members; "three-pronged" counts nothing
         np, _ = np_after(s, j + 2, max_words=3)
         return Counted(lemma(s, j + 1), j + 2, j + 1, np or w.text)
     if not s.spaced(j - 1, j):
@@ -46,6 +48,17 @@ def counted_after(s: Sentence, fig: Fig, g: Group) -> Counted | None:
         return _partitive(s, j)
     want_plural = not (fig.value == 1 and not isinstance(fig.value, list))
     return _headed(s, j, plural_only=want_plural)
+
+
+def _compound_noun(s: Sentence, j: int, w) -> bool:
+    """Is ``w``, glued by the hyphen at token ``j`` to a spelled-out number, the noun it counts
+    ("nine-member", "two-stage")? Not an adjective ("three-pronged"), a function word ("six-to-twelve"),
+    a number word or an ordinal ("twenty-first"), and not after an em or en dash ("zero—more")."""
+    low = w.lower
+    rules = s.rules
+    return (s.toks[j].text in ("-", "‑") and w.text[0].islower() and not low.endswith(("ed", "ing"))
+            and low not in rules.number_words and "ord:" + low not in rules.number_words
+            and not rules.is_cue("function", low))
 
 
 def _headed(s: Sentence, k: int, *, plural_only: bool) -> Counted | None:

@@ -12,7 +12,6 @@ from typing import NamedTuple
 KINDS = ("percent", "money", "count", "quantity", "ordinal", "range", "other")
 QUALIFIERS = ("approx", "more_than", "less_than", "at_least", "up_to")
 CHANGES = ("increase", "decrease")
-INTERNAL_UNITS = frozenset({"fraction", "times"})  # kept while scanning, written as unit None
 
 
 def clean_value(v: float) -> int | float:
@@ -73,8 +72,9 @@ class Fig:
             value = clean_value(value)
         return {
             "value": value,
-            # fractions and factors are numbers without a unit ("half", "doubled", "six times larger")
-            "unit": None if self.unit in INTERNAL_UNITS else self.unit,
+            # fractions and factors carry the unit of their kind: "fraction" ("half"), "multiplier"
+            # ("doubled", "six times larger"); ranks before a superlative "rank"
+            "unit": self.unit,
             "kind": self.kind,
             "currency": self.currency,
             "scale": clean_value(self.scale) if self.scale else None,

@@ -1,6 +1,7 @@
 """Numbers that are not figures: codes and names (G7, F-35, "Nord Stream 2", "Article 5"), years,
-days and times, idioms ("half the battle"), the pronoun "one", anaphoric and vague spelled-out
-numbers ("the two countries", "several hundred") and headings."""
+days and times, idioms ("half the battle"), the pronoun "one", vague spelled-out numbers ("several
+hundred") and headings. A count after a determiner is a figure ("the two
+governments", CONVENTIONS)."""
 from __future__ import annotations
 
 import re
@@ -93,6 +94,10 @@ def _code_after(s: Sentence, n1: int, nxt, last) -> bool:
         after = s.tok(n1 + 1)
         if after is not None and after.start == nxt.end and (after.is_digit or after.is_word):
             return True  # 2+2, 24/7, 10:30 (but "b/d" is a unit after a space)
+    if nxt.text == "(":
+        after, close = s.tok(n1 + 1), s.tok(n1 + 2)
+        if after is not None and close is not None and after.start == nxt.end and close.text == ")" and close.start == after.end:
+            return True  # "a 6(b) study", "Article 26(2)": a section reference
     if nxt.is_word and last.is_digit:
         low = nxt.lower
         if low == "s" or low in ORDINAL_SUFFIXES:
@@ -223,9 +228,11 @@ def group_ok(s: Sentence, g: Group) -> bool:
     nw = s.rules.number_words
     first = s.toks[g.n0]
     prev = s.tok(g.n0 - 1)
-    if first.text[0].isupper() and not s.is_sentence_initial(g.n0) and not first.text.isupper():
-        if not (prev is not None and prev.text in (":", "(", "“", '"', "‘")):
+    if first.text[0].isupper() and not first.text.isupper():
+        if not s.is_sentence_initial(g.n0) and not (prev is not None and prev.text in (":", "(", "“", '"', "‘")):
             return False  # "the Five Eyes", "Group of Seven"
+        if is_title(s, g.n1):
+            return False  # a feature title: "Twenty Years On", “Six New Frameworks”
     if words in (["a"], ["an"]):
         return False
     if nw.get(words[0], (0, ""))[1] in ("scale", "hundred", "dozen"):
@@ -241,8 +248,6 @@ def group_ok(s: Sentence, g: Group) -> bool:
             return False
     if last_type == "fraction" and words[-1] in ("second",):
         return False
-    if is_anaphoric(s, g, prev, last_type):
-        return False  # "the two countries", "the two": an anaphoric reference, not a count
     if words[0] in ("a", "an") and g.value >= 1:
         nxt_entry = nw.get(words[1]) if len(words) > 1 else None
         if nxt_entry is not None and nxt_entry[1] in ("scale", "hundred", "dozen"):
@@ -253,19 +258,22 @@ def group_ok(s: Sentence, g: Group) -> bool:
     return True
 
 
-def is_anaphoric(s: Sentence, g: Group, prev, last_type: str | None) -> bool:
-    """ "the two countries", "these three": a small spelled-out number after "the" that refers back."""
-    if not (
-        prev is not None
-        and prev.lower in s.words.anaphoric_det
-        and last_type in ("unit", "teen")
-        and 2 <= g.value <= 12
-        and s.rules.qual_before.match_before(s.toks, g.n0) is None
-    ):
-        return False
-    nxt = s.tok(g.n1)
-    compound = nxt is not None and nxt.text in DASHES and s.glued(g.n1 - 1, g.n1)
-    return not compound and (nxt is None or not nxt.is_word or nxt.lower in s.words.referential_noun)
+def is_title(s: Sentence, j: int) -> bool:
+    """Do the words from token ``j`` to a closing quote, a colon or the end of the sentence spell a
+    title with the Title-case number before them ("Twenty Years On", "Six New Frameworks")? Every
+    word of three letters or more is capitalized, and there is at least one."""
+    toks = s.toks
+    words = 0
+    for k in range(j, len(toks)):
+        w = toks[k]
+        if w.text in ("”", '"', "’", ":", ")", "!", "?") or (w.text == "." and k == len(toks) - 1):
+            break
+        if not w.is_word or len(w.text) < 3:
+            continue
+        if not w.text[0].isupper():
+            return False
+        words += 1
+    return words >= 1
 
 
 def one_is_figure(s: Sentence, g: Group) -> bool:
@@ -289,20 +297,31 @@ def one_is_figure(s: Sentence, g: Group) -> bool:
 
 
 def fraction_ok(s: Sentence, g: Group, words: list[str]) -> bool:
-    """Fractions need "of", a noun phrase ("half the population") or a numerator ("two-thirds")."""
+    """Fractions need "of", a noun phrase ("half the population"), a numerator ("two-thirds"), a
+    qualifier ("at least half"), "by" ("cut by half"), a verb ("half is funded") or "as" ("half as many")."""
     nxt = s.tok(g.n1)
     prev = s.tok(g.n0 - 1)
     last = words[-1]
     if prev is not None and prev.lower in s.words.fraction_blocker:
         return False  # "the second half of 2016", "in half"
+    if nxt is not None and nxt.text in DASHES and s.glued(g.n1 - 1, g.n1):
+        return False  # "half-hearted", "a quarter-century"
+    if len(words) == 1 and last.endswith("s"):
+        return False  # "in some quarters": no numerator
+    rules = s.rules
+    if rules.qual_before.match_before(s.toks, g.n0) is not None:
+        return True  # "at least half is funded", "roughly a third came"
+    if (prev is not None and prev.lower == "by" and rules.change_verbs.match_before(s.toks, g.n0 - 1) is not None
+            and (nxt is None or not nxt.is_word or rules.is_cue("function", nxt.lower))):
+        return True  # "cut by half", "fell by a third in 2029" (not "joined by a third.")
     if nxt is None:
         return False
     if nxt.lower == "of":
         return True
-    if nxt.text in DASHES and s.glued(g.n1 - 1, g.n1):
-        return False  # "half-hearted", "a quarter-century"
     if last in ("half", "halves") and nxt.lower in s.words.half_next:
         return True
-    if last in ("half",) and nxt.is_word and looks_plural(nxt.text, s.rules):
+    if last in ("half",) and nxt.is_word and looks_plural(nxt.text, rules):
         return True
-    return False
+    if nxt.lower == "as" and last == "half":
+        return True  # "half as many": a factor
+    return nxt.lower in s.words.copula or rules.is_cue("verb", nxt.lower)  # "a third were", "half remains"

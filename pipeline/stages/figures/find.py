@@ -11,9 +11,10 @@ from spacy.tokens import Doc, Span
 
 from ...extensions import SPANS_DATES, SPANS_ENTITIES, SPANS_PARAGRAPHS, doc_text
 from .figure import Fig
-from .numbers import singularize
-from .resources import FigureRules, default_rules
+from .numbers import plural_of, singularize
+from .resources import FigureRules, default_rules, document_dollar
 from .scan import scan_sentence
+from .tokens import DASHES
 from .speed import RangeIndex, body_sentence_ranges, gate_ranges, may_hold_figure
 
 LOGGER = logging.getLogger("claims.figures")
@@ -21,6 +22,7 @@ LOGGER = logging.getLogger("claims.figures")
 NUMERIC_ENT_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
 TEMPORAL_ENT_LABELS = frozenset({"DATE", "TIME"})
 NUM_DEP_LABELS = frozenset({"nummod"})
+ORDINAL_DEP_LABELS = frozenset({"amod", "nummod", "compound"})
 SUBJ_DEP_LABELS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj"})
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 _DIGIT_RE = re.compile(r"\d")
@@ -35,7 +37,8 @@ def find_figures(doc: Doc, rules: FigureRules | None = None, *, use_parse: bool 
     para_starts = paragraph_starts(doc)
     parsed = use_parse and doc.has_annotation("DEP")
     lemmatized = doc.has_annotation("LEMMA")
-    state: dict = {}
+    dollar = document_dollar(rules, doc_text(doc))
+    state: dict = {"dollar": dollar}
     current_para = -1
     out: list[tuple[Span, dict]] = []
     sentences = list(body_sentence_ranges(doc))
@@ -45,7 +48,7 @@ def find_figures(doc: Doc, rules: FigureRules | None = None, *, use_parse: bool 
             continue
         para = bisect_right(para_starts, base) - 1
         if para != current_para:
-            state = {"year": state.get("year")}
+            state = {"year": state.get("year"), "dollar": dollar}
             current_para = para
         local_blocked = blocked_index.local(base, sent_end)
         local_dates = dates_index.local(base, sent_end)
@@ -137,26 +140,44 @@ def align(doc: Doc, start: int, end: int, number_at: int, label: str) -> Span | 
 
 def refine_with_parse(doc: Doc, span: Span, fig: Fig, rules: FigureRules, *, parsed: bool, lemmatized: bool) -> None:
     """Use the dependency parse / lemmas when present: the counted noun and the subject of the verb
-    (writes unit and measured where the surface rules left them open)."""
+    (writes unit and measured where the surface rules left them open; a count's unit is the noun
+    in the plural, :func:`~.numbers.plural_of`)."""
     # The surface rules' counted noun wins: on real text the parse attaches numbers to compounds
     # ("250 Abrams tanks" -> "Abrams") and the lemmatizer misses plurals ("troops"). The parse and
     # lemmas only fill in what the rules left open, and the curated lemma table beats the model.
     if fig.kind == "count" and fig.head_i is not None and lemmatized and not fig.unit:
         head_tok = doc.char_span(span.end_char - 1, span.end_char, alignment_mode="expand")
         if head_tok is not None and len(head_tok):
-            lem = rules.lemmas.get(head_tok[0].lower_) or head_tok[0].lemma_.lower()
-            if lem and lem.isalpha():
-                fig.unit = lem
+            if head_tok[0].is_alpha:
+                fig.unit = plural_of(head_tok[0].text, rules)
     if not parsed:
+        return
+    if fig.kind == "ordinal" and fig.unit != "rank":
+        _ranked_noun_from_parse(span, fig, rules)
         return
     num = next((tok for tok in span if tok.like_num or tok.is_digit), None)
     if num is None:
         return
     if fig.kind == "count" and not fig.unit and num.dep_ in NUM_DEP_LABELS and num.head.pos_ in ("NOUN", "PROPN") and num.head.i >= num.i:
         head = num.head
-        fig.unit = rules.lemmas.get(head.lower_) or singularize(head.text, rules).lower()
+        fig.unit = plural_of(head.text, rules)
     if fig.measured is None and fig.kind in ("money", "quantity", "other", "percent"):
         fig.measured = _parsed_subject(doc, num, rules)
+
+
+def _ranked_noun_from_parse(span: Span, fig: Fig, rules: FigureRules) -> None:
+    """An ordinal's unit from the parse: the noun it modifies, when that noun comes after it within
+    five tokens ("its 75th anniversary falls on ...": anniversary). Hyphenated ordinals keep the
+    glued noun ("sixth-generation")."""
+    tok = span[0]
+    if any(c in DASHES for c in span.text):
+        return
+    head = tok.head
+    while head.dep_ == "compound" and head.head.i > head.i and head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head  # "the 14th sanctions package": package
+    if tok.dep_ in ORDINAL_DEP_LABELS and head.pos_ in ("NOUN", "PROPN") and 0 < head.i - tok.i <= 5 and head.is_alpha \
+            and head.text[0].islower():
+        fig.unit = singularize(head.text, rules).lower()
 
 
 def _parsed_subject(doc: Doc, num, rules: FigureRules) -> str | None:

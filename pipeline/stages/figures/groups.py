@@ -54,6 +54,8 @@ def _number_word_step(s: Sentence, i: int, j: int, words: list[str]) -> tuple[in
     if entry is not None and entry[1] in _NUMBER_WORD_TYPES:
         if entry[1] == "fraction" and w == "second":
             return None
+        if entry[1] in ("unit", "teen") and words and nw.get(words[-1], (0, ""))[1] in ("unit", "teen"):
+            return None  # "one one", "two three": two numbers, not one
         words.append(w)
         return j + 1, "word"
     if w in ("a", "an") and (j == i or words):

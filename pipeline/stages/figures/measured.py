@@ -27,7 +27,7 @@ def measured(s: Sentence, fig: Fig, state: dict) -> str | None:
             if np:
                 counted = f"{counted} of {s.join(fig.i1 + 1, end)}"
         return counted
-    if fig.unit == "times" and fig.change is not None and fig.i1 - fig.i0 <= 3:
+    if fig.unit == "multiplier" and fig.change is not None and fig.i1 - fig.i0 <= 3:
         # "effectively doubling their radius" / "China doubled its budget": the object after the verb;
         # "defence spending doubled": the noun phrase right before it
         nxt = s.tok(fig.i1)

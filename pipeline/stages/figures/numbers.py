@@ -114,6 +114,30 @@ def singularize(word: str, rules: FigureRules | None = None) -> str:
     return w[:-1]
 
 
+def plural_of(word: str, rules: FigureRules | None = None) -> str:
+    """A count's unit: the counted noun in the plural, as CONVENTIONS asks ("members", "people",
+    "countries", "UAVs", "Russians"). A plural stays as written (lowercase unless it holds a capital
+    that is not only the sentence's first letter); a singular ("one person") is made plural."""
+    rules = rules or default_rules()
+    keep_case = any(c.isupper() for c in word[1:]) or bool(_DEMONYM_PLURAL_RE.fullmatch(word))
+    if len(word) > 2 and word[-1] == "s" and word[:-1].isupper():
+        return word  # UASs
+    if keep_case and word.isupper():
+        return word + "s"  # "one ICBM" -> ICBMs
+    if word[:1].isupper() and _DEMONYM_PLURAL_RE.fullmatch(word):
+        return word  # Russians
+    w = word.lower()
+    if looks_plural(w, rules, strict=False) and rules.lemmas.get(w, w[:-1]) != w or w in rules.words.invariant_plural:
+        return w
+    if w in rules.plurals:
+        return rules.plurals[w]
+    if len(w) > 2 and w.endswith("y") and w[-2] not in "aeiou":
+        return w[:-1] + "ies"
+    if w.endswith(("s", "x", "z", "ch", "sh")):
+        return w + "es"
+    return w + "s"
+
+
 def looks_plural(word: str, rules: FigureRules, *, strict: bool = True) -> bool:
     """Plural noun without a tagger: "weapons", "countries", "UASs", "Russians" (not "Hamas", "various").
     ``strict=False`` right after a number, where "19 projects" / "5 reports" are nouns, not verbs."""

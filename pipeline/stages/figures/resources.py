@@ -44,11 +44,18 @@ class Words:
     not_superlative: frozenset[str] = frozenset()
     spaced_superlative: frozenset[str] = frozenset()
     rank_verb: frozenset[str] = frozenset()
+    ordinal_det: frozenset[str] = frozenset()
+    ordinal_stop: frozenset[str] = frozenset()
+    ordinal_noun_end: frozenset[str] = frozenset()
+    ordinal_in_date: frozenset[str] = frozenset()
+    noun_phrase_verb: frozenset[str] = frozenset()
+    age_before: frozenset[str] = frozenset()
+    age_person: frozenset[str] = frozenset()
+    one_before_percent: frozenset[str] = frozenset()
+    ordinal_period: frozenset[str] = frozenset()
     determiner: frozenset[str] = frozenset()
-    anaphoric_det: frozenset[str] = frozenset()
     copula: frozenset[str] = frozenset()
     factor_next: frozenset[str] = frozenset()
-    referential_noun: frozenset[str] = frozenset()
     pronoun: frozenset[str] = frozenset()
     person_noun: frozenset[str] = frozenset()
     chip_word: frozenset[str] = frozenset()
@@ -108,8 +115,9 @@ class Words:
 WORD_LISTS = tuple(f.name for f in fields(Words))
 
 TABLE_SPECS: dict[str, TableSpec] = {
-    "currencies": TableSpec("figures/currencies.tsv", ("form", "code", "position"),
-                            enums={"position": frozenset({"prefix", "suffix", "both"})}),
+    "currencies": TableSpec("figures/currencies.tsv", ("form", "code", "position"), ("dollar",),
+                            enums={"position": frozenset({"prefix", "suffix", "both"}),
+                                   "dollar": frozenset({"bare", "explicit"})}),
     "scales": TableSpec("figures/scales.tsv", ("form", "multiplier", "attached"),
                         enums={"attached": frozenset({"yes", "no", "only"})}, numeric=("multiplier",)),
     "number_words": TableSpec("figures/number_words.tsv", ("word", "value", "type"), ("change",),
@@ -139,6 +147,10 @@ class FigureRules:
     rows: dict[str, list[dict[str, str]]]
     currency_prefix: PhraseTable = field(default_factory=PhraseTable)
     currency_suffix: PhraseTable = field(default_factory=PhraseTable)
+    bare_dollar: frozenset[str] = frozenset()  # lowercase forms that name no kind of dollar ("$", "dollars")
+    explicit_dollar_re: re.Pattern | None = None  # the forms that do ("A$", "Australian dollars")
+    explicit_dollar: dict[str, str] = field(default_factory=dict)  # such a form (lowercase, spaces single) -> code
+    dollar_codes: tuple[str, ...] = ()  # the explicit forms that are codes ("AUD")
     scales: dict[str, tuple[float, str]] = field(default_factory=dict)
     number_words: dict[str, tuple[float, str, str | None]] = field(default_factory=dict)
     factor_verbs: dict[str, tuple[float, str | None]] = field(default_factory=dict)  # "double" -> (2, "increase")
@@ -156,6 +168,7 @@ class FigureRules:
     label_before: frozenset[str] = frozenset()
     name_after: frozenset[str] = frozenset()
     lemmas: dict[str, str] = field(default_factory=dict)
+    plurals: dict[str, str] = field(default_factory=dict)  # lemma -> its first plural in lemmas.tsv
     start_words: frozenset[str] = frozenset()  # lowercase words a figure can start with
     words: Words = field(default_factory=Words)
     superlative_re: re.Pattern | None = None
@@ -182,10 +195,12 @@ class FigureRules:
         _add_cues(rules, rows["cues"])
         _add_negatives(rules, rows["negatives"])
         rules.lemmas = {r["form"].lower(): r["lemma"].lower() for r in rows["lemmas"]}
+        for r in rows["lemmas"]:
+            rules.plurals.setdefault(r["lemma"].lower(), r["form"].lower())
         words = rules.words = Words.from_rows(rows["words"])
         ordinals = {w[4:] for w in rules.number_words if w.startswith("ord:")}
         cardinal = {w for w in rules.number_words if not w.startswith("ord:")}
-        rules.start_words = frozenset(cardinal | ordinals | {"a", "an"} | set(rules.factor_verbs))
+        rules.start_words = frozenset(cardinal | ordinals | {"a", "an"} | set(rules.factor_verbs) | words.one_before_percent)
         rules.superlative_re = re.compile(
             "(?:" + "|".join(map(re.escape, sorted(words.superlative))) + r"|[a-z]+est)$"
         )
@@ -195,6 +210,7 @@ class FigureRules:
             time_words=time_words(rows["units"], rules.unit_dimension, rules.lemmas),
             idioms=rules.idioms, idiom_re=rules.idiom_re, one_bound=words.one_bound,
             superlatives=words.superlative | words.spaced_superlative, rank_verbs=words.rank_verb,
+            ordinal_dets=words.ordinal_det, one_words=words.one_before_percent,
         )
         return rules
 
@@ -204,6 +220,7 @@ class FigureRules:
 
 
 def _add_currencies(rules: FigureRules, rows: list[dict[str, str]]) -> None:
+    bare, explicit, parts = set(), {}, []
     for r in rows:
         if not re.fullmatch(r"[A-Z]{3}", r["code"]):
             raise ResourceError(f"figures/currencies.tsv: bad ISO code {r['code']!r} for {r['form']!r}")
@@ -211,6 +228,50 @@ def _add_currencies(rules: FigureRules, rows: list[dict[str, str]]) -> None:
             rules.currency_prefix.add(r["form"], r["code"], exact=True)
         if r["position"] in ("suffix", "both"):
             rules.currency_suffix.add(r["form"], r["code"])
+        if r.get("dollar") == "bare":
+            bare.add(r["form"].lower())
+        elif r.get("dollar") == "explicit":
+            form = " ".join(r["form"].split())
+            explicit[form.lower()] = r["code"]
+            body = re.escape(form).replace("\\ ", r"\s+")
+            # symbols and codes as written, words in any case; never inside a longer word or symbol
+            cased = body if not form.replace(" ", "").isalpha() or form.isupper() else "(?i:" + body + ")"
+            parts.append(r"(?<![\w$])(?:" + cased + ")" + (r"(?!\w)" if form[-1].isalpha() else ""))
+    rules.bare_dollar = frozenset(bare)
+    rules.dollar_codes = tuple(f.upper() for f in explicit if "$" not in f and "dollar" not in f)
+    rules.explicit_dollar = explicit
+    rules.explicit_dollar_re = re.compile("|".join(sorted(parts, key=len, reverse=True))) if parts else None
+
+
+def document_dollar(rules: FigureRules, text: str) -> str | None:
+    """The code a bare "$" (or "dollars") has in a document (CONVENTIONS): USD (None here) unless the
+    document writes one other kind of dollar explicitly ("A$", "Australian dollars") and no US dollar."""
+    pattern = rules.explicit_dollar_re
+    if pattern is None:
+        return None
+    # every explicit form holds "$", "dollar" or is an uppercase code: the alternation is tried only
+    # around those (over a whole document it costs more than the rest of the stage)
+    spots = _every(text, "$") + _every(text.lower(), "dollar")
+    for code in rules.dollar_codes:
+        spots += _every(text, code)
+    codes = set()
+    for k in spots:
+        for m in pattern.finditer(text, max(0, k - 30), k + 30):
+            codes.add(rules.explicit_dollar.get(" ".join(m.group(0).split()).lower()))
+    codes.discard(None)
+    if len(codes) == 1 and "USD" not in codes:
+        return codes.pop()
+    return None
+
+
+def _every(text: str, sub: str) -> list[int]:
+    """Every index of ``sub`` in ``text``."""
+    out = []
+    k = text.find(sub)
+    while k >= 0:
+        out.append(k)
+        k = text.find(sub, k + 1)
+    return out
 
 
 def _add_number_words(rules: FigureRules, rows: list[dict[str, str]]) -> None:

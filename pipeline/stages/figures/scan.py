@@ -11,17 +11,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .ages import AGE_UNIT, age_end
 from .changes import ChangeFromTo, compare_pairs, mark_changes, range_after, share_alternatives
+from .context import units_from_context
 from .counts import counted_after
 from .figure import Fig, Group, Label
 from .filters import (
-    ORDINAL_SUFFIXES, group_ok, in_idiom, is_date_number, is_heading, is_label, looks_like_year, number_is_code, overlaps,
+    group_ok, in_idiom, is_date_number, is_heading, is_label, looks_like_year, number_is_code, overlaps,
     titlecase_before,
 )
 from .groups import currency_before, read_group, with_percent
 from .measured import measured
-from .numbers import parse_digits, singularize
-from .phrases import np_after
+from .numbers import plural_of
+from .ordinals import heading_ordinals, ordinal_at
 from .qualifiers import qualifier_after, qualifier_before
 from .resources import FigureRules, default_rules
 from .sources import sentence_sources
@@ -30,6 +32,7 @@ from .sentence import Sentence
 from .tokens import DASHES
 from .units import currency_after, fraction_after, measure_after
 
+_ROMAN_RE = re.compile(r"[IVXLC]+")
 _NUMBER_OF_RE = re.compile(r"(?:the )?number of (?:[\w-]+ )*?([a-z][\w-]*s)\b")
 
 Found = Fig | list | Label | None  # what one try at a token gives
@@ -45,14 +48,18 @@ def scan_sentence(
     gated: bool = False,
 ) -> list[Fig]:
     """The figures of one sentence, offsets relative to ``text``. Pure (``state`` carries the
-    paragraph context: last poll source, its year and the last surveyed population)."""
+    paragraph context: last poll source, its year, the last surveyed population and the last count;
+    and the document's: ``"dollar"``, the code of a bare "$" when it is not USD)."""
     rules = rules or default_rules()
     state = state if state is not None else {}
     if not gated and not sentence_gate(rules.gates, text):
         return []
     if is_heading(text):
-        return []
-    s = Sentence.of(text, rules, blocked, dates)
+        # a heading's numbers are labels or titles ("Section 2", "Twenty Years On"); its ordinals
+        # before a noun rank ("Caldoria's Fifth Round of Talks")
+        s = Sentence.of(text, rules, blocked, dates)
+        return [f for f in heading_ordinals(s) if _kept(s, f)]
+    s = Sentence.of(text, rules, blocked, dates, state.get("dollar"))
     figs = scan_numbers(s)
     for f in figs:
         if f.kind == "count" and f.unit is None:
@@ -70,7 +77,8 @@ def scan_sentence(
         if f.unit is None and f.kind == "other":
             m = _NUMBER_OF_RE.search(f.measured or "") or _NUMBER_OF_RE.search(text[: f.start])
             if m:  # "the number of allies ... rose from three to eight": counts of allies
-                f.unit, f.kind = singularize(m.group(1), rules), "count"
+                f.unit, f.kind = plural_of(m.group(1), rules), "count"
+    units_from_context(s, figs, state)
     # the poll of the previous sentence covers this one's percentages (same paragraph)
     carried = state.get("poll_source")
     own_poll = next((f.source for f in figs if f.source_is_poll), None)
@@ -134,63 +142,15 @@ def _past_glued_tail(s: Sentence, i: int) -> int:
 
 def _kept(s: Sentence, f: Fig) -> bool:
     """A number inside a name or an idiom is no figure; one inside a date is the dates stage's,
-    except a duration ("more than seven decades")."""
+    except a duration ("more than seven decades") and a century ("the nineteenth century")."""
     a, b = s.toks[f.n0].start, s.toks[f.n0].end
     if overlaps(a, b, s.blocked) or in_idiom(s, a, b):
         return False
-    return not (overlaps(a, b, s.dates) and not (f.unit and s.rules.unit_dimension.get(f.unit) == "time"))
-
-
-def ordinal_at(s: Sentence, i: int) -> Fig | None:
-    """Ranking ordinals: "the third-largest", "second most populous", "ranked 23rd"."""
-    toks = s.toks
-    t = toks[i]
-    j = i + 1
-    if t.is_word:
-        e = s.rules.number_words.get("ord:" + t.lower)
-        if e is None or t.text[0].isupper() and not s.is_sentence_initial(i):
-            return None
-        value = e[0]
-    elif t.is_digit and s.tok(i + 1) is not None and toks[i + 1].lower in ORDINAL_SUFFIXES and s.glued(i, i + 1):
-        value = parse_digits(t.text)
-        j = i + 2
-    else:
-        return None
-    if value is None:
-        return None
-    sup = _superlative_after(s, j)
-    if sup is not None:
-        end_i = sup + 1
-        if toks[sup].lower in ("most", "least"):
-            a = s.tok(sup + 1)
-            if a is not None and a.is_word and (s.spaced(sup, sup + 1) or s.glued(sup, sup + 1)):
-                end_i = sup + 2
-        fig = Fig(start=t.start, end=toks[end_i - 1].end, i0=i, i1=end_i, n0=i, value=value, kind="ordinal")
-        # measured: the superlative and the noun phrase after it ("largest economy")
-        words = [toks[k].text for k in range(sup, end_i)]
-        np, _ = np_after(s, end_i, max_words=4)
-        fig.measured = " ".join(words + ([np] if np else []))
-        return fig
-    prev = s.tok(i - 1)
-    if prev is not None and prev.lower in s.words.rank_verb:
-        return Fig(start=t.start, end=toks[j - 1].end, i0=i, i1=j, n0=i, value=value, kind="ordinal")
-    return None
-
-
-def _superlative_after(s: Sentence, j: int) -> int | None:
-    """Token index of the superlative after an ordinal ending at j - 1: hyphenated ("third-largest")
-    or spaced ("second most populous", "third largest")."""
-    nxt = s.tok(j)
-    if nxt is None:
-        return None
-    if nxt.text in DASHES and s.glued(j - 1, j) and s.glued(j, j + 1):
-        cand = s.tok(j + 1)
-        if cand is not None and cand.is_word and s.rules.superlative_re.match(cand.lower) and cand.lower not in s.words.not_superlative:
-            return j + 1
-        return None
-    if nxt.is_word and s.spaced(j - 1, j) and nxt.lower in s.words.spaced_superlative:
-        return j
-    return None
+    if not overlaps(a, b, s.dates):
+        return True
+    if f.kind == "ordinal":
+        return f.unit in s.words.ordinal_in_date  # "the nineteenth century", not "the first quarter"
+    return bool(f.unit and (s.rules.unit_dimension.get(f.unit) == "time" or f.unit == AGE_UNIT))
 
 
 def multiplier_at(s: Sentence, i: int) -> Fig | None:
@@ -204,14 +164,14 @@ def multiplier_at(s: Sentence, i: int) -> Fig | None:
             q = rules.qual_before.match_before(s.toks, i)
             if not (q or (nxt is not None and nxt.lower in s.words.twice_next)):
                 return None
-        fig = Fig(start=t.start, end=t.end, i0=i, i1=i + 1, n0=i, value=entry[0], unit="times", kind="other", change=entry[2])
+        fig = Fig(start=t.start, end=t.end, i0=i, i1=i + 1, n0=i, value=entry[0], unit="multiplier", kind="other", change=entry[2])
         _take_qualifier_before(s, fig)
         return fig
     verb = rules.factor_verbs.get(t.lower) if t.is_word else None
     if verb is not None:
         prev = s.tok(i - 1)
         if prev is not None and prev.lower in s.words.factor_verb_before:
-            return Fig(start=t.start, end=t.end, i0=i, i1=i + 1, n0=i, value=verb[0], unit="times", kind="other", change=verb[1])
+            return Fig(start=t.start, end=t.end, i0=i, i1=i + 1, n0=i, value=verb[0], unit="multiplier", kind="other", change=verb[1])
     return None
 
 
@@ -222,6 +182,8 @@ def figure_at(s: Sentence, i: int, labels: set[int]) -> Found:
     t = s.toks[i]
     if not (t.is_digit or t.is_word):
         return None
+    if t.is_word and t.lower in s.words.one_before_percent:
+        return _one_percent_unit(s, i)
     if t.is_word and t.lower not in s.rules.number_words and t.lower not in ("a", "an"):
         return None
     g = read_group(s, i)
@@ -234,7 +196,10 @@ def figure_at(s: Sentence, i: int, labels: set[int]) -> Found:
         return Label(i)  # "Phases 1 and 2", "Articles 4 and 5"
     cur = currency_before(s, g.n0)
     if cur is not None:
-        g = replace(g, currency=cur[0], i0=cur[1])
+        code = cur[0]
+        if s.dollar and s.toks[cur[1]].lower in s.rules.bare_dollar and cur[1] == g.n0 - 1:
+            code = s.dollar  # "$5bn" in a document that writes "A$" elsewhere
+        g = replace(g, currency=code, i0=cur[1])
     if number_is_code(s, g.n0, g.n1, g.currency is not None):
         return None
     if g.currency is None and is_label(s, g.n0):
@@ -243,6 +208,17 @@ def figure_at(s: Sentence, i: int, labels: set[int]) -> Found:
     if isinstance(second, ChangeFromTo):
         return change_pair(s, second)
     return build_figure(s, g, second)
+
+
+def _one_percent_unit(s: Sentence, i: int) -> Fig | None:
+    """ "by a single percentage point": one percent unit (the word means one only there)."""
+    prev = s.tok(i - 1)
+    i0 = i - 1 if prev is not None and prev.lower in ("a", "one") and s.spaced(i - 1, i) else i
+    g = with_percent(s, Group(i0=i0, n0=i, n1=i + 1, value=1.0, is_digit=False, raw_words=True))
+    if g.kind != "percent":
+        return None
+    fig = build_figure(s, g, None)
+    return fig if isinstance(fig, Fig) else None
 
 
 def change_pair(s: Sentence, pair: ChangeFromTo) -> list[Fig | Label]:
@@ -277,13 +253,20 @@ def build_figure(s: Sentence, g: Group, ranged: Group | None, *, allow_count: bo
     if fig.kind != "percent":
         cur = currency_after(s, fig.i1, fig.scale, fig.currency)  # "22 billion kronor", "600 billion USD"
         if cur is not None:
-            fig.currency = fig.currency or cur[0]
+            bare = s.dollar and cur[1] == fig.i1 + 1 and s.toks[fig.i1].lower in s.rules.bare_dollar
+            fig.currency = fig.currency or (s.dollar if bare else cur[0])
             _extend(s, fig, cur[1])
     if fig.currency is not None:
         fig.kind = "money"
         fig.unit = fig.currency
     elif fig.kind != "percent" and not _take_unit(s, fig, g, allow_count):
         return None
+    if fig.kind in ("other", "quantity"):
+        end = age_end(s, fig, g)
+        if end is not None:  # "65 years of age", "the minister, 54, resigned", "aged 18 to 60"
+            fig.unit, fig.kind = AGE_UNIT, "quantity"
+            if ranged is None:
+                _extend(s, fig, end)
     _take_qualifier_after(s, fig)
     _take_qualifier_before(s, fig)
     if ranged is not None:
@@ -404,4 +387,19 @@ def _section_or_list_number(s: Sentence, fig: Fig, g: Group, nxt) -> bool:
         return True
     prev = s.tok(fig.i0 - 1)
     return (prev is not None and prev.text in ("(", "[") and nxt is not None and nxt.text in (")", "]")
-            and fig.unit is None and fig.kind == "other" and g.is_digit)
+            and fig.unit is None and fig.kind == "other" and g.is_digit and not _restated(s, fig.i0 - 1, g))
+
+
+def _restated(s: Sentence, bracket: int, g: Group) -> bool:
+    """Is the bracketed number a figure that restates or details what precedes it ("2% (1,640) of
+    firms", "the BEF (226,000)", "Treatment A (10)") rather than a list marker ("two aims: (1) ...")?
+    A number above 20, a decimal, or a bracket right after a figure or a name is one."""
+    text = s.toks[g.n0].text
+    if "," in text or "." in text or g.value > 20:
+        return True
+    before = s.tok(bracket - 1)
+    if before is None or not s.spaced(bracket - 1, bracket):
+        return False
+    return before.is_digit or before.text == "%" or before.lower in s.words.percent_word or (
+        before.is_word and before.text[0].isupper() and not s.is_sentence_initial(bracket - 1)
+        and not _ROMAN_RE.fullmatch(before.text))  # not "subsection VIII (5)"

@@ -11,8 +11,8 @@ from .tokens import OPEN_QUOTES, Tok, tokenize
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence as the find functions read it: its text, light tokens, the rules, and the
-    character ranges (relative to the text) of names and of dates. Immutable; the queries below
+    """One sentence as the find functions read it: its text, light tokens, the rules, the
+    character ranges (relative to the text) of names and of dates, and the document's dollar. Immutable; the queries below
     are the token-adjacency tests every rule asks (called ~50 times per token: no nested calls)."""
 
     text: str
@@ -21,12 +21,13 @@ class Sentence:
     words: Words
     blocked: tuple[tuple[int, int], ...] = ()
     dates: tuple[tuple[int, int], ...] = ()
+    dollar: str | None = None  # the code of a bare "$" in this document, when not USD ("A$ ... $5bn")
 
     @classmethod
     def of(cls, text: str, rules: FigureRules, blocked: Sequence[tuple[int, int]] = (),
-           dates: Sequence[tuple[int, int]] = ()) -> Sentence:
+           dates: Sequence[tuple[int, int]] = (), dollar: str | None = None) -> Sentence:
         """The view of ``text`` (tokenized here)."""
-        return cls(text, tokenize(text), rules, rules.words, tuple(blocked), tuple(dates))
+        return cls(text, tokenize(text), rules, rules.words, tuple(blocked), tuple(dates), dollar)
 
     def tok(self, i: int) -> Tok | None:
         """Token ``i``, None outside the sentence."""

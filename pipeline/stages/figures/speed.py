@@ -61,9 +61,10 @@ class Gates:
 def compile_gates(number_words: Mapping[str, tuple[float, str, str | None]], *, factor_verbs: Iterable[str],
                   start_words: frozenset[str], time_words: frozenset[bytes] | None, idioms: tuple[str, ...],
                   idiom_re: re.Pattern | None, one_bound: Iterable[str], superlatives: Iterable[str],
-                  rank_verbs: Iterable[str]) -> Gates:
+                  rank_verbs: Iterable[str], ordinal_dets: Iterable[str] = (), one_words: Iterable[str] = ()) -> Gates:
     """The gates of compiled rules: their number words ("ord:" keys for ordinals), the factor verbs
-    ("double"), the start words of a figure, the time words (:func:`time_words`), the idiom rows and
+    ("double"), the words that mean one before a percent unit ("a single percentage point"), the start
+    words of a figure, the time words (:func:`time_words`), the idiom rows and
     the word lists the contexts of "one" and of ordinals come from."""
     gates = Gates(idiom_re=idiom_re, time_words_ascii=time_words)
     cardinal = {w for w in number_words if not w.startswith("ord:")}
@@ -76,11 +77,12 @@ def compile_gates(number_words: Mapping[str, tuple[float, str, str | None]], *, 
         if e[1] in ("hundred", "scale", "dozen", "fraction") and not (e[1] == "fraction" and w == "second")
     )
     # a word outside [a-z] can never be one of the [a-z]+ runs the gate compares
-    gate_words = (cardinal - {"one"}) | set(factor_verbs)
+    gate_words = (cardinal - {"one"}) | set(factor_verbs) | set(one_words)
     gates.gate_words_ascii = frozenset(w.encode() for w in gate_words if w.isascii())
     gates.gate_ordinals_ascii = frozenset(w.encode() for w in ordinals if w.isascii())
     fractions = [w for w, e in number_words.items() if e[1] in ("fraction", "scale", "hundred", "dozen")]
-    gates.gate_re = _one_and_ordinal_re(fractions, ordinals, set(one_bound), set(superlatives), set(rank_verbs))
+    gates.gate_re = _one_and_ordinal_re(fractions, ordinals, set(one_bound), set(superlatives), set(rank_verbs),
+                                        set(ordinal_dets))
     _compile_idiom_rows(gates, idioms)
     return gates
 
@@ -90,17 +92,22 @@ def _alternation(words) -> str:
 
 
 def _one_and_ordinal_re(fractions: list[str], ordinals: set[str], one_bound: set[str], superlatives: set[str],
-                        rank_verbs: set[str]) -> re.Pattern:
+                        rank_verbs: set[str], ordinal_dets: set[str]) -> re.Pattern:
     """Where a bare "one" or a spelled ordinal can be a figure: "one in five", "one million", "only
-    one", "more than one", "the third-largest", "ranked third" (see ``one_is_figure``,
-    ``fraction_ok`` and ``ordinal_at``: this must match wherever they may accept)."""
+    one", "more than one", "the third-largest", "ranked third", "its fifth round", "Japan's second
+    term", "a sixth-generation jet" (see ``one_is_figure``, ``fraction_ok`` and ``ordinal_at``: this
+    must match wherever they may accept)."""
     dashes = "".join(sorted(DASHES))
+    ords = _alternation(ordinals)
     return re.compile(
         r"\bone(?:[- ](?:in|out|and|" + _alternation(fractions) + r")\b)"
         + r"|\b(?:" + _alternation(one_bound | {"than", "least"}) + r") one\b"
-        + r"|\b(?:" + _alternation(ordinals) + r")(?:[" + dashes + r"]|\s+)(?:"
+        + r"|\b(?:" + ords + r")(?:[" + dashes + r"]|\s+)(?:"
         + _alternation(superlatives) + r"|[a-z]+est)\b"
-        + r"|\b(?:" + _alternation(rank_verbs) + r")\s+(?:" + _alternation(ordinals) + r")\b",
+        + r"|\b(?:" + _alternation(rank_verbs) + r")\s+(?:" + ords + r")\b"
+        + r"|(?:\b(?:" + _alternation(ordinal_dets) + r")|['’]s)\s+(?:" + ords + r")\b"
+        + r"|\b(?:" + ords + r")[" + dashes + r"][^\W\d_]"
+        + r"|(?-i:\b(?:" + _alternation(w.capitalize() for w in ordinals) + r")\s+[A-Z])",  # a heading's "Fifth Round"
         re.I,
     )
 

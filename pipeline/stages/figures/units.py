@@ -58,10 +58,10 @@ def measure_after(s: Sentence, j: int) -> Measure | None:
             after.lower in s.words.factor_next
             or after.is_word and (after.lower.endswith("er") or after.text[0].isupper() or after.lower.endswith(("’s", "'s")))
         ):
-            return Measure("times", "other", j + 1)  # a factor: "six times larger", "twice as many"
-        return Measure("time", "count", j + 1, counted="times")  # a frequency: "they met more than 20 times"
+            return Measure("multiplier", "other", j + 1)  # a factor: "six times larger", "twice as many"
+        return Measure("times", "count", j + 1, counted="times")  # a frequency: "they met more than 20 times"
     if s.tok(j) is not None and toks[j].text in DASHES and s.tok(j + 1) is not None and toks[j + 1].lower == "fold" and s.glued(j - 1, j):
-        return Measure("times", "other", j + 2)
+        return Measure("multiplier", "other", j + 2)
     return None
 
 
@@ -77,6 +77,8 @@ def fraction_after(s: Sentence, fig: Fig, g: Group) -> Measure | None:
             m = rules.units.match_at(toks, fig.i1 + 1)
             if m is not None:
                 return Measure(str(m[0]), "quantity", m[1])
+        if nxt is not None and nxt.lower == "as" and g.n1 - g.n0 == 1:
+            return Measure("multiplier", "other", fig.i1)  # "half as many": a factor of 0.5
         return Measure("fraction", "other", fig.i1)
     j = fig.i1
     t = s.tok(j)

@@ -132,6 +132,8 @@ def _is_bio(para: str, lexicon: BoilerplateLexicon, author_set: set[str]) -> boo
     if not match:
         return False
     name = match.group("name").lower()
+    if name.split()[0] in lexicon.not_name_starts:
+        return False  # "The Kremlin is ...": body text, whatever words follow
     if name in author_set or any(name.endswith(a) or a.endswith(name) for a in author_set):
         return True
     first_sentence = re.split(r"(?<=[.!?])\s", para, maxsplit=1)[0].lower()

@@ -39,10 +39,10 @@ CASES = [
     ("Clearly, the European response has been inadequate.", "Clearly", ("evaluation", False, "high", "author")),
     ("The new defence white paper seems strangely silent on China.", "The new", ("evaluation", True, "medium", "author")),
     ("Arguably, the alliance has never been stronger.", "Arguably", ("evaluation", True, "medium", "author")),
-    ("The agreement is somewhat vague on verification.", "The agreement", ("evaluation", True, "medium", "author")),
+    ("The agreement is somewhat vague on verification.", "The agreement", ("evaluation", False, "high", "author")),
     ("Perhaps the most important lesson is that deterrence works.", "Perhaps", ("evaluation", True, "low", "author")),
     ("Russia clearly has the upper hand in the negotiations.", "Russia", ("evaluation", False, "high", "author")),
-    ("I believe the sanctions have failed to change the Kremlin's behaviour.", "I believe", ("evaluation", True, "medium", "author")),
+    ("I believe the sanctions have failed to change the Kremlin's behaviour.", "I believe", ("evaluation", False, "high", "author")),  # a stance: not in CONVENTIONS' hedge list
     ("The 2015 agreement was a costly mistake.", "The 2015", ("evaluation", False, "high", "author")),
     # -- causal
     ("Russia's energy ties with China pose an additional obstacle to closer cooperation with Japan.", "Russia", ("causal", False, "high", "author")),

@@ -58,7 +58,7 @@ ARTICLE_003 = {
     "According to a 2016 poll by the": ("evaluation", None, "Levada Center"),
     "A Japanese opinion poll conducted by the": ("recommendation", False, "Mainichi"),
     "Russia’s energy ties with China pose an": ("causal", False, "author"),
-    "Moscow would find it difficult to redirect": ("evaluation", True, "author"),
+    "Moscow would find it difficult to redirect": ("evaluation", False, "author"),  # "would" alone is no hedge
     "Initially Moscow responded positively.": None,
 }
 

@@ -76,11 +76,16 @@ EXAMPLES = [
     ("Much of the nineteenth century was peaceful here.", None, "the nineteenth century", "date", "18XX", None),
     # ranges
     ("Sanctions tightened in 2014–2016 and again later.", None, "2014–2016", "date", "2014/2016", None),
-    ("Prices rose between 2019 and 2021 in every region.", None, "between 2019 and 2021", "date", "2019/2021", None),
-    ("The plan runs from 2022 to 2024 in three phases.", None, "from 2022 to 2024", "date", "2022/2024", None),
+    # "from 2010 to 2014" and "between 2019 and 2021" are two dates (CONVENTIONS)
+    ("Prices rose between 2019 and 2021 in every region.", None, "2019", "date", "2019", None),
+    ("Prices rose between 2019 and 2021 in every region.", None, "2021", "date", "2021", None),
+    ("The plan runs from 2022 to 2024 in three phases.", None, "2022", "date", "2022", None),
+    ("The plan runs from 2022 to 2024 in three phases.", None, "2024", "date", "2024", None),
+    ("Raids peaked in March–April 2030 near the port.", None, "March–April 2030", "date", "2030-03/2030-04", None),
     ("Figures for 2014–16 are estimates.", None, "2014–16", "date", "2014/2016", None),
     ("The drills ran on 1–3 October 2023 near the strait.", None, "1–3 October 2023", "date", "2023-10-01/2023-10-03", None),
-    ("Fighting continued from January to March 2020.", None, "from January to March 2020", "date", "2020-01/2020-03", None),
+    ("Fighting continued from January to March 2020.", None, "January", "date", "2020-01", None),
+    ("Fighting continued from January to March 2020.", None, "March 2020", "date", "2020-03", None),
     # quarters and halves
     ("Output fell in Q1 2025 across the sector.", None, "Q1 2025", "date", "2025-Q1", None),
     ("Growth was weak in the first half of 2024.", None, "the first half of 2024", "date", "2024-H1", None),
@@ -91,7 +96,7 @@ EXAMPLES = [
     ("The pact was signed in the autumn of 2016.", None, "the autumn of 2016", "date", "2016-FA", None),
     ("Pre-2014 borders are not coming back.", None, "Pre-2014", "date", "2014", "BEFORE"),
     ("The vote was scheduled for 10 a.m. local time.", None, "10 a.m.", "time", "T10:00", None),
-    ("Investment has grown in recent years.", "2020-01", "recent years", "date", "PAST_REF", None),
+    ("Investment has grown in recent years.", "2020-01", "recent years", "duration", "PXY", None),
     ("The first drones arrived around 2014.", None, "around 2014", "date", "2014", "APPROX"),
     ("Since the September 11 attacks, policy has changed.", "2019-05", "September 11", "date", "2001-09-11", None),
 ]
@@ -104,10 +109,10 @@ def test_examples(nlp, text, anchor, date_text, type_, value, mod):
 
 
 def test_range_begin_end(nlp):
-    d = one(nlp, "Prices rose between 2019 and 2021 in every region.", "between 2019 and 2021")
-    assert (d["begin"], d["end"], d["relative"]) == ("2019", "2021", False)
-    d = one(nlp, "Fighting continued from January to March 2020.", "from January to March 2020")
-    assert (d["begin"], d["end"]) == ("2020-01", "2020-03")
+    d = one(nlp, "Sanctions tightened in 2014–2016 and again later.", "2014–2016")
+    assert (d["begin"], d["end"], d["relative"]) == ("2014", "2016", False)
+    d = one(nlp, "Raids peaked in March–April 2030 near the port.", "March–April 2030")
+    assert (d["begin"], d["end"]) == ("2030-03", "2030-04")
 
 
 def test_relative_records_their_anchor(nlp):
@@ -191,8 +196,6 @@ NOT_DATES = [
     ("The fall of Kabul surprised allies.", "fall"),
     ("One day, Russia will regret it.", "One day"),
     ("Its population is 1500 km from the coast.", "1500"),
-    ("The subsidy costs US$ 5 billion a year.", "a year"),
-    ("Exports reached 7 million barrels per day.", "per day"),
 ]
 
 
@@ -214,7 +217,9 @@ def test_entities_block_dates(nlp):
     doc.ents = [decl]
     for _, proc in nlp.pipeline:
         doc = proc(doc)
-    assert [s.text for s in doc.spans["dates"]] == []
+    # a year opening a name as a word of its own is still a date (CONVENTIONS: "the 2031 Lisbon
+    # summit"); one joined by a hyphen is not
+    assert [s.text for s in doc.spans["dates"]] == ["1956"]
     # without the entity, a bare year is a date
     assert found(nlp, "The 1956 declaration promised two islands.")["1956"]["value"] == "1956"
 
@@ -228,7 +233,7 @@ def test_date_closing_an_entity_after_of_is_kept(nlp):
                 doc.char_span(b, b + len("1956 Joint Declaration"), label="LAW")]
     for _, proc in nlp.pipeline:
         doc = proc(doc)
-    assert [(s.text, s.start_char) for s in doc.spans["dates"]] == [("1956", text.index("1956"))]
+    assert [(s.text, s.start_char) for s in doc.spans["dates"]] == [("1956", text.index("1956")), ("1956", b)]
 
 
 def test_entities_in_span_group_block_dates(nlp):
@@ -248,7 +253,8 @@ def test_offsets_and_extent_convention(nlp):
     assert spans == [
         ("the 1990s", text.index("the 1990s"), text.index("the 1990s") + 9),
         ("December", text.index("December"), text.index("December") + 8),
-        ("between 2019 and 2021", text.index("between"), text.index("between") + 21),
+        ("2019", text.index("2019"), text.index("2019") + 4),
+        ("2021", text.index("2021"), text.index("2021") + 4),
     ]
     for s in doc.spans["dates"]:
         assert doc.text[s.start_char:s.end_char] == s.text

@@ -40,7 +40,7 @@ NORMALIZE = [
     ("every other year", None, None, "P2Y"),
     ("weekly", None, None, "P1W"),
     ("yesterday", "2016-03-01", None, "2016-02-29"),
-    ("the coming months", "2016-03", None, "FUTURE_REF"),
+    ("the coming months", "2016-03", None, "PXM"),
 ]
 
 

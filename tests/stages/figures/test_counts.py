@@ -16,15 +16,15 @@ def _count(text: str, number: str):
 
 def test_counted_nouns():
     s, c = _count("Russia has 410 nuclear weapons.", "410")
-    assert (c.unit, c.counted, c.end, c.head_i) == ("weapon", "nuclear weapons", at(s, "weapons") + 1, at(s, "weapons"))
+    assert (c.unit, c.counted, c.end, c.head_i) == ("weapons", "nuclear weapons", at(s, "weapons") + 1, at(s, "weapons"))
     s, c = _count("Moscow may return two of the disputed islands.", "two")
-    assert (c.unit, c.counted) == ("island", "disputed islands")
+    assert (c.unit, c.counted) == ("islands", "disputed islands")
     s, c = _count("a 12-member panel", "12")
-    assert (c.unit, c.counted, c.end) == ("member", "panel", at(s, "member") + 1)
+    assert (c.unit, c.counted, c.end) == ("members", "panel", at(s, "member") + 1)
     s, c = _count("three of them left", "three")
     assert c.unit is None and c.end == at(s, "them") + 1
     s, c = _count("12 of its 30 tailings dams", "12")
-    assert (c.unit, c.end, c.counted) == ("dam", at(s, "12") + 1, "tailings dams")
+    assert (c.unit, c.end, c.counted) == ("dams", at(s, "12") + 1, "tailings dams")
 
 
 def test_find_head():

@@ -49,7 +49,7 @@ def test_units_after_a_number():
     assert currency_after(s, at(s, "kronor"), 1e9, None) == ("SEK", at(s, "kronor") + 1)
     assert currency_after(s, at(s, "won"), None, None) is None  # "won" only after a scale
     assert measure_after(s, at(s, "nm")) == ("nmi", "quantity", at(s, "nm") + 1, None, None)
-    assert measure_after(s, at(s, "times")).unit == "times"
+    assert measure_after(s, at(s, "times")).unit == "multiplier"
     frequency = measure_after(s, at(s, "times", 1))
-    assert (frequency.unit, frequency.kind, frequency.counted) == ("time", "count", "times")
-    assert measure_after(s, at(s, "3") + 1).unit == "times"
+    assert (frequency.unit, frequency.kind, frequency.counted) == ("times", "count", "times")
+    assert measure_after(s, at(s, "3") + 1).unit == "multiplier"

@@ -119,6 +119,16 @@ def test_author_bio_and_page_metadata(segment_nlp):
     }
 
 
+def test_closing_paragraph_about_an_institution_is_body_not_bio(segment_nlp):
+    # a role word ("director") is no bio sign when the subject is "The Kremlin": the paragraph
+    # stays in the analysis (issue 15: it used to be dropped as the author's bio)
+    closing = ("The Kremlin is a senior partner in the venture, and its director of policy is betting "
+               "that Western resolve will crack.")
+    doc = segment_nlp(f"A Title\n\nThe sanctions have failed. The war drags on.\n\n{closing}\n")
+    assert boilerplate_of(doc) == [("title", "A Title")]
+    assert closing in [s.text.strip() for s in body_sentences(doc)]
+
+
 def test_closing_body_line_is_not_author_block(segment_nlp):
     doc = segment_nlp("A Title\n\nThe talks failed. Moscow walked out.\n\nWhat next for Tokyo\n")
     assert boilerplate_of(doc) == [("title", "A Title")]

@@ -100,9 +100,11 @@ def test_quoted_titles_before_a_document_noun(nlp, text, expected):
     assert [e for e in ents(nlp(text)) if e[1] == "LAW"] == expected
 
 
-def test_the_title_year_of_a_law_is_no_date_but_a_summit_year_is(nlp):
+def test_a_title_year_is_in_the_law_and_a_summit_year_out_of_the_event(nlp):
     doc = nlp("The 2029 Defence Update was published before the 2031 Lisbon summit.")
-    assert [s.text for s in doc.spans["dates"]] == ["2031"]
+    assert ents(doc) == [("2029 Defence Update", "LAW", "2029 Defence Update"), ("Lisbon summit", "EVENT", "Lisbon summit")]
+    # both years are still dates (the conventions: a year standing as a word inside a name)
+    assert [s.text for s in doc.spans["dates"]] == ["2029", "2031"]
 
 
 def test_blank_pipeline_needs_no_tags(entities_nlp):

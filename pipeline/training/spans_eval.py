@@ -224,6 +224,42 @@ def pipeline_predictions(articles: Sequence, kind: str, *, model: str | None = N
     return [doc_records(by_id[a.doc_id], a)[kind] if a.doc_id in by_id else [] for a in articles]
 
 
+def peer_predictions(articles: Sequence, gold_docs: Sequence[dict], kind: str, peer: str) -> tuple[list[list[dict]], dict]:
+    """``peer``'s records over the sentences of each article's windows (:mod:`pipeline.bench.peers`),
+    and the speed of the peer and of our ``kind`` stage on that same text (words per second)."""
+    from ..bench.peers import PEERS, peer_records, stage_seconds, window_texts
+
+    if PEERS.get(peer) != kind:
+        raise ValueError(f"--peer {peer} scores {PEERS.get(peer, 'nothing')}, not {kind}")
+    texts = window_texts(articles, gold_docs)
+    predicted, peer_s = peer_records(peer, texts)
+    ours_s = stage_seconds(kind, texts)
+    words = sum(t.words for t in texts)
+    speed = {"words": words, "peer_seconds": round(peer_s, 3), "stage_seconds": round(ours_s, 4),
+             "peer_words_per_s": round(words / peer_s) if peer_s else None,
+             "stage_words_per_s": round(words / ours_s) if ours_s else None,
+             "stage_x_peer": round(peer_s / ours_s, 1) if ours_s else None}
+    return predicted, speed
+
+
+def compare_table(kind: str, results: Sequence[dict], speed: dict | None = None) -> str:
+    """One row per system (label-agnostic loose span F1, value P/R/F1, value and unit accuracy) and,
+    when given, the speed of the peer and of our stage on the same text."""
+    lines = [f"{kind}, held out: {results[0]['documents']} documents",
+             f"{'system':<30} {'span F1':>7} {'value P':>8} {'value R':>8} {'value F1':>8} {'value acc':>9} {'unit acc':>8}"]
+    for r in results:
+        span_f = r["scores"].get(ANY, {}).get("loose", {}).get("f", 0.0)
+        v = r["value_prf"]
+        unit = r["values"].get("unit")
+        unit_acc = f"{unit['accuracy']:.3f}" if unit else "-"
+        lines.append(f"{r['system']:<30} {span_f:>7.3f} {v['p']:>8.3f} {v['r']:>8.3f} {v['f']:>8.3f} "
+                     f"{r['values']['value']['accuracy']:>9.3f} {unit_acc:>8}")
+    if speed:
+        lines.append(f"speed on the same {speed['words']:,} words: our stage {speed['stage_words_per_s']:,} words/s, "
+                     f"the peer {speed['peer_words_per_s']:,} words/s ({speed['stage_x_peer']}x)")
+    return "\n".join(lines)
+
+
 def raw_ner_predictions(articles: Sequence, model: str) -> list[list[dict]]:
     """A spaCy model's own ``doc.ents`` (labels the guide uses only) over each full text."""
     import spacy
@@ -242,6 +278,7 @@ def evaluate(kind: str, docs: Iterable[tuple[dict, Sequence[dict]]]) -> dict:
     tally, values = Tally(), defaultdict(lambda: [0, 0])
     unknown = Tally()
     n_docs = 0
+    value_hits = [0, 0, 0]  # loosely matched with the same value (any label), gold, predicted
     for gold_doc, predicted in docs:
         n_docs += 1
         windows = gold_doc["windows"]
@@ -252,8 +289,12 @@ def evaluate(kind: str, docs: Iterable[tuple[dict, Sequence[dict]]]) -> dict:
         score_document(tally, gold, pred, gl, pl)
         for gi, pi in match(gold, pred, loose=True):
             for name, same in VALUE_CHECKS[kind]:
-                values[name][0] += same(gold[gi], pred[pi])
+                ok = same(gold[gi], pred[pi])
+                values[name][0] += ok
                 values[name][1] += 1
+                value_hits[0] += ok and name == "value"
+        value_hits[1] += len(gold)
+        value_hits[2] += len(pred)
         if kind == "entities":
             for mode, loose in (("strict", False), ("loose", True)):
                 pairs = match(gold, pred, loose=loose, gold_labels=gl, pred_labels=pl)
@@ -264,6 +305,8 @@ def evaluate(kind: str, docs: Iterable[tuple[dict, Sequence[dict]]]) -> dict:
     out = {"kind": kind, "documents": n_docs, "scores": tally.table(),
            "values": {name: {"accuracy": round(ok / n, 4) if n else 0.0, "correct": ok, "matched": n}
                       for name, (ok, n) in values.items()}}
+    if kind != "entities":
+        out["value_prf"] = prf(*value_hits)
     if kind == "entities":
         out["recall_by_group"] = {row: {m: {"r": v["r"], "tp": v["tp"], "gold": v["gold"]} for m, v in modes.items()}
                                   for row, modes in unknown.table().items()}
@@ -282,6 +325,10 @@ def format_table(result: dict) -> str:
                      f"   {lo['p']:>8.3f} {lo['r']:>6.3f} {lo['f']:>6.3f}")
     for name, v in result["values"].items():
         lines.append(f"{name} accuracy on loosely matched spans: {v['accuracy']:.3f} ({v['correct']}/{v['matched']})")
+    if "value_prf" in result:
+        v = result["value_prf"]
+        lines.append(f"value P/R/F1 (a loosely matched span, any label, with the gold value): "
+                     f"{v['p']:.3f} / {v['r']:.3f} / {v['f']:.3f}")
     for row, modes in result.get("recall_by_group", {}).items():
         lines.append(f"recall, gold {row}: strict {modes['strict']['r']:.3f} loose {modes['loose']['r']:.3f} "
                      f"({modes['loose']['tp']}/{modes['loose']['gold']} loose)")
@@ -305,4 +352,5 @@ def agreement(first: Sequence[dict], second: Sequence[dict]) -> dict:
     return out
 
 
-__all__ = ["ENTITY_LABELS", "agreement", "date_label", "evaluate", "figure_label", "format_table", "match", "prf"]
+__all__ = ["ENTITY_LABELS", "agreement", "compare_table", "date_label", "evaluate", "figure_label", "format_table", "match",
+           "peer_predictions", "prf"]

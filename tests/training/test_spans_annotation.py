@@ -168,11 +168,13 @@ def test_evaluate_figures_and_dates_values():
     assert result["scores"]["ALL"]["strict"] == prf(1, 3, 2)
     assert result["scores"]["ALL"]["loose"] == prf(2, 3, 2)
     assert result["values"]["value"]["accuracy"] == 1.0 and result["values"]["unit"]["accuracy"] == 1.0
+    assert result["value_prf"] == prf(2, 3, 2)  # loosely matched, any label, same value
     dates = [_span(30, 45, type="duration", value="P1DE", relative=False),
              _span(50, 58, type="date", value="2031-06", relative=True)]
     result = evaluate("dates", [(gold, dates)])
     assert result["scores"]["ALL"]["strict"] == prf(2, 2, 2)
     assert result["values"]["value"] == {"accuracy": 0.5, "correct": 1, "matched": 2}
+    assert result["value_prf"] == prf(1, 2, 2)
 
 
 def test_prediction_labels_in_the_guides_terms():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-KINDS = ("percent", "money", "count", "quantity", "ordinal", "range", "other")
+KINDS = ("percent", "money", "count", "quantity", "ordinal", "range", "year", "other")
 QUALIFIERS = ("approx", "more_than", "less_than", "at_least", "up_to")
 CHANGES = ("increase", "decrease")
 

@@ -143,8 +143,9 @@ def titlecase_before(s: Sentence, i: int) -> bool:
 
 
 def looks_like_year(s: Sentence, g: Group) -> bool:
-    """A bare 4-digit number between 1800 and 2099 used as a year ("in 2016", "a 2016 poll"); "2000
-    troops" (a plural noun after it and no preposition or determiner before) is a count."""
+    """A bare 4-digit number between 1800 and 2100 that may be a year ("in 2016", "a 2016 poll"), so no
+    other figure: :mod:`.years` makes a year figure of it where the context is clear. "2000 troops" (a
+    plural noun after it and no determiner or strong year word before) and "of 1850 troops" are counts."""
     t = s.toks[g.n0]
     if not t.is_digit or g.n1 - g.n0 != 1 or g.currency or g.scale or g.unit or not YEAR_RE.fullmatch(t.text):
         return False
@@ -152,16 +153,13 @@ def looks_like_year(s: Sentence, g: Group) -> bool:
     if nxt is not None and (nxt.text == "%" or s.rules.units.match_at(s.toks, g.n1) is not None):
         return False
     prev = s.tok(g.n0 - 1)
+    plural_after = (nxt is not None and nxt.is_word and s.spaced(g.n1 - 1, g.n1) and nxt.text[0].islower()
+                    and looks_plural(nxt.text, s.rules) and nxt.lower not in s.words.year_plural_next)
+    if plural_after and prev is not None and prev.lower in s.words.year_weak_before and s.spaced(g.n0 - 1, g.n0):
+        return False  # "a total of 1850 troops" (``years.year_at`` took "in 2016 elections" and "the 2016 elections")
     if prev is not None and (prev.lower in s.words.year_before or prev.text in DASHES or prev.lower.endswith(("’s", "'s"))):
         return True
-    if (
-        nxt is not None
-        and nxt.is_word
-        and s.spaced(g.n1 - 1, g.n1)
-        and nxt.text[0].islower()
-        and looks_plural(nxt.text, s.rules)
-        and not s.is_sentence_initial(g.n0)
-    ):
+    if plural_after and not s.is_sentence_initial(g.n0):
         return False  # "2000 troops"
     return True
 

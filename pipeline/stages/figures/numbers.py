@@ -10,7 +10,7 @@ from .resources import FigureRules, default_rules
 from .tokens import DASHES, tokenize
 
 DIGITS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
-YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+YEAR_RE = re.compile(r"(?:1[89]|20)\d\d|2100")
 _DEMONYM_PLURAL_RE = re.compile(r"[A-Z][a-z]+(?:an|ian|ean)s")
 
 

@@ -102,6 +102,17 @@ class Words:
     poll_org_stop: frozenset[str] = frozenset()
     source_lead: frozenset[str] = frozenset()
     subject_pronoun: frozenset[str] = frozenset()
+    year_strong_before: frozenset[str] = frozenset()
+    year_weak_before: frozenset[str] = frozenset()
+    year_of_count: frozenset[str] = frozenset()
+    year_det: frozenset[str] = frozenset()
+    year_subject_verb: frozenset[str] = frozenset()
+    year_prefix: frozenset[str] = frozenset()
+    year_range_joiner: frozenset[str] = frozenset()
+    year_joiner: frozenset[str] = frozenset()
+    decade_before: frozenset[str] = frozenset()
+    decade_age: frozenset[str] = frozenset()
+    year_plural_next: frozenset[str] = frozenset()
 
     @classmethod
     def from_rows(cls, rows: list[dict[str, str]]) -> Words:

@@ -31,6 +31,7 @@ from .speed import sentence_gate
 from .sentence import Sentence
 from .tokens import DASHES
 from .units import currency_after, fraction_after, measure_after
+from .years import heading_years, year_at
 
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 _NUMBER_OF_RE = re.compile(r"(?:the )?number of (?:[\w-]+ )*?([a-z][\w-]*s)\b")
@@ -56,16 +57,20 @@ def scan_sentence(
         return []
     if is_heading(text):
         # a heading's numbers are labels or titles ("Section 2", "Twenty Years On"); its ordinals
-        # before a noun rank ("Caldoria's Fifth Round of Talks")
+        # before a noun rank ("Caldoria's Fifth Round of Talks"); its years are years ("Since 2014")
         s = Sentence.of(text, rules, blocked, dates)
-        return [f for f in heading_ordinals(s) if _kept(s, f)]
+        found = [f for f in heading_ordinals(s) + heading_years(s) if _kept(s, f)]
+        return sorted(found, key=lambda f: f.start)
     s = Sentence.of(text, rules, blocked, dates, state.get("dollar"))
-    figs = scan_numbers(s)
+    found = scan_numbers(s)
+    # calendar years take no part in the sentence passes (no change, comparison, source or counted noun)
+    years = [f for f in found if f.kind == "year"]
+    figs = [f for f in found if f.kind != "year"]
     for f in figs:
         if f.kind == "count" and f.unit is None:
             f.kind = "other"
     if not figs:
-        return []
+        return years
     share_alternatives(s, figs)
     mark_changes(s, figs)
     compare_pairs(s, figs)
@@ -86,7 +91,7 @@ def scan_sentence(
         if f.source is None and carried and (f.kind == "percent" or f.unit == "fraction"):
             f.source = carried
     state["poll_source"] = own_poll or carried
-    return figs
+    return sorted(figs + years, key=lambda f: f.start) if years else figs
 
 
 def scan_numbers(s: Sentence) -> list[Fig]:
@@ -109,7 +114,7 @@ def scan_numbers(s: Sentence) -> list[Fig]:
             # word follows ("a million", "a quarter"), so skip the calls
             i += 1
             continue
-        found = ordinal_at(s, i) or multiplier_at(s, i) or figure_at(s, i, labels)
+        found = (t.is_digit and year_at(s, i)) or ordinal_at(s, i) or multiplier_at(s, i) or figure_at(s, i, labels)
         if isinstance(found, list):
             got = [f for f in found if isinstance(f, Fig)]
             labels.update(x.index for x in found if isinstance(x, Label))
@@ -142,8 +147,12 @@ def _past_glued_tail(s: Sentence, i: int) -> int:
 
 def _kept(s: Sentence, f: Fig) -> bool:
     """A number inside a name or an idiom is no figure; one inside a date is the dates stage's,
-    except a duration ("more than seven decades") and a century ("the nineteenth century")."""
+    except a duration ("more than seven decades"), a century ("the nineteenth century") and a
+    calendar year ("May 2019": both records exist). A year inside a name is one ("the 2031 Lisbon
+    summit"): :mod:`.years` has already refused those glued to or titled by a name ("Shield-2029")."""
     a, b = s.toks[f.n0].start, s.toks[f.n0].end
+    if f.kind == "year":
+        return not in_idiom(s, a, b)
     if overlaps(a, b, s.blocked) or in_idiom(s, a, b):
         return False
     if not overlaps(a, b, s.dates):

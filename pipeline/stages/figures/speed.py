@@ -27,6 +27,7 @@ from .tokens import DASHES
 
 DIGIT_RE = re.compile(r"\d")
 _DIGIT_RUN_RE = re.compile(r"\d+")
+_YEARISH_RE = re.compile(r"(?:1[89]|20)\d\d|2100")  # ``numbers.YEAR_RE``: a year (or a decade "1990s")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 # bytes.translate table: ASCII a-z kept, every other byte a space
 _ASCII_LOWER_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
@@ -227,7 +228,8 @@ def may_hold_figure(gates: Gates, text: str, blocked: Sequence[tuple[int, int]],
 
     A figure's number token is a digit token, a start word or an "a" / "an" before one; the scan
     drops a figure whose number token overlaps a blocked range, or a date range unless its unit is
-    one of time. So when every digit run, every start word and every "a" / "an" right before one
+    one of time or it is a calendar year or decade (a digit run of 1800-2100, or two digits ending
+    in 0 before "s": such a sentence is always scanned). So when every digit run, every start word and every "a" / "an" right before one
     overlaps such a range, no figure is left (and the scan changes no paragraph state). Digits are
     found by ``\\d+`` (a sentence with any other non-ASCII digit, "²", is scanned); the words as
     whole runs of a-z in the lowered text (a start word is ASCII, so its token is such a run)."""
@@ -237,8 +239,9 @@ def may_hold_figure(gates: Gates, text: str, blocked: Sequence[tuple[int, int]],
     # cheapest first: most sentences that hold a figure have a digit outside every range
     for m in _DIGIT_RUN_RE.finditer(text):
         where = _overlap(m.start(), m.end(), blocked, dates)
-        if where == 0:
-            return True
+        if where == 0 or _YEARISH_RE.fullmatch(m.group()) or (len(m.group()) == 2 and text[m.end() - 1] == "0"
+                                                              and text[m.end():m.end() + 1] in ("s", "S")):
+            return True  # a calendar year or decade is a figure inside a date or a name too
         in_date = in_date or where == 2
     if gates.number_words_ascii is None:
         return True

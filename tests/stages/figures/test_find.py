@@ -166,7 +166,6 @@ NOT_FIGURES = [
     "Second, Tokyo is wary of an assertive China.",
     "Winning the vote is only half the battle.",
     "It was a one-off gesture by the Kremlin.",
-    "The treaty was signed in 1956 and annulled later.",
     "Talks resumed on 12 March in Geneva.",
     "Tokyo plays one capital against another.",
     "The COVID-19 crisis hit the MH17 inquiry and the 5G rollout.",

@@ -112,8 +112,10 @@ def test_may_hold_figure_is_false_only_when_the_scan_finds_nothing():
 
 
 def test_may_hold_figure_cases():
-    text = "In 2016 the Kremlin said so."
-    assert not S.may_hold_figure(GATES, text, [], [(3, 7)])                  # the year is a date
+    text = "On 12 March the Kremlin said so."
+    assert not S.may_hold_figure(GATES, text, [], [(3, 11)])                 # the day is in a date
+    assert S.may_hold_figure(GATES, "In 2016 the Kremlin said so.", [], [(3, 7)])  # a year is a figure in a date too
+    assert S.may_hold_figure(GATES, "In the ’80s it fell.", [], [(3, 11)])          # so is a decade
     assert S.may_hold_figure(GATES, "For 70 years it held.", [], [(4, 13)])   # maybe a duration
     assert not S.may_hold_figure(GATES, "The G7 met.", [(4, 6)], [])          # inside a name
     assert S.may_hold_figure(GATES, "A million people and the G7.", [(25, 27)], [])

@@ -74,7 +74,7 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("sentences", "sentence", "sen"),
     RecordKind(
         "entities", "entity", "ent", "pipeline.stages.entities", reviewable=True, label_field="label",
-        detail_fields=("label", "canonical", "kb_id", "actor", "source"),
+        detail_fields=("label", "canonical", "kb_id", "actor", "source", "boilerplate"),
         editable=(EditableField("label", _STR, "choice"), EditableField("canonical", _OPT_STR, "text")),
         facets=("canonical", "kb_id", "source"), group_fields=("canonical", "kb_id"),
     ),

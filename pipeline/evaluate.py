@@ -104,6 +104,7 @@ def score_kind(kind: str, pred: list[dict], gold: list[dict]) -> dict:
         result["places_merged"] = prf(len(merged), len(pred), len(gold))
         result["label_accuracy"] = _accuracy(pairs, "label")
         result["canonical_accuracy"] = _accuracy(pairs, "canonical", _text_equal)
+        result["boilerplate_accuracy"] = _accuracy(pairs, "boilerplate")
     elif kind == "dates":
         result["value_accuracy"] = _accuracy(pairs, "value")
         result["type_accuracy"] = _accuracy(pairs, "type")

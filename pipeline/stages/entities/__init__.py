@@ -1,7 +1,8 @@
 """Entities stage: who and what an article names, each under one canonical name.
 
-Reads: sentence boundaries and ``doc.spans["boilerplate"]`` from the segmenter (the body sentences
-and the ``title`` paragraph are analyzed; every other boilerplate paragraph is skipped), and
+Reads: sentence boundaries and ``doc.spans["boilerplate"]`` from the segmenter (the body sentences,
+the ``title`` paragraph and the names of bylines, author roles and bios and image credits are
+analyzed; navigation and page labels are skipped), ``doc._.authors`` (the metadata's authors), and
 ``doc.ents`` when a statistical ``ner`` (an en_core_web_* component sourced into the config) ran
 earlier. Works on a blank pipeline with a sentencizer, and without any parse.
 
@@ -16,9 +17,13 @@ disappointed" -> Japan), a demonym, or a country-qualified body ("Russian Defenc
 
 Evidence is combined in one pass (:func:`find_entities`): the gazetteer (one case-sensitive
 PhraseMatcher plus a lowercase one for curated acronyms; :mod:`.matching`), model entities
-(labels mapped, the gazetteer overriding label and canonical where it knows the name), rules run
-only where a cheap lexical trigger fired (:mod:`.names`, :mod:`.acronyms`, :mod:`.heads`), the
-filters (:mod:`.filters`), then a document-level linking pass (:mod:`.linking`). All rule data
+(:mod:`.model`: spans trimmed to the name, the gazetteer overriding label and canonical where it
+knows the name, the rest kept only after filters: proper nouns outside headings, no products,
+numbers, titles, bare acronyms or common words, labels checked against head words and context),
+rules run only where a cheap lexical trigger fired (:mod:`.names`, :mod:`.acronyms`,
+:mod:`.heads`, :mod:`.events` for lower-case events and laws, :mod:`.authors` for bylines, bios
+and the metadata's authors), the filters (:mod:`.filters`: non-entities, pieces of longer
+names), then a document-level linking pass (:mod:`.linking`). All rule data
 (:mod:`.resources`) is loaded once in :meth:`EntityStage.initialize` and compiled
 (:mod:`.gazetteer`). :mod:`.speed` holds the token views and tables that stand in for Token
 objects, :mod:`.patterns` the matcher patterns made without pattern Docs, :mod:`.records` the
@@ -26,6 +31,7 @@ record builder.
 """
 from __future__ import annotations
 
+from .authors import metadata_authors, person_like
 from .candidates import KIND, LABELS, MODEL_LABEL_MAP, SOURCES, Candidate
 from .component import DEFAULT_CONFIG, EntityStage, make_entities
 from .filters import is_disjoint_in_order, resolve_overlaps
@@ -61,9 +67,11 @@ __all__ = [
     "load_lexicons",
     "make_entities",
     "merge_entries",
+    "metadata_authors",
     "normalize_entity",
     "normalize_name",
     "pattern_keys",
+    "person_like",
     "resolve_overlaps",
     "respace_tokens",
     "set_entity_annotation",

@@ -51,8 +51,49 @@ def drop_non_entities(cands: Iterable[Candidate], scene: Scene) -> list[Candidat
             continue  # "President", "Prime Minister" alone
         if cand.source == "model" and cand.label != "NORP" and all(view.lower[i] == view.texts[i] for i in range(cand.start, cand.end)):
             continue  # lowercase model entities ("the white paper")
+        if cand.label == "PERSON" and _part_of_longer_name(scene, cand):
+            if not _first_name_before(scene, cand):
+                continue
+            # "Dimitry Medvedev": the known person with a first name spelled differently
+            cand = Candidate(cand.start - 1, cand.end, "PERSON", cand.canonical, cand.kb_id, cand.actor, cand.source, cand.prio)
         out.append(cand)
     return out
+
+
+_HYPHENS = frozenset({"-", "‐"})
+
+
+def _first_name_before(scene: Scene, cand: Candidate) -> bool:
+    """The capitalized word before a known person's surname starts like the person's first name
+    ("Dimitry" before "Medvedev", Dmitry Medvedev) and is no other known given name, so it is
+    that name, spelled differently (not "Banca" before "Rossi", not "Jason" before "Healey")."""
+    k = cand.start - 1
+    first = cand.canonical.split()[0] if " " in cand.canonical else ""
+    word = scene.view.texts[k]
+    if cand.source == "model" or k < 0 or len(word) < 3 or not word.isalpha() or first[:1] != word[:1]:
+        return False
+    if word in scene.gaz.given_names and not (word.startswith(first) or first.startswith(word)):
+        return False  # "Jason Healey" is not John Healey ("Pete" / "Peter" Hegseth is Pete Hegseth)
+    return scene.view.texts[k + 1] not in _HYPHENS
+
+
+def _part_of_longer_name(scene: Scene, cand: Candidate) -> bool:
+    """A person's name glued by a hyphen to another capitalized word ("Adenauer" in
+    "Konrad-Adenauer-Stiftung"), or a surname standing alone right after a capitalized word no
+    rule explains ("Rossi" in "Banca Rossi"; not after a title, a demonym or a sentence-opening
+    word)."""
+    view, gaz = scene.view, scene.gaz
+    start, end = cand.start, cand.end
+    if start > 1 and view.texts[start - 1] in _HYPHENS and not view.space_after[start - 2] and not view.space_after[start - 1] and view.cap[start - 2]:
+        return True
+    if end + 1 < view.n and view.texts[end] in _HYPHENS and not view.space_after[end - 1] and not view.space_after[end] and view.cap[end + 1]:
+        return True
+    if cand.length != 1 or not (cand.short or cand.source == "model") or start == 0:
+        return False
+    k = start - 1
+    if not view.cap[k] or view.texts[k] in gaz.title_words or scene.cover.nonperson[k] or start in scene.cover.any_at_end:
+        return False
+    return not (view.initial[k] and (view.is_stop(k) or view.is_common(k)))
 
 
 def prefer_curated(cands: Sequence[Candidate]) -> list[Candidate]:

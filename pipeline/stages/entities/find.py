@@ -9,13 +9,16 @@ from spacy.tokens import Doc, Span
 
 from ...extensions import doc_text
 from .acronyms import find_acronym_definitions
+from .authors import find_author_names
+from .events import find_lower_events, find_quoted_titles
 from .candidates import LABELS, Candidate
 from .filters import drop_non_entities, is_disjoint_in_order, prefer_curated, resolve_overlaps
 from .gazetteer import Gazetteer
 from .heads import find_head_names
 from .linking import link_aliases
-from .matching import find_exercises, find_gazetteer, find_model_entities
-from .names import find_name_persons, find_title_persons
+from .matching import find_exercises, find_gazetteer
+from .model import find_model_entities
+from .names import find_name_persons, find_place_given_persons, find_title_persons
 from .scene import Scene
 from .spaces import plain_spaces, twin_doc
 from .speed import DocView
@@ -81,10 +84,14 @@ def _candidates(view: DocView, gaz: Gazetteer, *, model_ents: Sequence[Span] | N
     if patterns:
         cands += find_title_persons(scene)
         cands += find_name_persons(scene)
+        cands += find_place_given_persons(scene)
         acr, defined = find_acronym_definitions(scene)
         cands += acr
         cands += find_head_names(scene)
+        cands += find_lower_events(scene)
+        cands += find_quoted_titles(scene)
         cands += find_exercises(scene)
+        cands += find_author_names(scene)
     kept = prefer_curated(drop_non_entities(cands, scene))
     if link:
         kept = link_aliases(kept, scene, defined)

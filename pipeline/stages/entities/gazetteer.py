@@ -43,6 +43,17 @@ class Gazetteer:
     apposition_openers: frozenset[str]
     reporting_verbs: frozenset[str]
     title_premodifiers: frozenset[str]
+    bio_verbs: frozenset[str] = frozenset()
+    unit_heads: frozenset[str] = frozenset()
+    event_premodifiers: frozenset[str] = frozenset()
+    # lower-case event / law heads: word -> (label, the kinds of name they accept before them)
+    event_heads: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    event_head_orths: OrthSet | None = None
+    title_year_heads: frozenset[str] = frozenset()  # heads whose name keeps a leading year
+    place_given_names: frozenset[str] = frozenset()  # "Georgia", "Jordan": places and given names
+    place_given_orths: OrthSet | None = None
+    org_words: frozenset[str] = frozenset()  # words organisations are named with ("Aerospace", "Stiftung")
+    event_openers: frozenset[str] = frozenset()  # "Operation", "Hurricane": an event's name follows
     short_owner: dict[str, int] = field(default_factory=dict)
     make_doc: Callable[[str], Doc] | None = None
     exercise_names_re: re.Pattern | None = None  # any exercise name (prefilter for exercise_re)
@@ -107,6 +118,16 @@ def compile_gazetteer(nlp: Language, entries: list[dict], lexicons: dict[str, li
         apposition_openers=frozenset(lexicons["apposition_openers"]),
         reporting_verbs=frozenset(lexicons["reporting_verbs"]),
         title_premodifiers=frozenset(lexicons["title_premodifiers"]),
+        bio_verbs=frozenset(lexicons.get("bio_verbs", ())),
+        unit_heads=frozenset(lexicons.get("unit_heads", ())),
+        event_premodifiers=frozenset(lexicons.get("event_premodifiers", ())),
+        event_heads=_event_heads(lexicons.get("event_heads", ())),
+        event_head_orths=OrthSet(vocab.strings.add(w) for w, _, _ in lexicons.get("event_heads", ())),
+        title_year_heads=frozenset(lexicons.get("title_year_heads", ())),
+        place_given_names=frozenset(lexicons.get("place_given_names", ())),
+        place_given_orths=OrthSet(vocab.strings.add(w) for w in lexicons.get("place_given_names", ())),
+        org_words=frozenset(lexicons.get("org_words", ())),
+        event_openers=frozenset(lexicons.get("event_openers", ())),
         short_owner=names.short_owner,
         make_doc=LazyTokenizer(nlp),
         exercise_names_re=re.compile("|".join(re.escape(e) for e in exercises)) if exercises else None,
@@ -117,6 +138,14 @@ def compile_gazetteer(nlp: Language, entries: list[dict], lexicons: dict[str, li
         },
         head_orths=OrthSet(vocab.strings.add(w) for w, _ in lexicons["heads"]),
     )
+
+
+def _event_heads(rows) -> dict[str, tuple[str, frozenset[str]]]:
+    """event_heads.tsv rows (word, label, modifier) by word: (label, modifiers)."""
+    out: dict[str, tuple[str, set[str]]] = {}
+    for word, label, modifier in rows:
+        out.setdefault(word, (label, set()))[1].add(modifier)
+    return {word: (label, frozenset(mods)) for word, (label, mods) in out.items()}
 
 
 def _compile_names(nlp: Language, entries: list[dict], splitter: PatternWords) -> _NameTables:

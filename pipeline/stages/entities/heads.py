@@ -33,7 +33,7 @@ def find_head_names(scene: Scene) -> list[Candidate]:
         i = max(run_end, first + 1)  # next run (moved back when "X and the Y" splits this one)
         if head_words.isdisjoint(texts[first:run_end]):
             continue  # no head word in the run
-        end, label_head, split_at = _name_end(view, gaz, first, run_end)
+        end, label_head, split_at = _name_end(view, gaz, first, run_end, scene.cover.nonperson)
         if split_at is not None:
             i = split_at
         if end is None:
@@ -41,10 +41,28 @@ def find_head_names(scene: Scene) -> list[Candidate]:
         start = _name_start(scene, first, end, label_head)
         if end - start < 2 or start > label_head:
             continue
-        cand = _head_candidate(scene, start, end, label_head)
+        while start < label_head and (texts[start][:1].isdigit() or texts[start] in _MONTHS or _opening_verb(scene, start)):
+            start += 1  # "The 2022 Strategic Concept", "July 2023 ...", "Implement Defence Data Strategy"
+        year = start - 1 if _title_year(view, gaz, start, label_head) else None
+        cand = _head_candidate(scene, start, end, label_head, year)
         if cand is not None:
             out.append(cand)
     return out
+
+
+def _opening_verb(scene: Scene, k: int) -> bool:
+    """A sentence-opening verb before a name ("Implement Defence Data Strategy", a bullet point),
+    as the syntax model tags it (never without tags)."""
+    return scene.view.initial[k] and scene.doc.has_annotation("POS") and scene.doc[k].pos_ == "VERB"
+
+
+def _title_year(view: DocView, gaz: Gazetteer, start: int, label_head: int) -> bool:
+    """A year right before a name whose head keeps it ("the 2029 Defence Update", "the 2022
+    Strategic Concept"); before other heads a year is a date ("the 2031 Lisbon Summit")."""
+    if start == 0 or view.texts[label_head] not in gaz.title_year_heads:
+        return False
+    word = view.texts[start - 1]
+    return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20") and view.in_region[start - 1]
 
 
 def _run_end(view: DocView, i: int, limit: int, connectors: frozenset[str]) -> int:
@@ -71,11 +89,13 @@ def _run_end(view: DocView, i: int, limit: int, connectors: frozenset[str]) -> i
     return j
 
 
-def _name_end(view: DocView, gaz: Gazetteer, run_start: int, run_end: int) -> tuple[int | None, int | None, int | None]:
+def _name_end(view: DocView, gaz: Gazetteer, run_start: int, run_end: int,
+              nonperson: list[bool]) -> tuple[int | None, int | None, int | None]:
     """(end, label head, split) of the name in a run: it ends at the last head outside a
     complement, or at the end of an "of/for/on ..." complement after it; the label comes from
     that head ("Main Directorate of Deep-Sea Research" is an ORG, not a sea). ``split``: where
-    "X and the Y" starts a second name, to be scanned next (else None)."""
+    "X and the Y" (or "X and <a known name>") starts a second name, to be scanned next (else
+    None)."""
     end = label_head = None
     k = run_start
     in_comp = False
@@ -88,9 +108,15 @@ def _name_end(view: DocView, gaz: Gazetteer, run_start: int, run_end: int) -> tu
         )):
             in_comp = True  # "Strait of Hormuz", "Conference on Disarmament", not "Strait on Monday"
         elif view.lower[k] in ("and", "&") and end == k and (
-            k + 1 < run_end and (view.lower[k + 1] == "the" or any(view.texts[m] in gaz.heads for m in range(k + 1, run_end)))
+            k + 1 < run_end and (view.lower[k + 1] == "the" or all(nonperson[k + 1:run_end]) or view.texts[k + 1] in gaz.heads
+                                 or (not in_comp and any(view.texts[m] in gaz.heads for m in range(k + 1, run_end))))
         ):
-            return end, label_head, k + 1  # "Bank of Japan and the Ministry of Finance": two names
+            # "Bank of Japan and the Ministry of Finance", "... Ministry of Defense and Wikimedia
+            # Commons": two names (not "Institute for National Security and Zionist Strategy")
+            return end, label_head, k + 1
+        elif in_comp and word in gaz.title_phrases and gaz.heads[view.texts[label_head]] in ("EVENT", "LAW"):
+            end = label_head + 1  # "Riviera Plan of US President Donald Trump": the plan's name is its own
+            break
         elif in_comp and (view.cap[k] or view.upper[k]) and word not in _MONTHS:
             end = k + 1  # "... of World Economy and International Relations"
         elif end == k and (word[:1].isdigit() or word in _ROMAN):
@@ -123,29 +149,47 @@ def _name_start(scene: Scene, run_start: int, end: int, label_head: int) -> int:
     return start
 
 
-def _head_candidate(scene: Scene, start: int, end: int, label_head: int) -> Candidate | None:
-    """The candidate of the name [start, end): the gazetteer's reading when it knows the name,
-    else a pattern candidate unless the name is no evidence of one (heading, common word + head,
-    a person's administration)."""
+def _head_candidate(scene: Scene, start: int, end: int, label_head: int, year: int | None = None) -> Candidate | None:
+    """The candidate of the name [start, end) (from ``year`` when a title year precedes it): the
+    gazetteer's reading when it knows the name, else a pattern candidate unless the name is no
+    evidence of one (heading, common word + head, a person's administration)."""
     view, gaz, cover = scene.view, scene.gaz, scene.cover
-    text = normalize_name(view.span_text(start, end))
+    first = start if year is None else year
+    text = normalize_name(view.span_text(first, end))
     if text in gaz.non_entities:
         return None
     label = gaz.heads[view.texts[label_head]]
-    idx = _known_name(scene, text, start, end, label_head, label)
+    idx = gaz.alias_index.get(text) if year is not None else None
+    if idx is None:
+        plain = text if year is None else normalize_name(view.span_text(start, end))
+        idx = _known_name(scene, plain, start, end, label_head, label)
     if idx is not None:
         entry = gaz.entries[idx]
-        return Candidate(start, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_GAZETTEER)
+        return Candidate(first, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_GAZETTEER)
     if view.heading[start]:
         return None  # title-case headings: capitalization is no evidence of a name
     modifiers = [k for k in range(start, label_head) if view.lower[k] not in gaz.connectors and view.texts[k][:1].isalnum()]
-    if label_head + 1 == end and (not modifiers or (len(modifiers) == 1 and view.is_common(modifiers[0]))):
+    if year is None and label_head + 1 == end and (not modifiers or (len(modifiers) == 1 and view.is_common(modifiers[0]))):
         return None  # "Wider War", "Task Force", "Security Department": a common word + head
+    head = view.texts[label_head]
+    if head == "Paper" and view.texts[label_head - 1] not in _PAPERS:
+        return None  # "Syassky Pulp & Paper": a company; a law's paper is white, green or a command paper
+    if year is None and head in gaz.title_year_heads and len(modifiers) == 1 and _demonym(cover, modifiers[0]):
+        return None  # "the German Framework", "Israeli Strategy": a country's document, unnamed
     if label == "ORG" and view.texts[label_head] == "Administration" and any(
         cover.at_start.get(k) is None and not cover.nonperson[k] and view.cap[k] for k in range(start, label_head)
     ):
         return None  # "Trump Administration": a person's name + administration
-    return Candidate(start, end, label, text, slug_id(text), None, "pattern", PRIO_HEAD)
+    return Candidate(first, end, label, text, slug_id(text), None, "pattern", PRIO_HEAD)
+
+
+_PAPERS = frozenset({"White", "Green", "Command", "Position", "Discussion", "Policy"})
+
+
+def _demonym(cover, k: int) -> bool:
+    """Token ``k`` is a gazetteer demonym (NORP) of its own."""
+    known = cover.any_at_end.get(k + 1)
+    return known is not None and known.start == k and known.label == "NORP"
 
 
 def _known_name(scene: Scene, text: str, start: int, end: int, label_head: int, label: str) -> int | None:
@@ -156,8 +200,8 @@ def _known_name(scene: Scene, text: str, start: int, end: int, label_head: int, 
     if idx is None and end - 1 == label_head and end - 1 > start:
         # "Sakhalin Island", "Minsk II Accords", "Huawei Group": a known name plus a head word
         idx = gaz.alias_index.get(normalize_name(view.span_text(start, end - 1)))
-        if idx is not None and _label_family(gaz.entries[idx]["label"]) != _label_family(label):
-            idx = None
+        if idx is not None and (_label_family(gaz.entries[idx]["label"]) != _label_family(label) or label == "EVENT"):
+            idx = None  # (an event plus an event word is another event: "Easter Offensive")
     if idx is None and start in at_start and at_start[start].end <= label_head:
         # "Russian Black Sea Fleet", "UK Royal Air Force": a country word before a known body
         rest = gaz.alias_index.get(normalize_name(view.span_text(at_start[start].end, end)))

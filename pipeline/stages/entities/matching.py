@@ -1,12 +1,8 @@
-"""Entities the stage knows by name: gazetteer matches (with country-qualified bodies), an earlier
-statistical NER's entities looked up in the gazetteer, and named exercises with a year."""
+"""Entities the stage knows by name: gazetteer matches (with country-qualified bodies) and named
+exercises with a year (a statistical NER's entities are :mod:`.model`'s)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from spacy.tokens import Span
-
-from .candidates import MODEL_LABEL_MAP, PRIO_GAZETTEER, PRIO_MODEL, Candidate
+from .candidates import PRIO_GAZETTEER, Candidate
 from .gazetteer import Gazetteer
 from .normalize import normalize_name, slug_id
 from .scene import GazetteerCover, Scene, gazetteer_cover
@@ -46,6 +42,9 @@ def find_gazetteer(view: DocView, gaz: Gazetteer) -> tuple[list[Candidate], Gaze
     qualified = _qualified(cands, view, gaz, cover)
     # "Government", "Embassy": entities only with their country ("the Japanese Government")
     cands = [c for c in cands if c.entry < 0 or "qualified_only" not in gaz.entries[c.entry]["flags"]]
+    if qualified:  # a body qualified without a longer span ("Poland's Ministry ...") replaces its plain reading
+        same = {(q.start, q.end) for q in qualified}
+        cands = [c for c in cands if (c.start, c.end) not in same or c.entry < 0 or "qualify" not in gaz.entries[c.entry]["flags"]]
     return cands + qualified, cover
 
 
@@ -59,6 +58,9 @@ def _qualified(cands: list[Candidate], view: DocView, gaz: Gazetteer, cover: Gaz
         before = cover.at_end.get(cand.start)
         if before is not None and (before.label == "NORP" or view.upper[before.start] or before.length == 1):
             country, start = before.actor, before.start
+        elif cand.start > 1 and view.texts[cand.start - 1] in POSSESSIVES and cover.at_end.get(cand.start - 1) is not None:
+            # "Poland's Ministry of National Defence": the country's, the span the body's alone
+            country = cover.at_end[cand.start - 1].actor
         elif end + 1 < view.n and view.lower[end] == "of":
             k = end + 1 + (view.lower[end + 1] == "the")
             after = cover.at_start.get(k)
@@ -67,31 +69,6 @@ def _qualified(cands: list[Candidate], view: DocView, gaz: Gazetteer, cover: Gaz
         if country:
             canonical = f"{cand.canonical} ({country})"
             out.append(Candidate(start, end, cand.label, canonical, slug_id(canonical), country, "gazetteer", PRIO_GAZETTEER))
-    return out
-
-
-def find_model_entities(ents: Sequence[Span], scene: Scene) -> list[Candidate]:
-    """Entities of an earlier statistical NER, labels mapped, trimmed, looked up in the gazetteer."""
-    view, gaz = scene.view, scene.gaz
-    out = []
-    for ent in ents:
-        label = MODEL_LABEL_MAP.get(ent.label_)
-        if label is None:
-            continue
-        start, end = ent.start, ent.end
-        while start < end and (view.lower[start] in DETERMINERS or view.is_space[start]):
-            start += 1
-        while end > start and (view.texts[end - 1] in POSSESSIVES or view.is_space[end - 1] or not view.texts[end - 1].strip(".,;:")):
-            end -= 1
-        if start >= end or not view.in_region[start] or end > view.region_end[start]:
-            continue
-        text = normalize_name(view.span_text(start, end))
-        idx = gaz.alias_index.get(text)
-        if idx is not None:
-            entry = gaz.entries[idx]
-            out.append(Candidate(start, end, entry["label"], entry["canonical"], entry["kb_id"], entry.get("actor"), "gazetteer", PRIO_MODEL))
-        else:
-            out.append(Candidate(start, end, label, text, slug_id(text), None, "model", PRIO_MODEL))
     return out
 
 

@@ -120,6 +120,10 @@ def find_name_persons(scene: Scene) -> list[Candidate]:
         if all(view.is_common(k) for k in range(start + 1, end)):
             i = end
             continue  # "Christian Democratic ...", "Grant Funding": no surname
+        known = scene.cover.any_at_end.get(end)
+        if known is not None and known.label == "PERSON" and known.start > start and known.length > 1:
+            i = end
+            continue  # "Secretary of Commerce Gina Raimondo": the known name is the person
         if _person_evidence(scene, start, end):
             text = normalize_name(view.span_text(start, end))
             out.append(Candidate(start, end, "PERSON", text, slug_id(text), None, "pattern", PRIO_NAME))
@@ -152,3 +156,36 @@ def _person_evidence(scene: Scene, start: int, end: int) -> bool:
         if view.lower[k] in gaz.reporting_verbs or (k > 0 and view.lower[k - 1] == "according" and view.lower[k] == "to"):
             return True
     return False
+
+
+def find_place_given_persons(scene: Scene) -> list[Candidate]:
+    """People whose given name is also a place or nationality: "Georgia Hale", "Victoria Ortiz",
+    "Jordan Pike". The gazetteer reads the first word as a place; followed by a surname-like word
+    (capitalized, no place, title, head or common word: not "Jordan Valley", "Georgia Tech"), or by
+    any capitalized word when the context says person ("Jordan Pike said"), it starts a name."""
+    view, gaz = scene.view, scene.gaz
+    if gaz.place_given_orths is None:
+        return []
+    out = []
+    for i in gaz.place_given_orths.positions(view.orths):
+        if not view.in_region[i] or view.heading[i] or i + 1 >= view.n:
+            continue
+        known = scene.cover.any_at_end.get(i + 1)
+        if known is not None and (known.start != i or known.label not in ("GPE", "LOC", "NORP")):
+            continue  # part of a longer known name ("New South Wales" cannot occur, "Jordan River" can)
+        if i > 0 and (scene.is_name_token(i - 1) or scene.cover.nonperson[i - 1]) and not view.initial[i]:
+            continue  # inside a longer name
+        limit = view.region_end[i]
+        end = name_run(scene, i + 1, limit, max_tokens=3)
+        if end == i + 1 or any(view.texts[k] in gaz.heads for k in range(i + 1, end)):
+            continue
+        if all(view.is_common(k) for k in range(i + 1, end) if view.cap[k]) and not _person_evidence(scene, i, end):
+            continue
+        text = normalize_name(view.span_text(i, end))
+        surname = scene.cover.any_at_end.get(end)
+        if surname is not None and surname.label == "PERSON" and surname.start == i + 1:
+            # "Georgia Meloni": the known person, her first name spelled as a place
+            out.append(Candidate(i, end, "PERSON", surname.canonical, surname.kb_id, surname.actor, "gazetteer", PRIO_NAME))
+            continue
+        out.append(Candidate(i, end, "PERSON", text, slug_id(text), None, "pattern", PRIO_NAME))
+    return out

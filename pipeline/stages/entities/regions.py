@@ -11,9 +11,15 @@ from spacy.tokens import Doc
 
 from ...extensions import SPANS_BOILERPLATE
 
+# Boilerplate paragraphs whose names are entities too (authors, their institutes, photographers
+# and agencies): analyzed like body sentences, their records marked with the kind. Navigation and
+# page labels are not analyzed; the title is analyzed as one range.
+NAMED_BOILERPLATE = frozenset({"byline", "author_role", "author_bio", "image_credit"})
+
 
 def analyzed_token_ranges(doc: Doc, sent_starts: Sequence[int] | None = None) -> list[tuple[int, int]]:
-    """Token ranges to analyze: body sentences plus the title paragraph (sorted, merged).
+    """Token ranges to analyze: body sentences, the sentences of bylines, author roles and bios
+    and credits (:data:`NAMED_BOILERPLATE`), plus the title paragraph (sorted, merged).
 
     Body sentences are those of :func:`pipeline.stages.segment.body_sentences` (sentences not
     starting inside a boilerplate paragraph), computed here from the sentence-start flags so no
@@ -36,7 +42,7 @@ def analyzed_ranges(doc: Doc, sent_starts: Sequence[int]) -> np.ndarray:
     ends = np.append(starts[1:], len(doc))
     keep = starts < ends
     for b_start, b_end, label in boilerplate:
-        if label != "title":
+        if label != "title" and label not in NAMED_BOILERPLATE:
             keep &= (starts < b_start) | (starts >= b_end)
     starts, ends = starts[keep], ends[keep]
     if titles:
@@ -60,7 +66,7 @@ def analyzed_ranges(doc: Doc, sent_starts: Sequence[int]) -> np.ndarray:
 def analyzed_regions(doc: Doc, sent_starts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """Per token: whether it is in an analyzed range (bool array), and the end of that range
     (0 outside). A sentence running on into a byline or another non-title boilerplate paragraph
-    stops where the paragraph starts."""
+    stops where the paragraph starts; the tokens of navigation and page labels are outside."""
     n = len(doc)
     in_region = np.zeros(n, dtype=bool)
     region_end = np.zeros(n, dtype=np.int64)
@@ -74,7 +80,8 @@ def analyzed_regions(doc: Doc, sent_starts: Sequence[int]) -> tuple[np.ndarray, 
         region_end = np.where(in_region, reach, 0)
     for span in doc.spans.get(SPANS_BOILERPLATE, []):
         if span.label_ != "title":
-            in_region[span.start:span.end] = False
+            if span.label_ not in NAMED_BOILERPLATE:
+                in_region[span.start:span.end] = False
             before = region_end[max(0, span.start - 200):span.start]
             np.minimum(before, span.start, out=before)
     return in_region, region_end
@@ -108,3 +115,29 @@ def heading_mask(texts: list[str], is_space: list[bool], cap: list[bool], upper:
         start = i + 1
     return mask
 
+
+
+def boilerplate_paragraphs(doc: Doc) -> list[tuple[int, int, str]]:
+    """The segmenter's boilerplate paragraphs as sorted (start token, end token, kind)."""
+    return sorted((s.start, s.end, s.label_) for s in doc.spans.get(SPANS_BOILERPLATE, []))
+
+
+_CAPTION_LABELS = frozenset({"figure", "fig", "table", "chart", "map", "graphic", "graph", "exhibit"})
+_CREDIT_LABELS = frozenset({"source", "sources", "credit", "credits", "courtesy", "photo", "image"})
+
+
+def boilerplate_headings(mask: list[bool], paragraphs: Sequence[tuple[int, int, str]], lower: list[str],
+                         texts: list[str]) -> None:
+    """Adjust the heading mask in named boilerplate: a byline or an author role line is a list
+    of names, whatever its capitals ("Jane Doe", "Baltic Defence Institute": name rules apply);
+    the title of a figure or table in a caption is title case without being a name ("Figure 3:
+    Russian Missile Launches by Platform Type. Source: ..."): capitals say nothing up to its
+    credit ("Source:")."""
+    for start, end, kind in paragraphs:
+        if kind in ("byline", "author_role"):
+            mask[start:end] = [False] * (end - start)
+        elif kind == "image_credit" and lower[start].rstrip(".") in _CAPTION_LABELS:
+            k = start
+            while k < end and not (lower[k] in _CREDIT_LABELS and k + 1 < end and texts[k + 1] == ":" and k > start + 1):
+                k += 1
+            mask[start:k] = [True] * (k - start)

@@ -20,6 +20,8 @@ GENERATED_FILE = "geo.jsonl"
 FLAGS = frozenset({"lower", "qualify", "qualified_only", "after_the", "not_initial"})
 KB_ID_RE = re.compile(r"^(Q[1-9][0-9]*|geonames:[0-9]+|slug:[a-z0-9]+(?:-[a-z0-9]+)*)$")
 _LABEL_SET = frozenset(LABELS)
+# What may name a lower-case event or law head (event_heads.tsv): see that file.
+EVENT_MODIFIERS = frozenset({"place", "city", "norp", "org", "person", "name"})
 
 
 def _entry_table(name: str) -> TableSpec:
@@ -36,11 +38,19 @@ RULE_WORD_ROLES = {
     "apposition_opener": "apposition_openers",   # "X Y, the former minister"
     "reporting_verb": "reporting_verbs",         # "said X Y", "X Y argued"
     "title_premodifier": "title_premodifiers",   # before a title: "former", "acting"
+    "bio_verb": "bio_verbs",                     # after an author bio's subject: "X Y is a ..."
+    "unit_head": "unit_heads",                   # a research unit in an author block: "Asia Program"
+    "event_premodifier": "event_premodifiers",   # "the US presidential election"
 }
 LEXICON_TABLES = {
     "titles": TableSpec(f"{RESOURCE_DIR}/titles.tsv", ("title", "kind"), enums={"kind": frozenset({"title", "role"})}),
     "given_names": TableSpec(f"{RESOURCE_DIR}/given_names.tsv", ("name",)),
-    "heads": TableSpec(f"{RESOURCE_DIR}/heads.tsv", ("word", "label"), enums={"label": _LABEL_SET}),
+    "model_words": TableSpec(f"{RESOURCE_DIR}/model_words.tsv", ("word", "role"), enums={"role": frozenset({"org_word", "event_opener"})}),
+    "place_given_names": TableSpec(f"{RESOURCE_DIR}/place_given_names.tsv", ("name",)),
+    "heads": TableSpec(f"{RESOURCE_DIR}/heads.tsv", ("word", "label"), ("year",),
+                       enums={"label": _LABEL_SET, "year": frozenset({"title"})}),
+    "event_heads": TableSpec(f"{RESOURCE_DIR}/event_heads.tsv", ("word", "label", "modifier"),
+                             enums={"label": frozenset({"EVENT", "LAW"}), "modifier": EVENT_MODIFIERS}),
     "non_entities": TableSpec(f"{RESOURCE_DIR}/non_entities.tsv", ("text",), ("note",)),
     "name_stop": TableSpec(f"{RESOURCE_DIR}/name_stop.tsv", ("word",)),
     "exercises": TableSpec(f"{RESOURCE_DIR}/exercises.tsv", ("name",)),
@@ -170,12 +180,17 @@ def load_lexicons(root: str | Path | None = None) -> dict[str, list]:
     lexicons = {
         "titles": [[r["title"], r["kind"]] for r in tables["titles"]],
         "given_names": [r["name"] for r in tables["given_names"]],
+        "place_given_names": [r["name"] for r in tables["place_given_names"]],
         "heads": [[r["word"], r["label"]] for r in tables["heads"]],
+        "title_year_heads": [r["word"] for r in tables["heads"] if r.get("year") == "title"],
+        "event_heads": [[r["word"], r["label"], r["modifier"]] for r in tables["event_heads"]],
         "non_entities": [r["text"] for r in tables["non_entities"]],
         "name_stop": [r["word"] for r in tables["name_stop"]],
         "exercises": [r["name"] for r in tables["exercises"]],
         "common_words": [r["word"] for r in tables["common_words"]],
     }
+    lexicons["org_words"] = [r["word"] for r in tables["model_words"] if r["role"] == "org_word"]
+    lexicons["event_openers"] = [r["word"] for r in tables["model_words"] if r["role"] == "event_opener"]
     for role, name in RULE_WORD_ROLES.items():
         lexicons[name] = [r["word"] for r in tables["rule_words"] if r["role"] == role]
     return lexicons

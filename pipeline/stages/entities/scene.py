@@ -4,7 +4,7 @@ document after the gazetteer pass; nothing in it changes afterwards."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .candidates import Candidate
 from .gazetteer import Gazetteer
@@ -15,11 +15,12 @@ from .speed import DocView
 class GazetteerCover:
     """Where the gazetteer matched: tokens inside a non-person match (never part of a person's
     name), and the longest country or demonym match (GPE / NORP with an actor) ending or starting
-    at each token index."""
+    at each token index, and the longest match of any label ending at each token."""
 
     nonperson: list[bool]
     at_start: dict[int, Candidate]
     at_end: dict[int, Candidate]
+    any_at_end: dict[int, Candidate] = field(default_factory=dict)
 
 
 def gazetteer_cover(cands: Sequence[Candidate], n: int) -> GazetteerCover:
@@ -27,7 +28,11 @@ def gazetteer_cover(cands: Sequence[Candidate], n: int) -> GazetteerCover:
     nonperson = [False] * n
     at_start: dict[int, Candidate] = {}
     at_end: dict[int, Candidate] = {}
+    any_at_end: dict[int, Candidate] = {}
     for cand in cands:
+        prev = any_at_end.get(cand.end)
+        if prev is None or prev.length < cand.length:
+            any_at_end[cand.end] = cand
         if cand.label != "PERSON":
             nonperson[cand.start:cand.end] = [True] * (cand.end - cand.start)
         if cand.label in ("GPE", "NORP") and cand.actor:
@@ -37,7 +42,7 @@ def gazetteer_cover(cands: Sequence[Candidate], n: int) -> GazetteerCover:
             nxt = at_start.get(cand.start)
             if nxt is None or nxt.length < cand.length:
                 at_start[cand.start] = cand
-    return GazetteerCover(nonperson, at_start, at_end)
+    return GazetteerCover(nonperson, at_start, at_end, any_at_end)
 
 
 class Scene:

@@ -16,7 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from ...extensions import doc_text
-from .regions import analyzed_regions, heading_mask
+from .regions import analyzed_regions, boilerplate_headings, boilerplate_paragraphs, heading_mask
 
 QUOTE_OPENERS = frozenset("“‘\"'([:–—-")
 _UPPER_INITIALS = frozenset(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper())
@@ -201,6 +201,10 @@ class DocView:
         self.cap_idx = np.flatnonzero(flags & (_F_CAP | _F_UPPER)).tolist()
         self.heading = heading_mask(self.texts, is_space, self.cap, self.upper, connectors,
                                     np.flatnonzero(flags & _F_NEWLINE).tolist(), self.lower)
+        # the segmenter's boilerplate paragraphs: (start, end, kind), sorted
+        self.paragraphs = boilerplate_paragraphs(doc)
+        if self.paragraphs:
+            boilerplate_headings(self.heading, self.paragraphs, self.lower, self.texts)
 
     def is_stop(self, i: int) -> bool:
         """A stop word (lowercase, spaCy's English list)."""

@@ -84,7 +84,8 @@ def test_listed_non_hedges_do_not_hedge(nlp, text, why):
 SPEAKERS = [
     # (text, prefix of the claim, speaker, attribution cue)
     ("The Defence Ministry warned that the reforms are badly underfunded.", "The Defence", "Defence Ministry", "warned"),
-    ("The 2031 Strategic Review concluded that the navy is badly overstretched.", "The 2031", "Strategic Review", "concluded"),
+    # (the year opens the document's official title: the entity, and so the speaker, is "2031 Strategic Review")
+    ("The 2031 Strategic Review concluded that the navy is badly overstretched.", "The 2031", "2031 Strategic Review", "concluded"),
     ("The review concluded that the fleet is far too small.", "The review", "review", "concluded"),
     ("The panel cautioned that the plan is unaffordable.", "The panel", "panel", "cautioned"),
     ("Bankers estimate that the fund has lost a third of its value.", "Bankers", "Bankers", "estimate"),

@@ -213,19 +213,22 @@ def test_non_breaking_space_inside_a_name(nlp):
     assert span._.entity["canonical"] == "IMEMO"
 
 
-def test_title_paragraph_is_analyzed_but_other_boilerplate_is_not(nlp):
-    text = "Why Tokyo Courts Moscow\n\nBy Anna Lindqvist, Stockholm Institute\n\nJapan wants a deal with Russia."
+def test_title_and_byline_are_analyzed_but_navigation_is_not(nlp):
+    text = "Why Tokyo Courts Moscow\n\nBy Anna Lindqvist, Stockholm Institute\n\nJapan wants a deal with Russia.\n\nView profile Berlin"
     doc = nlp.make_doc(text)
     doc = nlp.get_pipe("sentencizer")(doc)
     byline = text.index("By Anna")
+    nav = text.index("View profile")
     doc.spans[SPANS_BOILERPLATE] = [
         doc.char_span(0, text.index("\n"), label="title"),
         doc.char_span(byline, text.index("\n", byline), label="byline"),
+        doc.char_span(nav, len(text), label="navigation"),
     ]
     doc = nlp.get_pipe("claims_entities")(doc)
-    found = {s.text for s in doc.spans[SPANS_ENTITIES]}
-    assert {"Tokyo", "Moscow", "Japan", "Russia"} <= found
-    assert not found & {"Anna Lindqvist", "Stockholm Institute", "Stockholm"}
+    found = {(s.text, s.label_) for s in doc.spans[SPANS_ENTITIES]}
+    assert {("Tokyo", "GPE"), ("Moscow", "GPE"), ("Japan", "GPE"), ("Russia", "GPE")} <= found
+    assert {("Anna Lindqvist", "PERSON"), ("Stockholm Institute", "ORG")} <= found
+    assert "Berlin" not in {text for text, _ in found}
 
 
 def test_model_entities_are_mapped_and_overridden_by_the_gazetteer(nlp):
@@ -248,12 +251,12 @@ def test_model_entities_are_mapped_and_overridden_by_the_gazetteer(nlp):
 
 
 def test_model_entity_unknown_to_the_rules_is_kept_and_never_cuts_a_curated_name(nlp):
-    doc = nlp.make_doc("Rosneft partner Tselina met Shinzo Abe in Tokyo.")
+    doc = nlp.make_doc("Rosneft partner Tselina Energy met Shinzo Abe in Tokyo.")
     doc = nlp.get_pipe("sentencizer")(doc)
-    doc.ents = [Span(doc, 2, 3, label="ORG"), Span(doc, 5, 6, label="PERSON")]  # "Tselina"; a partial "Abe"
+    doc.ents = [Span(doc, 2, 4, label="ORG"), Span(doc, 6, 7, label="PERSON")]  # "Tselina Energy"; a partial "Abe"
     doc = nlp.get_pipe("claims_entities")(doc)
-    assert ("Tselina", "ORG", "Tselina") in ents(doc)
-    assert find(doc, "Tselina")._.entity["source"] == "model"
+    assert ("Tselina Energy", "ORG", "Tselina Energy") in ents(doc)
+    assert find(doc, "Tselina Energy")._.entity["source"] == "model"
     assert ("Shinzo Abe", "PERSON", "Shinzo Abe") in ents(doc)
 
 

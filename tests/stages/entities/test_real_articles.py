@@ -182,8 +182,18 @@ def test_not_entities(request, doc_name, not_entity):
     assert not any(not_entity in t for t in texts)
 
 
-def test_boilerplate_has_no_entities_when_segmented(nlp, rusi, foi):
+def test_author_block_names_are_entities_marked_as_boilerplate(nlp, rusi, foi):
     if not segmented(nlp):
         pytest.skip("the segmenter is not in this pipeline")
+    from pipeline.extensions import SPANS_BOILERPLATE
+
+    def kinds(doc):
+        bp = [(b.start_char, b.end_char, b.label_) for b in doc.spans[SPANS_BOILERPLATE]]
+        return {(s.text, s.label_, s._.entity["canonical"], next((k for a, e, k in bp if a <= s.start_char < e), None))
+                for s in doc.spans[SPANS_ENTITIES]}
+
+    assert ("Jonathan Eyal", "PERSON", "Jonathan Eyal", "byline") in kinds(rusi)
+    assert ("RUSI International", "ORG", "Royal United Services Institute", "author_role") in kinds(rusi)
+    assert ("Marcin Kaczmarski", "PERSON", "Marcin Kaczmarski", "byline") in kinds(foi)
     texts = {s.text for doc in (rusi, foi) for s in doc.spans[SPANS_ENTITIES]}
-    assert not texts & {"Jonathan Eyal", "RUSI International", "Marcin Kaczmarski", "View profile", "Main Image Credit"}
+    assert not texts & {"View profile", "Main Image Credit", "Äldre forskare", "Sammanfattning"}

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..io import Article, load_articles
+from .claims_annotation import AnnotationError, write_jsonl  # noqa: F401  (shared JSONL helpers)
+from .claims_annotation import read_jsonl as _read_jsonl
 
 ANNOTATION_DIR = Path(__file__).parent / "annotations" / "spans"
 CLAIMS_DIR = Path(__file__).parent / "annotations" / "claims"
@@ -468,19 +470,8 @@ def load_gold(split: str, commentary: Path, *, directory: Path = ANNOTATION_DIR)
 # ---------------------------------------------------------------- jsonl
 
 def read_jsonl(path: Path) -> Iterator[dict]:
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise SpanAnnotationError(f"{path}:{n}: {err.msg}") from None
-
-
-def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
-    tmp.replace(path)
+    """The claims corpus's JSONL reader, its errors raised as :class:`SpanAnnotationError`."""
+    try:
+        yield from _read_jsonl(path)
+    except AnnotationError as err:
+        raise SpanAnnotationError(str(err)) from None
